@@ -1,0 +1,63 @@
+/**
+ * Assembles a running bridge from options: a catalog with its mounts and the
+ * HTTP server. Shared by the CLI, the Electron main process and the tests.
+ */
+import { Catalog } from './catalog/catalog.js';
+import { type BridgeServer, startBridgeServer } from './http/server.js';
+import { mountLocalFolder } from './sources/local/local-source.js';
+import { mountRemote } from './sources/remote/remote-source.js';
+import type { Logger } from './util/log.js';
+import type { Face } from './faces/face.js';
+
+export interface BridgeOptions {
+  host?: string;
+  port?: number;
+  open?: readonly string[];
+  remote?: readonly string[];
+  allowOrigins?: readonly string[];
+  apiKey?: string;
+  viewerDir?: string;
+  logger?: Logger;
+  faces?: readonly Face[];
+}
+
+export interface Bridge extends BridgeServer {
+  catalog: Catalog;
+}
+
+export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
+  for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder);
+  for (const url of options.remote ?? []) mountRemote(catalog, url);
+  const server = await startBridgeServer({
+    catalog,
+    host: options.host,
+    port: options.port,
+    allowOrigins: options.allowOrigins,
+    apiKey: options.apiKey,
+    viewerDir: options.viewerDir,
+    logger: options.logger,
+    faces: options.faces,
+    control: (router) => {
+      router.post('/open', async (req, res) => {
+        const path = (req.body as { path?: unknown } | undefined)?.path;
+        if (typeof path !== 'string') return void res.status(400).json({ error: 'BadRequest', detail: 'path required' });
+        try {
+          const mount = await mountLocalFolder(catalog, path);
+          res.json({ path: mount.path });
+        } catch (e) {
+          res.status(400).json({ error: 'BadRequest', detail: `cannot open ${path}: ${(e as Error).message}` });
+        }
+      });
+      router.post('/remote', (req, res) => {
+        const url = (req.body as { url?: unknown } | undefined)?.url;
+        if (typeof url !== 'string') return void res.status(400).json({ error: 'BadRequest', detail: 'url required' });
+        try {
+          res.json({ path: mountRemote(catalog, url).path });
+        } catch (e) {
+          res.status(400).json({ error: 'BadRequest', detail: (e as Error).message });
+        }
+      });
+    },
+  });
+  return { ...server, catalog };
+}

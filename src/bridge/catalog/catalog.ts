@@ -1,0 +1,84 @@
+/**
+ * One tree over every source: `local/<name>`, `remote/<name>`, `bossdb/…`.
+ * Mount names are made unique with `-2`, `-3`…; the tree itself is
+ * format-neutral and the faces read nothing else.
+ */
+import { basename } from 'node:path';
+import { BridgeError } from '../errors.js';
+import type { CatalogNode, GroupNode, IoOptions } from '../model/node.js';
+
+export type MountKind = 'local' | 'remote' | 'bossdb';
+
+export interface Mount {
+  kind: MountKind;
+  name: string;
+  /** Catalog path: `local/<name>`. */
+  path: string;
+  /** Where it comes from: a folder, a URL, a BossDB API. */
+  origin: string;
+  open(opts: IoOptions): Promise<CatalogNode | undefined>;
+}
+
+export class Catalog {
+  readonly #mounts = new Map<MountKind, Map<string, Mount>>();
+
+  readonly root: GroupNode = {
+    kind: 'group',
+    path: '',
+    attrs: {},
+    children: async () => [...this.#mounts.keys()].filter((k) => (this.#mounts.get(k)?.size ?? 0) > 0),
+    child: async (name) => (this.#mounts.has(name as MountKind) ? this.#mountGroup(name as MountKind) : undefined),
+  };
+
+  /** Adds a mount, returning its catalog path. `preferredName` defaults to the origin's base name. */
+  add(kind: MountKind, origin: string, open: Mount['open'], preferredName?: string): Mount {
+    const mounts = this.#mounts.get(kind) ?? new Map<string, Mount>();
+    this.#mounts.set(kind, mounts);
+    const existing = [...mounts.values()].find((m) => m.origin === origin);
+    if (existing) return existing;
+    const base = sanitise(preferredName ?? (basename(origin.replace(/[/\\]+$/, '')) || kind));
+    let name = base;
+    for (let n = 2; mounts.has(name); n++) name = `${base}-${n}`;
+    const mount: Mount = { kind, name, path: `${kind}/${name}`, origin, open };
+    mounts.set(name, mount);
+    return mount;
+  }
+
+  remove(path: string): boolean {
+    const [kind, name] = path.split('/');
+    return this.#mounts.get(kind as MountKind)?.delete(name) ?? false;
+  }
+
+  mounts(): Mount[] {
+    return [...this.#mounts.values()].flatMap((m) => [...m.values()]);
+  }
+
+  /** The node at a catalog path (`local/a.zarr/0`), or undefined. */
+  async resolve(path: string, opts: IoOptions): Promise<CatalogNode | undefined> {
+    let node: CatalogNode = this.root;
+    for (const segment of path.split('/').filter((s) => s !== '')) {
+      if (node.kind !== 'group') return undefined;
+      const next: CatalogNode | undefined = await node.child(segment, opts);
+      if (!next) return undefined;
+      node = next;
+    }
+    return node;
+  }
+
+  #mountGroup(kind: MountKind): GroupNode {
+    return {
+      kind: 'group',
+      path: kind,
+      attrs: {},
+      children: async () => [...(this.#mounts.get(kind)?.keys() ?? [])],
+      child: async (name, opts) => this.#mounts.get(kind)?.get(name)?.open(opts),
+    };
+  }
+}
+
+/** Mount names become URL segments: keep them plain. */
+function sanitise(name: string): string {
+  const clean = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
+  if (clean === '') throw new BridgeError('BadRequest', `cannot name a mount "${name}"`);
+  return clean;
+}

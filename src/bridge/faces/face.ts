@@ -1,0 +1,33 @@
+/**
+ * The contract of a face: a pure function of (catalog, key) to a reply.
+ * The HTTP layer turns replies into responses (Range, HEAD, ETag, errors).
+ */
+import type { Catalog } from '../catalog/catalog.js';
+import type { IoOptions, StoredObject } from '../model/node.js';
+
+export type FaceReply =
+  /** A metadata document; `listing` replies go out with no Content-Type (fsspec parses them only then). */
+  | { kind: 'json'; body: unknown; listing?: boolean }
+  /** Bytes made for this request (a transcoded chunk). */
+  | { kind: 'bytes'; bytes: Uint8Array }
+  /** Bytes stored by the source, streamed unchanged. */
+  | { kind: 'object'; object: StoredObject };
+
+export interface FaceRequest {
+  /** Decoded path segments after the face's prefix. */
+  readonly segments: readonly string[];
+  /** Absolute URL of this request without query, for listings. */
+  readonly url: string;
+}
+
+export interface Face {
+  /** URL prefix, e.g. `/zarr/v2`. */
+  readonly prefix: string;
+  handle(catalog: Catalog, request: FaceRequest, opts: IoOptions): Promise<FaceReply>;
+}
+
+/** Absolute child URLs, as Tiled lists a group. */
+export function listing(url: string, names: readonly string[]): FaceReply {
+  const base = url.replace(/\/+$/, '');
+  return { kind: 'json', listing: true, body: names.map((n) => `${base}/${encodeURIComponent(n)}`) };
+}

@@ -1,0 +1,86 @@
+/**
+ * Zarr v2, with Tiled's URL shapes: `.zgroup`, `.zattrs`, `.zarray`, chunk
+ * keys, and a JSON listing of absolute child URLs. OME groups carry 0.4
+ * metadata. Arrays stored as Zarr v2 are passed through byte for byte.
+ */
+import { BridgeError, notFound } from '../errors.js';
+import { gzipBytes, GZIP_LEVEL } from '../encode/gzip.js';
+import { isDType, v2Descr } from '../model/dtype.js';
+import type { ArrayMeta, ArrayNode, Attrs } from '../model/node.js';
+import { renderOme04 } from '../model/ome.js';
+import { checkChunkCoords } from './chunk-key.js';
+import { type Face, type FaceReply, listing } from './face.js';
+import { parseIndices, walk } from './walk.js';
+
+export const zarrV2Face: Face = {
+  prefix: '/zarr/v2',
+  async handle(catalog, request, opts): Promise<FaceReply> {
+    const { node, rest } = await walk(catalog, request.segments, opts);
+    const key = rest.join('/');
+    if (node.kind === 'group') {
+      if (rest.length === 0) return listing(request.url, await node.children(opts));
+      if (key === '.zgroup') return { kind: 'json', body: { zarr_format: 2 } };
+      if (key === '.zattrs') return { kind: 'json', body: renderOme04(node.attrs, node.ome) };
+      throw notFound(`no such node: ${request.segments.join('/')}`, key);
+    }
+    if (rest.length === 0) return { kind: 'json', body: {} };
+    if (key === '.zarray') return { kind: 'json', body: zarray(node) };
+    if (key === '.zattrs') return { kind: 'json', body: zattrs(node) };
+    if (key === '.zgroup' || key === '.zmetadata') throw notFound(`${key} is not there for an array`, key);
+    return chunk(node, rest, opts.signal);
+  },
+};
+
+const passThrough = (node: ArrayNode): boolean => node.stored?.format === 'zarr2';
+
+export function zarray(node: ArrayNode): Attrs {
+  if (passThrough(node)) return node.stored!.metadata;
+  const { meta } = node;
+  if (!isDType(meta.dtype)) throw unrepresentable(node);
+  return {
+    zarr_format: 2,
+    shape: meta.shape,
+    chunks: meta.chunkShape,
+    dtype: v2Descr(meta.dtype),
+    compressor: { id: 'gzip', level: GZIP_LEVEL },
+    fill_value: v2Fill(meta),
+    order: 'C',
+    filters: null,
+    dimension_separator: '/',
+  };
+}
+
+function zattrs(node: ArrayNode): Attrs {
+  const attrs = renderOme04(node.attrs, node.ome);
+  if (passThrough(node) || !node.meta.dimensionNames || attrs._ARRAY_DIMENSIONS) return attrs;
+  return { ...attrs, _ARRAY_DIMENSIONS: node.meta.dimensionNames };
+}
+
+function v2Fill(meta: ArrayMeta): unknown {
+  const v = meta.fillValue;
+  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
+  if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
+  return v;
+}
+
+async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | undefined): Promise<FaceReply> {
+  if (passThrough(node)) {
+    const object = await node.stored!.object(rest.join('/'), { signal });
+    if (!object) throw notFound(`no chunk ${rest.join('/')}`, rest.join('/'));
+    return { kind: 'object', object };
+  }
+  if (!isDType(node.meta.dtype)) throw unrepresentable(node);
+  // We declare "/" but accept Tiled's "." spelling too.
+  const parts = rest.length === 1 && node.meta.shape.length > 1 ? rest[0].split('.') : rest;
+  const key = rest.join('/');
+  const coords =
+    node.meta.shape.length === 0 ? (key === '0' ? [] : undefined) : checkChunkCoords(node.meta, parseIndices(parts), key);
+  if (!coords) throw new BridgeError('BadRequest', `malformed chunk key: ${key}`, { key });
+  const c = await node.readChunk(coords, { signal });
+  return { kind: 'bytes', bytes: await gzipBytes(c.bytes) };
+}
+
+const unrepresentable = (node: ArrayNode): BridgeError =>
+  new BridgeError('NotRepresentable', `${node.path}: data type ${String(node.meta.dtype)} is served only as stored`, {
+    key: node.path,
+  });

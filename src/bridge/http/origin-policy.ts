@@ -1,0 +1,75 @@
+/**
+ * Who may talk to the bridge: a Host check against DNS rebinding, a CORS
+ * allow-list with exact echoes (never `*`), Chrome's Private Network Access
+ * preflight, and an API key that is required off loopback.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+/** The public viewers users paste our URLs into. */
+export const DEFAULT_ALLOWED_ORIGINS = [
+  'https://neuroglancer-demo.appspot.com',
+  'https://neuroglancer.bossdb.io',
+  'https://hms-dbmi.github.io',
+  'https://webknossos.org',
+  'https://ome.github.io',
+];
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export const isLoopbackHost = (host: string): boolean => LOOPBACK_HOSTS.has(host.toLowerCase()) || /^127(\.\d{1,3}){3}$/.test(host);
+
+export interface OriginPolicyOptions {
+  allowedOrigins: readonly string[];
+  /** The host the server is bound to, accepted in `Host` as well as loopback names. */
+  boundHost: string;
+  apiKey?: string;
+}
+
+export class OriginPolicy {
+  readonly #allowed: Set<string>;
+  readonly #boundHost: string;
+  readonly #apiKey?: Buffer;
+
+  constructor(options: OriginPolicyOptions) {
+    this.#allowed = new Set(options.allowedOrigins.map((o) => o.replace(/\/+$/, '').toLowerCase()));
+    this.#boundHost = options.boundHost.toLowerCase();
+    this.#apiKey = options.apiKey ? Buffer.from(options.apiKey) : undefined;
+  }
+
+  /** DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends `Host: evil.example`. */
+  hostAllowed(hostHeader: string | undefined): boolean {
+    if (!hostHeader) return false;
+    const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
+    return isLoopbackHost(host) || host === this.#boundHost;
+  }
+
+  /** The exact origin to echo, or undefined (then no CORS headers at all). */
+  allowedOrigin(origin: string | undefined): string | undefined {
+    if (!origin || origin === 'null') return undefined;
+    let url: URL;
+    try {
+      url = new URL(origin);
+    } catch {
+      return undefined;
+    }
+    if (url.origin !== origin.replace(/\/+$/, '')) return undefined;
+    if ((url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.hostname)) return origin;
+    return this.#allowed.has(origin.toLowerCase()) ? origin : undefined;
+  }
+
+  get requiresKey(): boolean {
+    return this.#apiKey !== undefined;
+  }
+
+  /** `Authorization: Apikey <key>` (scheme case-insensitive) or `?api_key=`, as Tiled accepts. */
+  keyAccepted(req: IncomingMessage, query: URLSearchParams): boolean {
+    if (!this.#apiKey) return true;
+    const auth = req.headers.authorization;
+    const fromHeader = auth && /^apikey\s+/i.test(auth) ? auth.replace(/^apikey\s+/i, '').trim() : undefined;
+    const given = fromHeader ?? query.get('api_key') ?? undefined;
+    if (!given) return false;
+    const g = Buffer.from(given);
+    return g.length === this.#apiKey.length && timingSafeEqual(g, this.#apiKey);
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The bridge's HTTP server: one small layer that checks who is asking, finds
+ * the face for a URL, and turns its reply (or typed error) into a response.
+ * Faces never see HTTP; this file never sees formats.
+ */
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { Catalog } from '../catalog/catalog.js';
+import { isAbortError } from '../errors.js';
+import { catalogFace } from '../faces/catalog-json.js';
+import type { Face } from '../faces/face.js';
+import { n5Face } from '../faces/n5.js';
+import { zarrV2Face } from '../faces/zarr-v2.js';
+import { zarrV3Face } from '../faces/zarr-v3.js';
+import { toJson } from '../util/json.js';
+import { type Logger, redactUrl, silentLogger } from '../util/log.js';
+import { errorReply } from './error-reply.js';
+import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, OriginPolicy } from './origin-policy.js';
+import { sendBytes, sendJson, sendObject } from './send.js';
+
+export interface BridgeServerOptions {
+  catalog: Catalog;
+  host?: string;
+  port?: number;
+  /** Origins allowed in addition to the defaults and loopback. */
+  allowOrigins?: readonly string[];
+  apiKey?: string;
+  /** A folder with the built viewer, served at `/`. */
+  viewerDir?: string;
+  logger?: Logger;
+  /** Extra faces (BossDB's `/api` and `/ome` aliases). */
+  faces?: readonly Face[];
+  /** Extra routes under `/control` (mounting sources from the viewer). */
+  control?: (router: express.Router) => void;
+}
+
+export interface BridgeServer {
+  url: string;
+  port: number;
+  server: Server;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_FACES: readonly Face[] = [zarrV2Face, zarrV3Face, n5Face, catalogFace];
+
+/** Decoded path segments; rejects `.`/`..` and undecodable escapes. */
+function segmentsOf(rawPath: string): string[] | 'bad' {
+  const parts = rawPath.split('/').filter((s) => s !== '');
+  const out: string[] = [];
+  for (const p of parts) {
+    let s: string;
+    try {
+      s = decodeURIComponent(p);
+    } catch {
+      return 'bad';
+    }
+    if (s === '.' || s === '..' || s.includes('\0') || s.includes('\\') || s.length > 1024) return 'bad';
+    out.push(s);
+  }
+  return out;
+}
+
+export async function startBridgeServer(options: BridgeServerOptions): Promise<BridgeServer> {
+  const host = options.host ?? '127.0.0.1';
+  if (!isLoopbackHost(host) && !options.apiKey) {
+    throw new Error(`binding to ${host} exposes the bridge beyond this machine: pass --api-key`);
+  }
+  const log = options.logger ?? silentLogger;
+  const policy = new OriginPolicy({
+    allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])],
+    boundHost: host,
+    apiKey: options.apiKey,
+  });
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!policy.hostAllowed(req.headers.host)) {
+      sendJson(res, 403, toJson({ error: 'Forbidden', detail: 'Host not allowed' }), true, req.method === 'HEAD');
+      return;
+    }
+    const origin = policy.allowedOrigin(req.headers.origin);
+    if (origin) {
+      res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
+    }
+    res.setHeader('Vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      if (!origin) {
+        res.statusCode = 403;
+        res.end();
+        return;
+      }
+      res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
+      const asked = req.headers['access-control-request-headers'];
+      res.setHeader('Access-Control-Allow-Headers', typeof asked === 'string' ? asked : 'Range, Authorization');
+      res.setHeader('Access-Control-Max-Age', '600');
+      if (req.headers['access-control-request-private-network'] === 'true') {
+        res.setHeader('Access-Control-Allow-Private-Network', 'true');
+      }
+      res.statusCode = 204;
+      res.end();
+      return;
+    }
+    next();
+  });
+
+  const started = Date.now();
+  app.get('/health', (_req, res) => {
+    sendJson(res, 200, toJson({ ok: true, uptimeMs: Date.now() - started }), true, false);
+  });
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const query = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
+    if (!policy.keyAccepted(req, query)) {
+      res.setHeader('WWW-Authenticate', 'Apikey');
+      sendJson(res, 401, toJson({ error: 'Unauthorized', detail: 'API key required' }), true, req.method === 'HEAD');
+      return;
+    }
+    next();
+  });
+
+  if (options.control) {
+    const router = express.Router();
+    router.use(express.json({ limit: '64kb' }));
+    options.control(router);
+    app.use('/control', router);
+  }
+
+  for (const face of [...DEFAULT_FACES, ...(options.faces ?? [])]) {
+    app.use(face.prefix, (req: Request, res: Response) => serveFace(face, options.catalog, req, res, log));
+  }
+
+  if (options.viewerDir && existsSync(options.viewerDir)) {
+    app.use(express.static(options.viewerDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+  }
+
+  app.use((req: Request, res: Response) => {
+    sendJson(res, 404, toJson({ error: 'NotFound', detail: `no route for ${req.path}` }), true, req.method === 'HEAD');
+  });
+
+  // Errors from express itself (bad JSON bodies, bad escapes in static paths): 400, never a crash.
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as { status?: number }).status;
+    const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    if (code === 500) log.log('error', 'unhandled', { error: String(err), path: redactUrl(req.originalUrl) });
+    if (!res.headersSent) sendJson(res, code, toJson({ error: 'BadRequest', detail: 'bad request' }), true, false);
+    else res.destroy();
+  });
+
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(options.port ?? 5020, host, () => resolve(s));
+    s.once('error', reject);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 120_000;
+  server.maxHeadersCount = 100;
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function serveFace(face: Face, catalog: Catalog, req: Request, res: Response, log: Logger) {
+  const head = req.method === 'HEAD';
+  if (req.method !== 'GET' && !head) {
+    res.setHeader('Allow', 'GET, HEAD, OPTIONS');
+    sendJson(res, 405, toJson({ error: 'MethodNotAllowed', detail: `${req.method} is not allowed` }), true, false);
+    return;
+  }
+  const rawPath = req.url.split('?')[0];
+  const segments = segmentsOf(rawPath);
+  if (segments === 'bad') {
+    sendJson(res, 400, toJson({ error: 'BadRequest', detail: 'malformed path' }), true, head);
+    return;
+  }
+  // Aborted when the client goes away, so decode and upstream work stop too.
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.on('close', onClose);
+  const proto = 'http';
+  const url = `${proto}://${req.headers.host}${face.prefix}${rawPath === '/' ? '' : rawPath}`;
+  try {
+    const reply = await face.handle(catalog, { segments, url }, { signal: controller.signal });
+    if (controller.signal.aborted) return;
+    if (reply.kind === 'json') {
+      sendJson(res, 200, toJson(reply.body), !reply.listing, head);
+    } else if (reply.kind === 'bytes') {
+      await sendBytes(req, res, reply.bytes, 'no-cache');
+    } else {
+      await sendObject(req, res, reply.object, 'no-cache', controller.signal);
+    }
+  } catch (e) {
+    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    const { status, body } = errorReply(e);
+    if (status >= 500) log.log(status >= 502 ? 'warn' : 'error', 'request failed', { path: redactUrl(req.originalUrl), status, error: body.detail });
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    sendJson(res, status, toJson(body), true, head);
+  } finally {
+    res.off('close', onClose);
+  }
+}

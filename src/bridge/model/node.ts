@@ -1,0 +1,83 @@
+/**
+ * The catalog's format-neutral tree. Sources build these nodes; faces read
+ * them and nothing else. Metadata is normalised once, when a node is made.
+ */
+import type { DType } from './dtype.js';
+import type { OmeMeta } from './ome.js';
+
+export type Attrs = Record<string, unknown>;
+export type FillValue = number | bigint | boolean;
+
+export interface IoOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** One decoded chunk: C order, little-endian element bytes, full chunk shape. */
+export interface Chunk {
+  readonly shape: readonly number[];
+  readonly bytes: Uint8Array;
+}
+
+/** A data type that can only be passed through as stored (strings, objects). */
+export type OpaqueDType = `opaque:${string}`;
+
+export interface ArrayMeta {
+  readonly shape: readonly number[];
+  /** The grid a source reads at (a sharded array's inner chunks). */
+  readonly chunkShape: readonly number[];
+  readonly dtype: DType | OpaqueDType;
+  readonly fillValue: FillValue;
+  readonly dimensionNames?: readonly string[];
+}
+
+/** A range of bytes of a stored object, streamed unchanged by the faces. */
+export interface ByteRange {
+  readonly offset: number;
+  /** Omitted: to the end. */
+  readonly length?: number;
+}
+
+export interface StoredObject {
+  readonly size: number;
+  /** Changes whenever the bytes change (mtime + size for files). */
+  readonly version: string;
+  read(range: ByteRange | undefined, opts: IoOptions): Promise<NodeJS.ReadableStream | Uint8Array>;
+}
+
+/**
+ * How an array is stored, when a face may stream its bytes unchanged:
+ * the stored metadata document and a lookup from chunk key to object.
+ */
+export interface StoredEncoding {
+  readonly format: 'zarr2' | 'zarr3' | 'n5';
+  /** `.zarray`, the array's `zarr.json`, or N5 `attributes.json`, as stored. */
+  readonly metadata: Attrs;
+  /** `key` is relative to the array, in the stored format's own spelling. */
+  object(key: string, opts: IoOptions): Promise<StoredObject | undefined>;
+}
+
+interface NodeBase {
+  /** Catalog path, e.g. `local/cells.ome.zarr/0`. */
+  readonly path: string;
+  /** User attributes, without the OME metadata (which is in `ome`). */
+  readonly attrs: Attrs;
+  readonly ome?: OmeMeta;
+}
+
+export interface GroupNode extends NodeBase {
+  readonly kind: 'group';
+  /** The group's metadata as stored, for a face of the same format (N5 only). */
+  readonly stored?: { readonly format: 'n5'; readonly metadata: Attrs };
+  children(opts: IoOptions): Promise<string[]>;
+  child(name: string, opts: IoOptions): Promise<CatalogNode | undefined>;
+}
+
+export interface ArrayNode extends NodeBase {
+  readonly kind: 'array';
+  readonly meta: ArrayMeta;
+  /** Decoded chunk at `chunkCoords` of `meta.chunkShape`; fill where nothing is stored. */
+  readChunk(chunkCoords: readonly number[], opts: IoOptions): Promise<Chunk>;
+  readonly stored?: StoredEncoding;
+}
+
+export type CatalogNode = GroupNode | ArrayNode;

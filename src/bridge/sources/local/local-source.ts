@@ -1,0 +1,15 @@
+/**
+ * A folder the user opened (`.ome.zarr`, `.zarr` v2/v3, `.n5`, or a folder of
+ * them), mounted at `local/<basename>`. Nothing outside it is ever read.
+ */
+import type { Catalog, Mount } from '../../catalog/catalog.js';
+import { FolderStore } from '../store/folder-store.js';
+import { storeTree, type StoreTree } from '../store/open-node.js';
+
+export async function mountLocalFolder(catalog: Catalog, folder: string): Promise<Mount> {
+  const store = await FolderStore.open(folder);
+  let tree: StoreTree | undefined;
+  const mount = catalog.add('local', store.root, (opts) => tree!.open('', opts));
+  tree ??= storeTree(store, mount.path);
+  return mount;
+}

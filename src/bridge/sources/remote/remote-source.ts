@@ -1,0 +1,23 @@
+/** A remote Zarr/OME-Zarr/N5 URL, mounted at `remote/<name>`, proxied and cached. */
+import type { Catalog, Mount } from '../../catalog/catalog.js';
+import { BridgeError } from '../../errors.js';
+import { storeTree, type StoreTree } from '../store/open-node.js';
+import { HttpStore, type HttpStoreOptions } from './http-store.js';
+
+export function mountRemote(catalog: Catalog, url: string, options: HttpStoreOptions & { name?: string } = {}): Mount {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new BridgeError('BadRequest', `not a URL: ${url}`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new BridgeError('BadRequest', `only http(s) URLs can be mounted: ${url}`);
+  }
+  const store = new HttpStore(parsed.href, options);
+  const segments = parsed.pathname.split('/').filter((s) => s !== '');
+  let tree: StoreTree | undefined;
+  const mount = catalog.add('remote', parsed.href.replace(/\/+$/, ''), (opts) => tree!.open('', opts), options.name ?? (segments.at(-1) || parsed.hostname));
+  tree ??= storeTree(store, mount.path);
+  return mount;
+}

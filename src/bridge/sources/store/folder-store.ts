@@ -1,0 +1,144 @@
+/**
+ * A KvStore over one folder the user opened, confined to it: keys with `..`,
+ * `.`, backslashes, NUL or empty segments are refused, and a symlink may not
+ * lead outside the folder (its real path is checked against the root's).
+ */
+import { createReadStream, type Stats } from 'node:fs';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { sep } from 'node:path';
+import { BridgeError } from '../../errors.js';
+import type { IoOptions, StoredObject } from '../../model/node.js';
+import type { KvStore, RangeQuery } from './kv-store.js';
+
+const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
+
+export class FolderStore implements KvStore {
+  /** The folder's real path (symlinks resolved), set by `open`. */
+  readonly root: string;
+
+  private constructor(root: string) {
+    this.root = root;
+  }
+
+  static async open(folder: string): Promise<FolderStore> {
+    const root = await realpath(folder);
+    const st = await stat(root);
+    if (!st.isDirectory()) throw new BridgeError('BadRequest', `not a folder: ${folder}`);
+    return new FolderStore(root);
+  }
+
+  /** The real file path for `key`, or undefined when it does not exist. Throws Forbidden on escape. */
+  async resolve(key: string): Promise<string | undefined> {
+    const segments = key === '' ? [] : key.split('/');
+    for (const s of segments) {
+      if (s === '' || BAD_SEGMENT.test(s)) throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
+    }
+    const joined = segments.length === 0 ? this.root : this.root + sep + segments.join(sep);
+    try {
+      const real = await realpath(joined);
+      if (real !== this.root && !real.startsWith(this.root + sep)) {
+        throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
+      }
+      return real;
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async get(key: string, opts: IoOptions): Promise<Uint8Array | undefined> {
+    const file = await this.resolve(key);
+    if (!file) return undefined;
+    try {
+      return new Uint8Array(await readFile(file, { signal: opts.signal }));
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  async getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined> {
+    const file = await this.resolve(key);
+    if (!file) return undefined;
+    opts.signal?.throwIfAborted();
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(file, 'r');
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+    try {
+      const size = (await handle.stat()).size;
+      const [offset, length] =
+        'suffixLength' in range
+          ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
+          : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
+      const out = new Uint8Array(length);
+      let done = 0;
+      while (done < length) {
+        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+        if (bytesRead === 0) break;
+        done += bytesRead;
+      }
+      return done === length ? out : out.subarray(0, done);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
+    const file = await this.resolve(key);
+    if (!file) return undefined;
+    opts.signal?.throwIfAborted();
+    let st: Stats;
+    try {
+      st = await stat(file);
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+    if (!st.isFile()) return undefined;
+    return {
+      size: st.size,
+      version: `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`,
+      read: async (range, o) => {
+        o.signal?.throwIfAborted();
+        if (range && range.length === 0) return new Uint8Array(0);
+        const end = range?.length === undefined ? undefined : range.offset + range.length - 1;
+        return createReadStream(file, { start: range?.offset ?? 0, end, signal: o.signal });
+      },
+    };
+  }
+
+  async list(prefix: string, opts: IoOptions): Promise<string[]> {
+    const dir = await this.resolve(prefix);
+    if (!dir) return [];
+    opts.signal?.throwIfAborted();
+    try {
+      const entries = await readdir(dir, { withFileTypes: true });
+      const names: string[] = [];
+      for (const e of entries) {
+        if (e.isDirectory()) names.push(e.name);
+        else if (e.isSymbolicLink()) {
+          // A symlinked folder counts only when it stays inside the root.
+          try {
+            const real = await this.resolve(prefix === '' ? e.name : `${prefix}/${e.name}`);
+            if (real && (await stat(real)).isDirectory()) names.push(e.name);
+          } catch {
+            /* escaping or dangling links are not children */
+          }
+        }
+      }
+      return names.sort();
+    } catch (e) {
+      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      throw e;
+    }
+  }
+}
+
+function isMissing(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
+}

@@ -1,0 +1,20 @@
+/**
+ * The byte-level contract under every Zarr/N5 source, zarrita's shape:
+ * keys are `/`-separated paths relative to the source root, a missing key is
+ * `undefined`, an error is thrown. `list` exists only where the backing store
+ * can enumerate (a folder; not plain HTTP).
+ */
+import type { IoOptions, StoredObject } from '../../model/node.js';
+
+export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
+
+export interface KvStore {
+  get(key: string, opts: IoOptions): Promise<Uint8Array | undefined>;
+  getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined>;
+  /** The object at `key`, for streaming unchanged; undefined when missing. */
+  object(key: string, opts: IoOptions): Promise<StoredObject | undefined>;
+  /** Names of the sub-folders of `prefix` (`''` = the root), when enumerable. */
+  list?(prefix: string, opts: IoOptions): Promise<string[]>;
+}
+
+export const joinKey = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');

@@ -1,0 +1,76 @@
+/** Command-line parsing for `zarr-bridge serve`, kept free of side effects so it can be tested. */
+import { parseArgs } from 'node:util';
+
+export interface ServeOptions {
+  port: number;
+  host: string;
+  open: string[];
+  remote: string[];
+  allowOrigin: string[];
+  apiKey?: string;
+  bossdbUrl?: string;
+  bossdbToken?: string;
+  cacheMb: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  viewer: boolean;
+}
+
+export const USAGE = `Usage: zarr-bridge serve [options]
+
+Presents local folders, remote Zarr URLs and BossDB as N5, Zarr v2, Zarr v3
+and OME-Zarr on http://127.0.0.1:<port>, and serves the viewer at /.
+
+Options:
+  --port N              port to listen on (default 5020; 0 picks a free port)
+  --host HOST           address to bind (default 127.0.0.1; others need --api-key)
+  --open PATH           mount a folder (.ome.zarr, .zarr, .n5) at local/<name>; repeatable
+  --remote URL          mount a remote Zarr/OME-Zarr URL at remote/<name>; repeatable
+  --allow-origin ORIGIN allow a browser origin (CORS) besides the defaults; repeatable
+  --api-key KEY         require this key (Authorization: Apikey KEY, or ?api_key=KEY)
+  --bossdb-url URL      BossDB API (default https://api.bossdb.io)
+  --bossdb-token TOKEN  BossDB token (or the BOSSDB_TOKEN environment variable)
+  --cache-mb N          decoded-block cache size in MiB (default 512)
+  --log-level LEVEL     debug, info, warn or error (default info)
+  --no-viewer           do not serve the viewer at /
+  -h, --help            show this help
+`;
+
+export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ServeOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '5020' },
+      host: { type: 'string', default: '127.0.0.1' },
+      open: { type: 'string', multiple: true, default: [] },
+      remote: { type: 'string', multiple: true, default: [] },
+      'allow-origin': { type: 'string', multiple: true, default: [] },
+      'api-key': { type: 'string' },
+      'bossdb-url': { type: 'string' },
+      'bossdb-token': { type: 'string' },
+      'cache-mb': { type: 'string', default: '512' },
+      'log-level': { type: 'string', default: 'info' },
+      'no-viewer': { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+    strict: true,
+  });
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
+  const cacheMb = Number(values['cache-mb']);
+  if (!Number.isFinite(cacheMb) || cacheMb < 0) throw new Error(`--cache-mb: not a size: ${values['cache-mb']}`);
+  const logLevel = values['log-level'];
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`--log-level: unknown level ${logLevel}`);
+  return {
+    port,
+    host: values.host,
+    open: values.open,
+    remote: values.remote,
+    allowOrigin: values['allow-origin'],
+    apiKey: values['api-key'] ?? env.ZARR_BRIDGE_API_KEY,
+    bossdbUrl: values['bossdb-url'] ?? env.BOSSDB_URL,
+    bossdbToken: values['bossdb-token'] ?? env.BOSSDB_TOKEN,
+    cacheMb,
+    logLevel: logLevel as ServeOptions['logLevel'],
+    viewer: !values['no-viewer'],
+  };
+}

@@ -1,0 +1,55 @@
+/** `zarr-bridge serve`: the bridge without Electron, serving the viewer too. */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startBridge } from '../bridge/bridge.js';
+import { createLogger } from '../bridge/util/log.js';
+import { parseServeArgs, USAGE } from './args.js';
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 1;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`unknown command: ${command}\n\n${USAGE}`);
+    return 2;
+  }
+  let options: ReturnType<typeof parseServeArgs>;
+  try {
+    options = parseServeArgs(rest);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const logger = createLogger(options.logLevel);
+  const here = dirname(fileURLToPath(import.meta.url));
+  const bridge = await startBridge({
+    host: options.host,
+    port: options.port,
+    open: options.open,
+    remote: options.remote,
+    allowOrigins: options.allowOrigin,
+    apiKey: options.apiKey,
+    viewerDir: options.viewer ? join(here, '../renderer') : undefined,
+    logger,
+  });
+  process.stdout.write(`Zarr Bridge listening on ${bridge.url}\n`);
+  for (const m of bridge.catalog.mounts()) process.stdout.write(`  ${m.path}  <-  ${m.origin}\n`);
+  const stop = () => {
+    bridge.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return -1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (e: unknown) => {
+    process.stderr.write(`zarr-bridge: ${(e as Error).message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,48 @@
+/** Runs test/py/read_back.py (Debian's zarr-python 2.13) on a batch of cases. */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { PYTHON, REPO } from './env.js';
+
+export type Reference =
+  | { kind: 'zarr2-dir' | 'nested-dir' | 'n5-dir'; path: string; dataset?: string }
+  | { kind: 'raw'; file: string; dtype: string; shape: number[] };
+
+export interface PyCase {
+  id: string;
+  url: string;
+  format: 'zarr2' | 'n5';
+  path?: string;
+  reference: Reference;
+}
+
+export interface PyResult {
+  id: string;
+  ok: boolean;
+  detail: string;
+  shape?: number[];
+  dtype?: string;
+}
+
+export function readBackWithPython(cases: PyCase[]): Promise<PyResult[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(PYTHON, [join(REPO, 'test/py/read_back.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`read_back.py exited ${code}: ${err.slice(-2000)}`));
+      try {
+        resolve(JSON.parse(out) as PyResult[]);
+      } catch (e) {
+        reject(new Error(`read_back.py printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`));
+      }
+    });
+    child.stdin.end(JSON.stringify({ cases }));
+  });
+}
