@@ -2,16 +2,20 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PYTHON, REPO } from './env.js';
+import type { FormulaReference } from './formulas.js';
 
 export type Reference =
   | { kind: 'zarr2-dir' | 'nested-dir' | 'n5-dir'; path: string; dataset?: string }
-  | { kind: 'raw'; file: string; dtype: string; shape: number[] };
+  | { kind: 'raw'; file: string; dtype: string; shape: number[] }
+  | FormulaReference;
 
 export interface PyCase {
   id: string;
   url: string;
   format: 'zarr2' | 'n5';
   path?: string;
+  /** Values another client (zarrita) read over HTTP and dumped, instead of reading `url` here. */
+  servedRaw?: Reference;
   reference: Reference;
 }
 

@@ -3,6 +3,7 @@
  * chunks (sharding, transpose, endianness, all codecs); the stored metadata
  * and chunk objects are kept for the faces' pass-through path.
  */
+import '../../util/float16.js';
 import * as zarr from 'zarrita';
 import { BridgeError } from '../../errors.js';
 import { copyRegion, toCOrder } from '../../encode/c-order.js';
@@ -26,7 +27,9 @@ export interface ZarrArrayInput {
 
 export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
   const { kv, key, format, metadata } = input;
-  const location = zarr.root(asZarritaStore(kv)).resolve(key === '' ? '/' : `/${key}`);
+  const location = zarr.root(asZarritaStore(indexAtStart(metadata) ? shardIndexAtStart(kv, key) : kv)).resolve(
+    key === '' ? '/' : `/${key}`,
+  );
   let arr: zarr.Array<zarr.DataType, zarr.Readable>;
   try {
     arr =
@@ -53,8 +56,35 @@ export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
     attrs: input.attrs,
     ...(input.ome ? { ome: input.ome } : {}),
     meta,
-    stored: storedEncoding(kv, key, format, metadata),
+    // zarrita (the viewer's reader) ignores `index_location: "start"`: such shards are re-encoded, not passed on.
+    ...(indexAtStart(metadata) ? {} : { stored: storedEncoding(kv, key, format, metadata) }),
     readChunk: (coords, o) => readChunk(arr, meta, coords, input.path, o),
+  };
+}
+
+/** zarrita 0.7 reads a shard's index as a suffix, whatever `index_location` says. */
+function indexAtStart(metadata: Attrs): boolean {
+  const codecs = (metadata.codecs ?? []) as { name: string; configuration?: { index_location?: string } }[];
+  return codecs.some((c) => c.name === 'sharding_indexed' && c.configuration?.index_location === 'start');
+}
+
+/**
+ * For shards with the index at the start, answer zarrita's suffix request for
+ * the index with the same number of bytes from the start. Inner-chunk offsets
+ * in the index are absolute, so everything else reads unchanged.
+ */
+function shardIndexAtStart(kv: KvStore, arrayKey: string): KvStore {
+  const prefix = arrayKey === '' ? '' : `${arrayKey}/`;
+  return {
+    ...kv,
+    get: (k, o) => kv.get(k, o),
+    object: (k, o) => kv.object(k, o),
+    getRange(k, range, o) {
+      if ('suffixLength' in range && k.startsWith(prefix) && !k.endsWith('zarr.json')) {
+        return kv.getRange(k, { offset: 0, length: range.suffixLength }, o);
+      }
+      return kv.getRange(k, range, o);
+    },
   };
 }
 

@@ -1,0 +1,37 @@
+/** Types for an opened multiscale image and the user's per-channel display settings. */
+import type { CatalogNode } from '../../../shared/catalog';
+import type { ZarrPixelSource } from './pixelSource';
+
+export type Rgb = [number, number, number];
+
+export interface AxisInfo {
+  /** Name as stored (OME axes / dimension_names); viv sees the last two as y, x. */
+  name: string;
+  size: number;
+  type?: string;
+  unit?: string;
+}
+
+export interface ChannelState {
+  visible: boolean;
+  color: Rgb;
+  limits: [number, number];
+  /** Slider bounds. */
+  range: [number, number];
+  label: string;
+}
+
+export interface ImageModel {
+  node: CatalogNode;
+  sources: ZarrPixelSource[];
+  /** viv axis labels of level 0 (the last two are always 'y', 'x'). */
+  labels: string[];
+  axes: AxisInfo[];
+  /** Name of the channel axis in `labels`, if any. */
+  channelAxis?: string;
+  channelCount: number;
+  /** Physical size of one level-0 pixel along x, for the scale bar. */
+  pixelSize?: { size: number; unit: string };
+  defaultChannels: ChannelState[];
+  defaultSelection: Record<string, number>;
+}

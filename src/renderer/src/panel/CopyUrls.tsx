@@ -1,0 +1,34 @@
+/** Copy buttons for the open layer's URLs in other tools' forms. */
+import { useState } from 'react';
+import type { CatalogNode } from '../../../shared/catalog';
+import { copyTargets } from './copyUrls';
+
+export function CopyUrls({ node }: { node: CatalogNode }): React.JSX.Element {
+  const [copied, setCopied] = useState<string>();
+  const copy = async (label: string, text: string) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setCopied(label);
+    } catch {
+      // Clipboard may be refused (insecure context, permissions): the text is selectable below anyway.
+      setCopied(`${label} (select the text: clipboard unavailable)`);
+    }
+  };
+  return (
+    <fieldset className="copy-urls">
+      <legend>Open elsewhere</legend>
+      {copyTargets(node).map((t) => (
+        <div className="copy-url" key={t.label}>
+          <button type="button" onClick={() => copy(t.label, t.text)}>
+            Copy
+          </button>
+          <span className="copy-label">{t.label}</span>
+          <code data-testid="copy-url" data-probe={t.probe ?? ''}>
+            {t.text}
+          </code>
+        </div>
+      ))}
+      {copied && <div className="copied" role="status">Copied: {copied}</div>}
+    </fieldset>
+  );
+}

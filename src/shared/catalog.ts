@@ -1,0 +1,105 @@
+/** The JSON shape of the bridge's `/catalog/<path>` answers, shared by the bridge and the viewer. */
+
+export type CatalogKind = 'root' | 'group' | 'array' | 'image' | 'labels' | 'plate' | 'well' | 'bioformats2raw';
+
+/** Ready-made URLs for each face; BossDB channels add the bossdb-zarr aliases. */
+export interface CatalogUrls {
+  zarrV2: string;
+  zarrV3: string;
+  n5: string;
+  neuroglancerZarr2: string;
+  neuroglancerZarr3: string;
+  neuroglancerN5: string;
+  bossdbN5?: string;
+  bossdbOme?: string;
+  [face: string]: string | undefined;
+}
+
+export interface OmeAxis {
+  name: string;
+  type?: string;
+  unit?: string;
+}
+
+export interface OmeTransform {
+  type: string;
+  scale?: number[];
+  translation?: number[];
+}
+
+export interface OmeMultiscale {
+  name?: string;
+  axes: OmeAxis[];
+  datasets: { path: string; coordinateTransformations?: OmeTransform[] }[];
+  coordinateTransformations?: OmeTransform[];
+}
+
+export interface OmeroChannel {
+  active?: boolean;
+  color?: string;
+  label?: string;
+  window?: { min?: number; max?: number; start?: number; end?: number };
+}
+
+export interface Omero {
+  channels?: OmeroChannel[];
+  rdefs?: { defaultT?: number; defaultZ?: number; model?: string };
+}
+
+export interface ImageLabelColor {
+  'label-value': number;
+  rgba?: [number, number, number, number];
+}
+
+export interface CatalogOme {
+  sourceVersion?: string;
+  multiscales?: OmeMultiscale[];
+  omero?: Omero;
+  labels?: string[];
+  imageLabel?: { colors?: ImageLabelColor[] };
+  plate?: {
+    rows: { name: string }[];
+    columns: { name: string }[];
+    wells: { path: string; rowIndex: number; columnIndex: number }[];
+  };
+  well?: { images: { path: string }[] };
+  bioformats2rawLayout?: number;
+  series?: string[];
+}
+
+export interface CatalogArrayInfo {
+  shape: number[];
+  chunkShape: number[];
+  dtype: string;
+  dimensionNames: string[] | null;
+  stored?: string;
+}
+
+export interface CatalogLevel extends CatalogArrayInfo {
+  path: string;
+}
+
+export interface CatalogChild {
+  name: string;
+  path: string;
+  kind: CatalogKind;
+  array?: CatalogArrayInfo;
+}
+
+export interface CatalogMount {
+  kind: string;
+  name: string;
+  path: string;
+  origin?: string;
+}
+
+export interface CatalogNode {
+  path: string;
+  name: string;
+  kind: CatalogKind;
+  urls: CatalogUrls;
+  ome?: CatalogOme;
+  levels?: CatalogLevel[];
+  children?: CatalogChild[];
+  mounts?: CatalogMount[];
+}
