@@ -10,19 +10,37 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES, fixturesPresent, missing, pythonZarrPresent } from './support/env.js';
 import { listArrays } from './support/fixture-arrays.js';
-import { formulaFor } from './support/formulas.js';
 import { FIXTURE_FOLDERS, type FixtureBridge, startFixtureBridge, urlPath } from './support/fixture-bridge.js';
+import { formulaFor } from './support/formulas.js';
 import { type PyCase, type PyResult, readBackWithPython } from './support/python.js';
 import { dumpRaw, readFromDisk } from './support/reference.js';
 
 /** Arrays zarr-python 2.13 cannot read even from disk: the reader's limit, not the data's (see fixtures/README). */
-const READER_LIMITS = new Set(['zarrita/v2/data.zarr/1d.contiguous.zstd.i2', 'neuroglancer/zarr/zarr_v2/from_zarr-python/data.zarr/1d.contiguous.zstd.i2']);
+const READER_LIMITS = new Set([
+  'zarrita/v2/data.zarr/1d.contiguous.zstd.i2',
+  'neuroglancer/zarr/zarr_v2/from_zarr-python/data.zarr/1d.contiguous.zstd.i2',
+]);
 /** v3 data types the faces transcode; others (strings) only pass through as stored. */
-const NUMERIC_V3 = new Set(['bool', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'float32', 'float64']);
+const NUMERIC_V3 = new Set([
+  'bool',
+  'float16',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float32',
+  'float64',
+]);
 /** Types N5 has no name for. */
 const NOT_N5 = new Set(['bool', 'float16']);
 
-const skip = missing('shared fixtures', fixturesPresent()) || missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
+const skip =
+  missing('shared fixtures', fixturesPresent()) ||
+  missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
 
 describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
   let fx: FixtureBridge;
@@ -46,24 +64,43 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
         const v2Url = `${fx.bridge.url}/zarr/v2/${urlPath(path)}`;
         const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : path;
         const leaf = path.slice(path.lastIndexOf('/') + 1);
-        const shape = a.format === 'n5' ? [...(a.metadata.dimensions as number[])].reverse() : (a.metadata.shape as number[]);
+        const shape =
+          a.format === 'n5' ? [...(a.metadata.dimensions as number[])].reverse() : (a.metadata.shape as number[]);
         const formula = formulaFor(folder, a.rel, shape);
         if (formula) {
           // Values from the MANIFEST's formulas: independent of every reader of the stored bytes.
           cases.push({ id: `formula-v2:${id}`, url: v2Url, format: 'zarr2', reference: formula });
-          cases.push({ id: `formula-n5:${id}`, url: `${fx.bridge.url}/n5/${urlPath(parent)}`, path: leaf, format: 'n5', reference: formula });
+          cases.push({
+            id: `formula-n5:${id}`,
+            url: `${fx.bridge.url}/n5/${urlPath(parent)}`,
+            path: leaf,
+            format: 'n5',
+            reference: formula,
+          });
         }
         if (a.format === 'zarr2') {
           const reference = { kind: 'zarr2-dir' as const, path: dir, dataset: a.rel };
           cases.push({ id: `v2:${id}`, url: v2Url, format: 'zarr2', reference });
           const dtype = String(a.metadata.dtype);
           if (/^[<>|][iuf]\d$/.test(dtype) && !dtype.endsWith('f2')) {
-            cases.push({ id: `n5:${id}`, url: `${fx.bridge.url}/n5/${urlPath(parent)}`, path: leaf, format: 'n5', reference });
+            cases.push({
+              id: `n5:${id}`,
+              url: `${fx.bridge.url}/n5/${urlPath(parent)}`,
+              path: leaf,
+              format: 'n5',
+              reference,
+            });
           }
         } else if (a.format === 'n5') {
           const reference = { kind: 'n5-dir' as const, path: dir, dataset: a.rel };
           cases.push({ id: `v2:${id}`, url: v2Url, format: 'zarr2', reference });
-          cases.push({ id: `n5:${id}`, url: `${fx.bridge.url}/n5/${urlPath(parent)}`, path: leaf, format: 'n5', reference });
+          cases.push({
+            id: `n5:${id}`,
+            url: `${fx.bridge.url}/n5/${urlPath(parent)}`,
+            path: leaf,
+            format: 'n5',
+            reference,
+          });
         } else {
           if (!NUMERIC_V3.has(String(a.metadata.data_type))) {
             opaque.push({ id, url: `${v2Url}/.zarray` });
@@ -76,7 +113,13 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
           if (!reference) throw new Error(`no raw dump for ${id} (${raw.dtype})`);
           cases.push({ id: `v2:${id}`, url: v2Url, format: 'zarr2', reference });
           if (!NOT_N5.has(raw.dtype)) {
-            cases.push({ id: `n5:${id}`, url: `${fx.bridge.url}/n5/${urlPath(parent)}`, path: leaf, format: 'n5', reference });
+            cases.push({
+              id: `n5:${id}`,
+              url: `${fx.bridge.url}/n5/${urlPath(parent)}`,
+              path: leaf,
+              format: 'n5',
+              reference,
+            });
           }
         }
       }
@@ -92,8 +135,27 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
   it('covers every fixture kind', () => {
     const ids = cases.map((c) => c.id);
     expect(cases.length).toBeGreaterThan(150);
-    for (const needle of ['formula-n5:generated/image_sharded.ome.zarr/1', 'formula-v2:generated/plate', 'image_sharded', 'data.n5', 'plate.ome.zarr/A/1/0/1', 'bf2raw.ome.zarr/1/0', 'labels/cells', 'z5py.n5', 'simple_0.5', 'f4.be', 'mixed.i2.F', 'zlib', 'blosc', 'lz4', 'sharded']) {
-      expect(ids.some((id) => id.includes(needle)), needle).toBe(true);
+    for (const needle of [
+      'formula-n5:generated/image_sharded.ome.zarr/1',
+      'formula-v2:generated/plate',
+      'image_sharded',
+      'data.n5',
+      'plate.ome.zarr/A/1/0/1',
+      'bf2raw.ome.zarr/1/0',
+      'labels/cells',
+      'z5py.n5',
+      'simple_0.5',
+      'f4.be',
+      'mixed.i2.F',
+      'zlib',
+      'blosc',
+      'lz4',
+      'sharded',
+    ]) {
+      expect(
+        ids.some((id) => id.includes(needle)),
+        needle,
+      ).toBe(true);
     }
   });
 

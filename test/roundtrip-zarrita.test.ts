@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Float16Array } from '@petamoriken/float16';
-import * as zarr from 'zarrita';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as zarr from 'zarrita';
 import { FIXTURES, fixturesPresent, missing, pythonZarrPresent } from './support/env.js';
 import { listArrays } from './support/fixture-arrays.js';
 import { FIXTURE_FOLDERS, type FixtureBridge, startFixtureBridge, urlPath } from './support/fixture-bridge.js';
@@ -21,9 +21,14 @@ import { dumpRaw, inCOrder, readFromDisk } from './support/reference.js';
 (globalThis as { Float16Array?: unknown }).Float16Array ??= Float16Array;
 
 /** zarr-python 2.13 cannot read these from disk (numcodecs 0.11 rejects `checksum`): zarrita's own read is the reference. */
-const READER_LIMITS = new Set(['zarrita/v2/data.zarr/1d.contiguous.zstd.i2', 'neuroglancer/zarr/zarr_v2/from_zarr-python/data.zarr/1d.contiguous.zstd.i2']);
+const READER_LIMITS = new Set([
+  'zarrita/v2/data.zarr/1d.contiguous.zstd.i2',
+  'neuroglancer/zarr/zarr_v2/from_zarr-python/data.zarr/1d.contiguous.zstd.i2',
+]);
 
-const skip = missing('shared fixtures', fixturesPresent()) || missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
+const skip =
+  missing('shared fixtures', fixturesPresent()) ||
+  missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
 
 describe.skipIf(skip)('zarrita.js reads what the bridge serves on /zarr/v3', () => {
   let fx: FixtureBridge;
@@ -64,13 +69,16 @@ describe.skipIf(skip)('zarrita.js reads what the bridge serves on /zarr/v3', () 
         if (!servedRaw) {
           // Strings and objects pass through as stored: compare with zarrita reading the file itself.
           const disk = await readFromDisk(dir, a.rel);
-          expect(Array.from(served.data as ArrayLike<unknown>), id).toEqual(Array.from(disk.data as ArrayLike<unknown>));
+          expect(Array.from(served.data as ArrayLike<unknown>), id).toEqual(
+            Array.from(disk.data as ArrayLike<unknown>),
+          );
           stringsChecked.push(id);
           continue;
         }
         const shape = served.shape;
         let reference: Reference | undefined = formulaFor(folder, a.rel, shape);
-        if (!reference && a.format === 'zarr2' && !READER_LIMITS.has(id)) reference = { kind: 'zarr2-dir', path: dir, dataset: a.rel };
+        if (!reference && a.format === 'zarr2' && !READER_LIMITS.has(id))
+          reference = { kind: 'zarr2-dir', path: dir, dataset: a.rel };
         if (!reference && a.format === 'n5') reference = { kind: 'n5-dir', path: dir, dataset: a.rel };
         if (!reference) {
           const disk = await readFromDisk(dir, a.rel);

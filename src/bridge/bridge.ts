@@ -3,11 +3,11 @@
  * HTTP server. Shared by the CLI, the Electron main process and the tests.
  */
 import { Catalog } from './catalog/catalog.js';
+import type { Face } from './faces/face.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { mountLocalFolder } from './sources/local/local-source.js';
 import { mountRemote } from './sources/remote/remote-source.js';
 import type { Logger } from './util/log.js';
-import type { Face } from './faces/face.js';
 
 export interface BridgeOptions {
   host?: string;
@@ -40,7 +40,8 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     control: (router) => {
       router.post('/open', async (req, res) => {
         const path = (req.body as { path?: unknown } | undefined)?.path;
-        if (typeof path !== 'string') return void res.status(400).json({ error: 'BadRequest', detail: 'path required' });
+        if (typeof path !== 'string')
+          return void res.status(400).json({ error: 'BadRequest', detail: 'path required' });
         try {
           const mount = await mountLocalFolder(catalog, path);
           res.json({ path: mount.path });

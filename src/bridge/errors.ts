@@ -40,15 +40,11 @@ export function isBridgeError(e: unknown, tag?: BridgeErrorTag): e is BridgeErro
   return e instanceof BridgeError && (tag === undefined || e.tag === tag);
 }
 
-export const notFound = (message: string, key?: string): BridgeError =>
-  new BridgeError('NotFound', message, { key });
+export const notFound = (message: string, key?: string): BridgeError => new BridgeError('NotFound', message, { key });
 export const badRequest = (message: string, key?: string): BridgeError =>
   new BridgeError('BadRequest', message, { key });
 
 /** True when `e` is the rejection an aborted AbortSignal causes. */
 export function isAbortError(e: unknown): boolean {
-  return (
-    isBridgeError(e, 'Aborted') ||
-    (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'))
-  );
+  return isBridgeError(e, 'Aborted') || (e instanceof Error && (e.name === 'AbortError' || e.name === 'TimeoutError'));
 }

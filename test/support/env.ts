@@ -3,8 +3,9 @@
  * missing ones: outside CI a suite is skipped with its reason printed; under
  * CI=true a missing fixture, Python reader or browser fails the run.
  */
-import { existsSync } from 'node:fs';
+
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -46,4 +46,9 @@ export async function startFixtureBridge(folders = FIXTURE_FOLDERS): Promise<Fix
 }
 
 /** URL-encode each segment of a catalog path. */
-export const urlPath = (path: string): string => path.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
+export const urlPath = (path: string): string =>
+  path
+    .split('/')
+    .filter((s) => s !== '')
+    .map(encodeURIComponent)
+    .join('/');

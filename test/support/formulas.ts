@@ -17,16 +17,25 @@ export function formulaFor(folder: string, rel: string, shape: number[]): Formul
     params,
   });
   const base = folder.replace(/^generated\//, '');
-  let m: RegExpExecArray | null;
-  if (base === 'image_blosc.ome.zarr' || base === 'image_gzip.ome.zarr') {
-    if ((m = /^(\d)$/.exec(rel))) return f('image', { level: Number(m[1]) });
-    if ((m = /^labels\/cells\/(\d)$/.exec(rel))) return f('cells', { level: Number(m[1]) });
-  }
-  if (base === 'image_sharded.ome.zarr' && (m = /^(\d)$/.exec(rel))) return f('sharded', { level: Number(m[1]) });
-  if (base === 'data.n5' && (m = /^s(\d)$/.exec(rel))) return f('n5', { level: Number(m[1]) });
-  if (base === 'bf2raw.ome.zarr' && (m = /^(\d)\/0$/.exec(rel))) return f('bf2raw', { series: Number(m[1]) });
-  if (base === 'plate.ome.zarr' && (m = /^([AB])\/([12])\/(\d)\/(\d)$/.exec(rel))) {
-    return f('plate', { row: m[1] === 'A' ? 0 : 1, col: Number(m[2]) - 1, field: Number(m[3]), level: Number(m[4]) });
+  const rules: [string[], RegExp, (m: RegExpExecArray) => FormulaReference][] = [
+    [['image_blosc.ome.zarr', 'image_gzip.ome.zarr'], /^(\d)$/, (m) => f('image', { level: Number(m[1]) })],
+    [
+      ['image_blosc.ome.zarr', 'image_gzip.ome.zarr'],
+      /^labels\/cells\/(\d)$/,
+      (m) => f('cells', { level: Number(m[1]) }),
+    ],
+    [['image_sharded.ome.zarr'], /^(\d)$/, (m) => f('sharded', { level: Number(m[1]) })],
+    [['data.n5'], /^s(\d)$/, (m) => f('n5', { level: Number(m[1]) })],
+    [['bf2raw.ome.zarr'], /^(\d)\/0$/, (m) => f('bf2raw', { series: Number(m[1]) })],
+    [
+      ['plate.ome.zarr'],
+      /^([AB])\/([12])\/(\d)\/(\d)$/,
+      (m) => f('plate', { row: m[1] === 'A' ? 0 : 1, col: Number(m[2]) - 1, field: Number(m[3]), level: Number(m[4]) }),
+    ],
+  ];
+  for (const [folders, pattern, make] of rules) {
+    const m = folders.includes(base) ? pattern.exec(rel) : null;
+    if (m) return make(m);
   }
   return undefined;
 }

@@ -44,7 +44,9 @@ export function readBackWithPython(cases: PyCase[]): Promise<PyResult[]> {
       try {
         resolve(JSON.parse(out) as PyResult[]);
       } catch (e) {
-        reject(new Error(`read_back.py printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`));
+        reject(
+          new Error(`read_back.py printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`),
+        );
       }
     });
     child.stdin.end(JSON.stringify({ cases }));

@@ -4,8 +4,8 @@
  * for the Python reader to compare against.
  */
 import { writeFileSync } from 'node:fs';
-import FileSystemStore from '@zarrita/storage/fs';
 import { Float16Array } from '@petamoriken/float16';
+import FileSystemStore from '@zarrita/storage/fs';
 import * as zarr from 'zarrita';
 
 // zarrita needs a Float16Array to read float16 fixtures on Node 20.
@@ -56,7 +56,10 @@ const NUMPY: Record<string, string> = {
 };
 
 /** Write a raw dump; returns the reference description for read_back.py, or undefined for non-numeric types. */
-export function dumpRaw(a: RawArray, file: string): { kind: 'raw'; file: string; dtype: string; shape: number[] } | undefined {
+export function dumpRaw(
+  a: RawArray,
+  file: string,
+): { kind: 'raw'; file: string; dtype: string; shape: number[] } | undefined {
   const dtype = NUMPY[a.dtype];
   if (!dtype) return undefined;
   const view = a.data as unknown as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number };

@@ -13,7 +13,12 @@ export function isCContiguous(shape: readonly number[], stride: readonly number[
 }
 
 /** Copy `src` (element stride `stride`, in elements) into a C-order byte buffer. */
-export function toCOrder(src: Uint8Array, shape: readonly number[], stride: readonly number[], bpe: number): Uint8Array {
+export function toCOrder(
+  src: Uint8Array,
+  shape: readonly number[],
+  stride: readonly number[],
+  bpe: number,
+): Uint8Array {
   if (isCContiguous(shape, stride)) return src;
   const n = shape.reduce((a, b) => a * b, 1);
   const out = new Uint8Array(n * bpe);

@@ -3,9 +3,10 @@
  * children, array shapes and levels, OME metadata, and ready-made URLs for
  * every face — in one request.
  */
+
+import type { Catalog } from '../catalog/catalog.js';
 import { notFound } from '../errors.js';
 import type { ArrayNode, CatalogNode, IoOptions } from '../model/node.js';
-import type { Catalog } from '../catalog/catalog.js';
 import type { Face, FaceReply } from './face.js';
 
 export type NodeKind = 'root' | 'group' | 'array' | 'image' | 'labels' | 'plate' | 'well' | 'bioformats2raw';
@@ -77,7 +78,12 @@ async function describe(node: CatalogNode, base: string, opts: IoOptions, depth:
     for (const n of names) {
       const child = await node.child(n, opts).catch((e: unknown) => e);
       if (child instanceof Error || child === undefined) {
-        children.push({ name: n, path: `${node.path ? `${node.path}/` : ''}${n}`, kind: 'error', error: String((child as Error | undefined)?.message ?? 'missing') });
+        children.push({
+          name: n,
+          path: `${node.path ? `${node.path}/` : ''}${n}`,
+          kind: 'error',
+          error: String((child as Error | undefined)?.message ?? 'missing'),
+        });
         continue;
       }
       const c = child as CatalogNode;
@@ -102,8 +108,8 @@ export const catalogFace: Face = {
     if (!node) throw notFound(`no such node: ${path}`, path);
     const base = new URL(request.url).origin;
     const body = await describe(node, base, opts, 1);
-    if (path === '') body.mounts = catalog.mounts().map((m) => ({ kind: m.kind, name: m.name, path: m.path, origin: m.origin }));
+    if (path === '')
+      body.mounts = catalog.mounts().map((m) => ({ kind: m.kind, name: m.name, path: m.path, origin: m.origin }));
     return { kind: 'json', body };
   },
 };
-

@@ -5,7 +5,10 @@ import type { ArrayMeta } from '../model/node.js';
 export function checkChunkCoords(meta: ArrayMeta, coords: number[] | undefined, key: string): number[] {
   if (!coords) throw badRequest(`malformed chunk key: ${key}`, key);
   if (coords.length !== meta.shape.length) {
-    throw badRequest(`chunk key ${key} has ${coords.length} indices, the array has ${meta.shape.length} dimensions`, key);
+    throw badRequest(
+      `chunk key ${key} has ${coords.length} indices, the array has ${meta.shape.length} dimensions`,
+      key,
+    );
   }
   for (let i = 0; i < coords.length; i++) {
     if (coords[i] >= Math.max(1, Math.ceil(meta.shape[i] / meta.chunkShape[i]))) {

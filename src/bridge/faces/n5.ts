@@ -4,10 +4,11 @@
  * factors), `pixelResolution` and `axes`, and datasets `s0, s1…`. Dimensions
  * are the Zarr shape reversed. N5 datasets are passed through unchanged.
  */
-import { BridgeError, notFound } from '../errors.js';
-import { encodeN5Block } from '../encode/n5-block.js';
+
 import { GZIP_LEVEL } from '../encode/gzip.js';
-import { isDType, n5DataType, type DType } from '../model/dtype.js';
+import { encodeN5Block } from '../encode/n5-block.js';
+import { BridgeError, notFound } from '../errors.js';
+import { type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
 import { checkChunkCoords } from './chunk-key.js';
@@ -29,7 +30,8 @@ export const n5Face: Face = {
     const key = rest.join('/');
     if (node.kind === 'group') {
       if (rest.length === 0) return listing(request.url, await n5Children(node, opts));
-      if (key === 'attributes.json') return { kind: 'json', body: groupAttributes(node, request.segments.length === 0) };
+      if (key === 'attributes.json')
+        return { kind: 'json', body: groupAttributes(node, request.segments.length === 0) };
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
     const levelOf = await datasetLevel(catalog, node, opts);
@@ -66,7 +68,13 @@ function scaleOf(ms: OmeMultiscale, k: number): number[] {
   return Array.isArray(t?.scale) ? (t.scale as number[]) : ms.axes.map(() => 1);
 }
 
-const SHORT_UNITS: Record<string, string> = { nanometer: 'nm', micrometer: 'um', millimeter: 'mm', meter: 'm', second: 's' };
+const SHORT_UNITS: Record<string, string> = {
+  nanometer: 'nm',
+  micrometer: 'um',
+  millimeter: 'mm',
+  meter: 'm',
+  second: 's',
+};
 
 function n5Multiscale(ms: OmeMultiscale): Attrs {
   const axes = ms.axes.map((a) => a.name).reverse();

@@ -3,8 +3,9 @@
  * keys, and a JSON listing of absolute child URLs. OME groups carry 0.4
  * metadata. Arrays stored as Zarr v2 are passed through byte for byte.
  */
+
+import { GZIP_LEVEL, gzipBytes } from '../encode/gzip.js';
 import { BridgeError, notFound } from '../errors.js';
-import { gzipBytes, GZIP_LEVEL } from '../encode/gzip.js';
 import { isDType, v2Descr } from '../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs } from '../model/node.js';
 import { renderOme04 } from '../model/ome.js';
@@ -74,7 +75,11 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
   const parts = rest.length === 1 && node.meta.shape.length > 1 ? rest[0].split('.') : rest;
   const key = rest.join('/');
   const coords =
-    node.meta.shape.length === 0 ? (key === '0' ? [] : undefined) : checkChunkCoords(node.meta, parseIndices(parts), key);
+    node.meta.shape.length === 0
+      ? key === '0'
+        ? []
+        : undefined
+      : checkChunkCoords(node.meta, parseIndices(parts), key);
   if (!coords) throw new BridgeError('BadRequest', `malformed chunk key: ${key}`, { key });
   const c = await node.readChunk(coords, { signal });
   return { kind: 'bytes', bytes: await gzipBytes(c.bytes) };

@@ -4,8 +4,9 @@
  * (sharded or not) are passed through; others are little-endian + gzip, with
  * the byte order declared truthfully.
  */
+
+import { GZIP_LEVEL, gzipBytes } from '../encode/gzip.js';
 import { BridgeError, notFound } from '../errors.js';
-import { gzipBytes, GZIP_LEVEL } from '../encode/gzip.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme05 } from '../model/ome.js';

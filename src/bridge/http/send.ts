@@ -26,7 +26,8 @@ export function parseRange(header: string | undefined, size: number): ParsedRang
   return { offset: start, length: end - start + 1 };
 }
 
-const etagOfBytes = (bytes: Uint8Array): string => `"${createHash('sha1').update(bytes).digest('base64url').slice(0, 22)}"`;
+const etagOfBytes = (bytes: Uint8Array): string =>
+  `"${createHash('sha1').update(bytes).digest('base64url').slice(0, 22)}"`;
 
 function notModified(req: IncomingMessage, etag: string): boolean {
   const inm = req.headers['if-none-match'];

@@ -4,8 +4,8 @@
  * Faces never see HTTP; this file never sees formats.
  */
 import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Catalog } from '../catalog/catalog.js';
 import { isAbortError } from '../errors.js';
@@ -208,7 +208,12 @@ async function serveFace(face: Face, catalog: Catalog, req: Request, res: Respon
   } catch (e) {
     if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
     const { status, body } = errorReply(e);
-    if (status >= 500) log.log(status >= 502 ? 'warn' : 'error', 'request failed', { path: redactUrl(req.originalUrl), status, error: body.detail });
+    if (status >= 500)
+      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
+        path: redactUrl(req.originalUrl),
+        status,
+        error: body.detail,
+      });
     if (res.headersSent) {
       res.destroy();
       return;

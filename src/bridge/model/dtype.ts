@@ -61,7 +61,11 @@ export function parseV2Descr(descr: string): { dtype: DType; endian: 'little' | 
   if (!m) return undefined;
   const [, order, kind, size] = m;
   const name =
-    kind === 'b' ? (size === '1' ? 'bool' : '') : `${{ i: 'int', u: 'uint', f: 'float' }[kind as 'i' | 'u' | 'f']}${Number(size) * 8}`;
+    kind === 'b'
+      ? size === '1'
+        ? 'bool'
+        : ''
+      : `${{ i: 'int', u: 'uint', f: 'float' }[kind as 'i' | 'u' | 'f']}${Number(size) * 8}`;
   if (!isDType(name)) return undefined;
   return { dtype: name, endian: order === '>' ? 'big' : 'little' };
 }

@@ -73,7 +73,16 @@ function normaliseMultiscale(m: unknown): OmeMultiscale | undefined {
   return { ...(rest as Partial<OmeMultiscale>), axes: normaliseAxes(axes, rank), datasets: ds };
 }
 
-const OME_KEYS_04 = ['multiscales', 'omero', 'labels', 'image-label', 'plate', 'well', 'bioformats2raw.layout', 'series'];
+const OME_KEYS_04 = [
+  'multiscales',
+  'omero',
+  'labels',
+  'image-label',
+  'plate',
+  'well',
+  'bioformats2raw.layout',
+  'series',
+];
 
 /** Split a node's attributes into OME metadata and the rest. */
 export function parseOme(attrs: Attrs): { ome?: OmeMeta; rest: Attrs } {

@@ -11,7 +11,8 @@ export function toJson(value: unknown, space?: number): string {
         marks.push(v.toString());
         return `\u0000bigint${marks.length - 1}\u0000`;
       }
-      if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+      if (typeof v === 'number' && !Number.isFinite(v))
+        return Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
       return v;
     },
     space,

@@ -4,7 +4,7 @@
  */
 import type { Catalog, Mount } from '../../catalog/catalog.js';
 import { FolderStore } from '../store/folder-store.js';
-import { storeTree, type StoreTree } from '../store/open-node.js';
+import { type StoreTree, storeTree } from '../store/open-node.js';
 
 export async function mountLocalFolder(catalog: Catalog, folder: string): Promise<Mount> {
   const store = await FolderStore.open(folder);

@@ -25,7 +25,11 @@ export class HttpStore implements KvStore {
 
   constructor(url: string, options: HttpStoreOptions = {}) {
     this.#base = url.replace(/\/+$/, '');
-    this.#opts = { timeoutMs: options.timeoutMs ?? 30_000, retries: options.retries ?? 3, cacheBytes: options.cacheBytes ?? 64 << 20 };
+    this.#opts = {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retries: options.retries ?? 3,
+      cacheBytes: options.cacheBytes ?? 64 << 20,
+    };
     this.#fetch = options.fetch ?? fetch;
     this.#cache = new LruCache(this.#opts.cacheBytes, (v) => (v ? v.byteLength : 64) + 64);
   }
@@ -56,7 +60,9 @@ export class HttpStore implements KvStore {
         : whole.subarray(range.offset, range.offset + range.length);
     }
     const header =
-      'suffixLength' in range ? `bytes=-${range.suffixLength}` : `bytes=${range.offset}-${range.offset + range.length - 1}`;
+      'suffixLength' in range
+        ? `bytes=-${range.suffixLength}`
+        : `bytes=${range.offset}-${range.offset + range.length - 1}`;
     return this.#request(key, header, opts.signal);
   }
 
@@ -66,7 +72,10 @@ export class HttpStore implements KvStore {
     return {
       size: bytes.byteLength,
       version: `${bytes.byteLength.toString(36)}`,
-      read: async (range) => (range ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length) : bytes),
+      read: async (range) =>
+        range
+          ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
+          : bytes,
     };
   }
 
@@ -101,7 +110,9 @@ export class HttpStore implements KvStore {
         if (signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
         if (e instanceof BridgeError && e.tag === 'Upstream' && lastError === e) throw e;
         lastError = timeout.aborted
-          ? new BridgeError('UpstreamTimeout', `${this.#base}: no answer in ${this.#opts.timeoutMs} ms for ${key}`, { key })
+          ? new BridgeError('UpstreamTimeout', `${this.#base}: no answer in ${this.#opts.timeoutMs} ms for ${key}`, {
+              key,
+            })
           : new BridgeError('Upstream', `${this.#base}: ${(e as Error).message} for ${key}`, { key, cause: e });
       }
     }
@@ -112,10 +123,14 @@ export class HttpStore implements KvStore {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      reject(new BridgeError('Aborted', 'aborted'));
-    }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(new BridgeError('Aborted', 'aborted'));
+      },
+      { once: true },
+    );
   });
 }
 

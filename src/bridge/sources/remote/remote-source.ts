@@ -1,7 +1,7 @@
 /** A remote Zarr/OME-Zarr/N5 URL, mounted at `remote/<name>`, proxied and cached. */
 import type { Catalog, Mount } from '../../catalog/catalog.js';
 import { BridgeError } from '../../errors.js';
-import { storeTree, type StoreTree } from '../store/open-node.js';
+import { type StoreTree, storeTree } from '../store/open-node.js';
 import { HttpStore, type HttpStoreOptions } from './http-store.js';
 
 export function mountRemote(catalog: Catalog, url: string, options: HttpStoreOptions & { name?: string } = {}): Mount {
@@ -17,7 +17,12 @@ export function mountRemote(catalog: Catalog, url: string, options: HttpStoreOpt
   const store = new HttpStore(parsed.href, options);
   const segments = parsed.pathname.split('/').filter((s) => s !== '');
   let tree: StoreTree | undefined;
-  const mount = catalog.add('remote', parsed.href.replace(/\/+$/, ''), (opts) => tree!.open('', opts), options.name ?? (segments.at(-1) || parsed.hostname));
+  const mount = catalog.add(
+    'remote',
+    parsed.href.replace(/\/+$/, ''),
+    (opts) => tree!.open('', opts),
+    options.name ?? (segments.at(-1) || parsed.hostname),
+  );
   tree ??= storeTree(store, mount.path);
   return mount;
 }

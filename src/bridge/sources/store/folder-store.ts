@@ -31,7 +31,8 @@ export class FolderStore implements KvStore {
   async resolve(key: string): Promise<string | undefined> {
     const segments = key === '' ? [] : key.split('/');
     for (const s of segments) {
-      if (s === '' || BAD_SEGMENT.test(s)) throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
+      if (s === '' || BAD_SEGMENT.test(s))
+        throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
     }
     const joined = segments.length === 0 ? this.root : this.root + sep + segments.join(sep);
     try {

@@ -2,12 +2,13 @@
  * An N5 dataset in a KvStore as a catalog ArrayNode. N5 dimensions are the
  * Zarr shape reversed; that reversal happens here and nowhere else.
  */
+
+import { byteSwapInPlace, copyRegion, toCOrder } from '../../encode/c-order.js';
 import { BridgeError } from '../../errors.js';
-import { copyRegion, toCOrder, byteSwapInPlace } from '../../encode/c-order.js';
-import { bytesPerElement, fromN5DataType, type DType } from '../../model/dtype.js';
+import { bytesPerElement, type DType, fromN5DataType } from '../../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs, Chunk, IoOptions, StoredEncoding } from '../../model/node.js';
 import { joinKey, type KvStore } from './kv-store.js';
-import { decompressN5, parseN5Header, type N5Compression } from './n5-block.js';
+import { decompressN5, type N5Compression, parseN5Header } from './n5-block.js';
 
 export const isN5Dataset = (a: Attrs): boolean =>
   Array.isArray(a.dimensions) && Array.isArray(a.blockSize) && typeof a.dataType === 'string';
@@ -65,7 +66,12 @@ async function readN5Chunk(
     const n = stored.reduce((a, b) => a * b, 1);
     if (data.length < n * bpe) throw new Error(`block holds ${data.length} bytes, header says ${n * bpe}`);
     const le = byteSwapInPlace(new Uint8Array(data.subarray(0, n * bpe)), bpe);
-    const cOrder = toCOrder(le, stored, stored.map((_, i) => stored.slice(i + 1).reduce((a, b) => a * b, 1)), bpe);
+    const cOrder = toCOrder(
+      le,
+      stored,
+      stored.map((_, i) => stored.slice(i + 1).reduce((a, b) => a * b, 1)),
+      bpe,
+    );
     return { shape: meta.chunkShape, bytes: copyRegion(cOrder, stored, meta.chunkShape, bpe) };
   } catch (e) {
     if (e instanceof BridgeError) throw e;

@@ -9,7 +9,7 @@ import type { OmeAxis, OmeMeta } from '../../model/ome.js';
 const UNIT_NAMES: Record<string, string> = {
   nm: 'nanometer',
   um: 'micrometer',
-  'µm': 'micrometer',
+  µm: 'micrometer',
   mm: 'millimeter',
   m: 'meter',
   s: 'second',
@@ -24,12 +24,11 @@ export function n5MultiscaleAsOme(group: Attrs, levels: { name: string; attrs: A
   const n5Axes = Array.isArray(group.axes) ? (group.axes as string[]) : ['x', 'y', 'z', 'c', 't'].slice(0, rank);
   const pixel = group.pixelResolution as { dimensions?: number[]; unit?: string } | undefined;
   const resolution = (pixel?.dimensions ?? (group.resolution as number[] | undefined) ?? []).slice(0, rank);
-  const units = Array.isArray(group.units)
-    ? (group.units as string[])
-    : n5Axes.map(() => pixel?.unit ?? '');
+  const units = Array.isArray(group.units) ? (group.units as string[]) : n5Axes.map(() => pixel?.unit ?? '');
   const scales = Array.isArray(group.scales) ? (group.scales as number[][]) : undefined;
   const axes: OmeAxis[] = n5Axes.slice(0, rank).map((name, i) => {
-    const type = name === 't' ? 'time' : name === 'c' ? 'channel' : ['x', 'y', 'z'].includes(name) ? 'space' : undefined;
+    const type =
+      name === 't' ? 'time' : name === 'c' ? 'channel' : ['x', 'y', 'z'].includes(name) ? 'space' : undefined;
     const unit = UNIT_NAMES[units[i]] ?? (units[i] || undefined);
     return { name, ...(type ? { type } : {}), ...(unit && type !== 'channel' ? { unit } : {}) };
   });

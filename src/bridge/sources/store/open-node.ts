@@ -5,7 +5,7 @@
  */
 import { BridgeError } from '../../errors.js';
 import type { Attrs, CatalogNode, GroupNode, IoOptions } from '../../model/node.js';
-import { parseOme, type OmeMeta } from '../../model/ome.js';
+import { type OmeMeta, parseOme } from '../../model/ome.js';
 import { LruCache } from '../../util/lru.js';
 import { joinKey, type KvStore } from './kv-store.js';
 import { isN5Dataset, openN5Array } from './n5-array.js';
@@ -119,7 +119,14 @@ function impliedChildren(ome: OmeMeta | undefined): string[] {
   return paths.map((p) => p.split('/')[0]).filter((p) => p !== '' && p !== '.' && p !== '..');
 }
 
-function group(kv: KvStore, tree: StoreTree, key: string, path: string, attrs: Attrs, ome: OmeMeta | undefined): GroupNode {
+function group(
+  kv: KvStore,
+  tree: StoreTree,
+  key: string,
+  path: string,
+  attrs: Attrs,
+  ome: OmeMeta | undefined,
+): GroupNode {
   return {
     kind: 'group',
     path,

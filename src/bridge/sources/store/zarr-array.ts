@@ -5,9 +5,9 @@
  */
 import '../../util/float16.js';
 import * as zarr from 'zarrita';
-import { BridgeError } from '../../errors.js';
 import { copyRegion, toCOrder } from '../../encode/c-order.js';
-import { bytesPerElement, isDType, type DType } from '../../model/dtype.js';
+import { BridgeError } from '../../errors.js';
+import { bytesPerElement, type DType, isDType } from '../../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs, Chunk, FillValue, IoOptions, StoredEncoding } from '../../model/node.js';
 import type { OmeMeta } from '../../model/ome.js';
 import { joinKey, type KvStore } from './kv-store.js';
@@ -27,9 +27,9 @@ export interface ZarrArrayInput {
 
 export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
   const { kv, key, format, metadata } = input;
-  const location = zarr.root(asZarritaStore(indexAtStart(metadata) ? shardIndexAtStart(kv, key) : kv)).resolve(
-    key === '' ? '/' : `/${key}`,
-  );
+  const location = zarr
+    .root(asZarritaStore(indexAtStart(metadata) ? shardIndexAtStart(kv, key) : kv))
+    .resolve(key === '' ? '/' : `/${key}`);
   let arr: zarr.Array<zarr.DataType, zarr.Readable>;
   try {
     arr =
@@ -102,7 +102,9 @@ async function readChunk(
   opts: IoOptions,
 ): Promise<Chunk> {
   if (!isDType(meta.dtype)) {
-    throw new BridgeError('NotRepresentable', `data type ${String(meta.dtype).slice(7)} is served only as stored`, { key: path });
+    throw new BridgeError('NotRepresentable', `data type ${String(meta.dtype).slice(7)} is served only as stored`, {
+      key: path,
+    });
   }
   const dtype: DType = meta.dtype;
   let chunk: zarr.Chunk<zarr.DataType>;
@@ -160,7 +162,10 @@ function v2KeyParser(zarray: Attrs): (k: string) => number[] | undefined {
 }
 
 function v3KeyParser(meta: Attrs): (k: string) => number[] | undefined {
-  const enc = (meta.chunk_key_encoding ?? { name: 'default' }) as { name: string; configuration?: { separator?: string } };
+  const enc = (meta.chunk_key_encoding ?? { name: 'default' }) as {
+    name: string;
+    configuration?: { separator?: string };
+  };
   const sep = enc.configuration?.separator ?? (enc.name === 'v2' ? '.' : '/');
   const rank = (meta.shape as number[]).length;
   return (k) => {

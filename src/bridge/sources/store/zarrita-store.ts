@@ -1,5 +1,5 @@
 /** Adapts a KvStore to zarrita's store shape (absolute `/` keys). */
-import type { AsyncReadable, AbsolutePath, RangeQuery as ZRange } from '@zarrita/storage';
+import type { AbsolutePath, AsyncReadable, RangeQuery as ZRange } from '@zarrita/storage';
 import type { KvStore } from './kv-store.js';
 
 export function asZarritaStore(kv: KvStore): AsyncReadable {
