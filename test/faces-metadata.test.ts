@@ -35,7 +35,10 @@ describe.skipIf(skip)('faces', () => {
   it('lists a group as absolute child URLs with no Content-Type, as Tiled does', async () => {
     const res = await fetch(`${base}/zarr/v2/local/plate.ome.zarr`);
     expect(res.headers.get('content-type')).toBeNull();
-    expect(await res.json()).toEqual([`${base}/zarr/v2/local/plate.ome.zarr/A`, `${base}/zarr/v2/local/plate.ome.zarr/B`]);
+    expect(await res.json()).toEqual([
+      `${base}/zarr/v2/local/plate.ome.zarr/A`,
+      `${base}/zarr/v2/local/plate.ome.zarr/B`,
+    ]);
     const v3 = (await (await fetch(`${base}/zarr/v3/`)).json()) as string[];
     expect(v3).toEqual([`${base}/zarr/v3/local`]);
   });
@@ -69,7 +72,12 @@ describe.skipIf(skip)('faces', () => {
 
   it('presents a sharded v3 array on v2 with its inner chunk grid', async () => {
     const zarray = await json('/zarr/v2/local/image_sharded.ome.zarr/0/.zarray');
-    expect(zarray).toMatchObject({ shape: [2, 8, 120, 136], chunks: [1, 4, 32, 32], dtype: '<u2', dimension_separator: '/' });
+    expect(zarray).toMatchObject({
+      shape: [2, 8, 120, 136],
+      chunks: [1, 4, 32, 32],
+      dtype: '<u2',
+      dimension_separator: '/',
+    });
     // Edge chunk (last in y and x) is padded to the full chunk shape.
     const res = await fetch(`${base}/zarr/v2/local/image_sharded.ome.zarr/0/0/0/3/4`);
     const values = new Uint16Array(new Uint8Array(gunzipSync(new Uint8Array(await res.arrayBuffer()))).buffer);
@@ -127,7 +135,9 @@ describe.skipIf(skip)('faces', () => {
     const { readFileSync } = await import('node:fs');
     const n5 = new Uint8Array(await (await fetch(`${base}/n5/local/data.n5/s0/1/0/1`)).arrayBuffer());
     expect(Buffer.from(n5).equals(readFileSync(`${fx.dirOf('generated/data.n5')}/s0/1/0/1`))).toBe(true);
-    const v2 = new Uint8Array(await (await fetch(`${base}/zarr/v2/local/image_gzip.ome.zarr/0/1/1/1/1/2`)).arrayBuffer());
+    const v2 = new Uint8Array(
+      await (await fetch(`${base}/zarr/v2/local/image_gzip.ome.zarr/0/1/1/1/1/2`)).arrayBuffer(),
+    );
     expect(Buffer.from(v2).equals(readFileSync(`${fx.dirOf('generated/image_gzip.ome.zarr')}/0/1/1/1/1/2`))).toBe(true);
   });
 
@@ -142,7 +152,9 @@ describe.skipIf(skip)('faces', () => {
     expect(await status('/zarr/v2/local/image_gzip.ome.zarr/.zarray')).toBe(404);
     expect(await status('/zarr/v2/local/image_gzip.ome.zarr/0/.zgroup')).toBe(404);
     expect(await status('/zarr/v2/local/image_gzip.ome.zarr/.zattrs', { method: 'PUT' })).toBe(405);
-    const body = (await (await fetch(`${base}/zarr/v2/local/image_gzip.ome.zarr/0/9/0/0/0/0`)).json()) as { error: string };
+    const body = (await (await fetch(`${base}/zarr/v2/local/image_gzip.ome.zarr/0/9/0/0/0/0`)).json()) as {
+      error: string;
+    };
     expect(body.error).toBe('NotFound');
   });
 });

@@ -3,7 +3,7 @@
  * the way Neuroglancer reads it), the origin policy (Host, CORS, Private
  * Network Access, API key), and confinement to the opened folders.
  */
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,11 +16,16 @@ import { FIXTURES, fixturesPresent, missing } from './support/env.js';
 function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET') {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>(
     (resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, path, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          );
+        },
+      );
       req.on('error', reject);
       req.end();
     },
@@ -100,7 +105,8 @@ describe.skipIf(skip)('HTTP behaviour', () => {
 
   it('echoes allowed and loopback origins exactly, and never answers foreign or null origins', async () => {
     const port = bridge.port;
-    const acao = async (origin: string) => (await raw(port, '/zarr/v2/', { Origin: origin })).headers['access-control-allow-origin'];
+    const acao = async (origin: string) =>
+      (await raw(port, '/zarr/v2/', { Origin: origin })).headers['access-control-allow-origin'];
     expect(await acao('https://example.org')).toBe('https://example.org');
     expect(await acao('https://neuroglancer-demo.appspot.com')).toBe('https://neuroglancer-demo.appspot.com');
     expect(await acao('http://localhost:8080')).toBe('http://localhost:8080');
@@ -116,7 +122,12 @@ describe.skipIf(skip)('HTTP behaviour', () => {
       raw(
         port,
         '/zarr/v3/local/image_sharded.ome.zarr/zarr.json',
-        { Origin: origin, 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Private-Network': 'true', 'Access-Control-Request-Headers': 'range' },
+        {
+          Origin: origin,
+          'Access-Control-Request-Method': 'GET',
+          'Access-Control-Request-Private-Network': 'true',
+          'Access-Control-Request-Headers': 'range',
+        },
         'OPTIONS',
       );
     const ok = await pre('https://hms-dbmi.github.io');
@@ -169,8 +180,13 @@ describe.skipIf(skip)('API key', () => {
     try {
       for (const path of ['/zarr/v2/', '/zarr/v3/local/data.n5/zarr.json', '/n5/local/data.n5/s0/0/0/0', '/catalog/']) {
         expect((await fetch(`${bridge.url}${path}`)).status, path).toBe(401);
-        expect((await fetch(`${bridge.url}${path}`, { headers: { Authorization: 'Apikey wrong' } })).status, path).toBe(401);
-        expect((await fetch(`${bridge.url}${path}`, { headers: { Authorization: 'apikey s3cret' } })).status, path).toBe(200);
+        expect((await fetch(`${bridge.url}${path}`, { headers: { Authorization: 'Apikey wrong' } })).status, path).toBe(
+          401,
+        );
+        expect(
+          (await fetch(`${bridge.url}${path}`, { headers: { Authorization: 'apikey s3cret' } })).status,
+          path,
+        ).toBe(200);
         expect((await fetch(`${bridge.url}${path}?api_key=s3cret`)).status, path).toBe(200);
       }
     } finally {

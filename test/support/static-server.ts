@@ -1,0 +1,43 @@
+/**
+ * A plain static file server for one folder, standing in for a remote Zarr
+ * host (S3, a web server). Faults can be switched on per path prefix.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
+
+export interface StaticServer {
+  url: string;
+  requests: string[];
+  /** Paths starting with this prefix answer 500. */
+  failPrefix?: string;
+  close(): Promise<void>;
+}
+
+export async function startStaticServer(root: string): Promise<StaticServer> {
+  const state: StaticServer = { url: '', requests: [], close: async () => undefined };
+  const server: Server = createServer(async (req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
+    state.requests.push(path);
+    if (state.failPrefix && path.startsWith(state.failPrefix)) {
+      res.writeHead(500).end('boom');
+      return;
+    }
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'Content-Length': body.length }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  return state;
+}
