@@ -37,7 +37,15 @@ export interface OmeMeta {
   well?: Attrs;
   bioformats2rawLayout?: number;
   series?: string[];
+  /**
+   * OME metadata of a version we do not convert (0.6's coordinate systems have
+   * no 0.4/0.5 equivalent): kept as written, under its own version.
+   */
+  verbatim?: Attrs;
 }
+
+/** Versions whose metadata maps onto 0.4/0.5 (0.1–0.3 are upgraded on the way). */
+const CONVERTIBLE = /^0\.[1-5](\.|-|$)/;
 
 const isObject = (v: unknown): v is Attrs => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -110,6 +118,7 @@ export function parseOme(attrs: Attrs): { ome?: OmeMeta; rest: Attrs } {
     ].find((o) => isObject(o) && typeof o.version === 'string') as Attrs | undefined;
     version = (versioned?.version as string | undefined) ?? '0.4';
   }
+  if (!CONVERTIBLE.test(version)) return { ome: { sourceVersion: version, verbatim: source }, rest };
   const ome: OmeMeta = { sourceVersion: version };
   if (Array.isArray(source.multiscales)) {
     ome.multiscales = source.multiscales.map(normaliseMultiscale).filter((m): m is OmeMultiscale => !!m);
@@ -140,10 +149,12 @@ function omeBody(ome: OmeMeta, version: string | undefined): Attrs {
 
 /** Attributes for a Zarr v2 `.zattrs`: OME 0.4 keys at the top level. */
 export function renderOme04(rest: Attrs, ome: OmeMeta | undefined): Attrs {
+  if (ome?.verbatim) return { ...rest, ...ome.verbatim };
   return ome ? { ...rest, ...omeBody(ome, '0.4') } : rest;
 }
 
 /** Attributes for a Zarr v3 `zarr.json`: OME 0.5 under `ome`. */
 export function renderOme05(rest: Attrs, ome: OmeMeta | undefined): Attrs {
+  if (ome?.verbatim) return { ...rest, ome: ome.verbatim };
   return ome ? { ...rest, ome: { version: '0.5', ...omeBody(ome, undefined) } } : rest;
 }

@@ -57,6 +57,15 @@ async function openUncached(
   const parentOme = key === '' ? undefined : await parentMeta(tree, key, opts);
   const v3 = await readJson(kv, joinKey(key, 'zarr.json'), opts);
   if (v3) {
+    if (v3.zarr_format !== 3 || (v3.node_type !== 'array' && v3.node_type !== 'group')) {
+      throw new BridgeError(
+        'CorruptData',
+        `${joinKey(key, 'zarr.json')} is not Zarr v3 metadata (a pre-release draft?)`,
+        {
+          key: joinKey(key, 'zarr.json'),
+        },
+      );
+    }
     const { ome, rest } = parseOme((v3.attributes as Attrs | undefined) ?? {});
     if (v3.node_type === 'array') {
       return openZarrArray({ kv, key, path, format: 3, metadata: v3, attrs: rest, ome, opts }).then((a) =>
