@@ -1,0 +1,161 @@
+/** Small pure pieces: OME conversion, dtype spellings, JSON, Range parsing, CLI arguments, origin policy. */
+import { describe, expect, it } from 'vitest';
+import { copyRegion, toBigEndian, toCOrder } from '../src/bridge/encode/c-order.js';
+import { OriginPolicy } from '../src/bridge/http/origin-policy.js';
+import { parseRange } from '../src/bridge/http/send.js';
+import { parseV2Descr, v2Descr } from '../src/bridge/model/dtype.js';
+import { parseOme, renderOme04, renderOme05 } from '../src/bridge/model/ome.js';
+import { toJson } from '../src/bridge/util/json.js';
+import { LruCache } from '../src/bridge/util/lru.js';
+import { parseServeArgs } from '../src/cli/args.js';
+
+const ms04 = {
+  multiscales: [
+    {
+      version: '0.4',
+      name: 'img',
+      axes: [
+        { name: 'c', type: 'channel' },
+        { name: 'y', type: 'space', unit: 'micrometer' },
+        { name: 'x', type: 'space', unit: 'micrometer' },
+      ],
+      datasets: [{ path: '0', coordinateTransformations: [{ type: 'scale', scale: [1, 0.5, 0.5] }] }],
+    },
+  ],
+  omero: { channels: [{ color: 'FF0000', window: { start: 0, end: 100, min: 0, max: 255 } }] },
+  other: 1,
+};
+
+describe('OME metadata', () => {
+  it('round-trips 0.4 → 0.5 → 0.4', () => {
+    const { ome, rest } = parseOme(ms04);
+    expect(rest).toEqual({ other: 1 });
+    const v5 = renderOme05(rest, ome);
+    expect(v5).toMatchObject({ other: 1, ome: { version: '0.5' } });
+    expect((v5.ome as { multiscales: { version?: string }[] }).multiscales[0].version).toBeUndefined();
+    const back = parseOme(v5);
+    expect(back.ome?.sourceVersion).toBe('0.5');
+    expect(renderOme04(back.rest, back.ome)).toEqual(ms04);
+  });
+
+  it('upgrades 0.3 string axes and 0.1 missing axes', () => {
+    const v3 = parseOme({ multiscales: [{ version: '0.3', axes: ['z', 'y', 'x'], datasets: [{ path: '0' }] }] });
+    expect(v3.ome?.multiscales?.[0].axes).toEqual([
+      { name: 'z', type: 'space' },
+      { name: 'y', type: 'space' },
+      { name: 'x', type: 'space' },
+    ]);
+    const v1 = parseOme({ multiscales: [{ version: '0.1', datasets: [{ path: '0' }] }] });
+    expect(v1.ome?.multiscales?.[0].axes.map((a) => a.name)).toEqual(['t', 'c', 'z', 'y', 'x']);
+  });
+
+  it('versions plate, well and image-label for 0.4 and drops them for 0.5', () => {
+    const { ome, rest } = parseOme({
+      ome: { version: '0.5', plate: { rows: [{ name: 'A' }] }, 'image-label': { colors: [] } },
+    });
+    expect(renderOme04(rest, ome)).toEqual({
+      plate: { version: '0.4', rows: [{ name: 'A' }] },
+      'image-label': { version: '0.4', colors: [] },
+    });
+  });
+
+  it('keeps 0.6 metadata verbatim rather than inventing 0.4 axes', () => {
+    const src = { ome: { version: '0.6', multiscales: [{ coordinateSystems: [], datasets: [] }] } };
+    const { ome, rest } = parseOme(src);
+    expect(renderOme05(rest, ome)).toEqual(src);
+  });
+});
+
+describe('dtype spellings', () => {
+  it('maps numpy descr both ways', () => {
+    expect(v2Descr('uint16')).toBe('<u2');
+    expect(v2Descr('uint8')).toBe('|u1');
+    expect(v2Descr('bool')).toBe('|b1');
+    expect(v2Descr('float32', 'big')).toBe('>f4');
+    expect(parseV2Descr('>i8')).toEqual({ dtype: 'int64', endian: 'big' });
+    expect(parseV2Descr('|O')).toBeUndefined();
+  });
+});
+
+describe('bytes', () => {
+  it('clips and pads C-order regions', () => {
+    const src = new Uint8Array([1, 2, 3, 4, 5, 6]); // 2×3
+    expect(Array.from(copyRegion(src, [2, 3], [2, 2], 1))).toEqual([1, 2, 4, 5]);
+    expect(Array.from(copyRegion(src, [2, 3], [3, 3], 1))).toEqual([1, 2, 3, 4, 5, 6, 0, 0, 0]);
+  });
+  it('reorders F-order data to C order', () => {
+    // 2×3 F order: element (i,j) at i + 2j.
+    const f = new Uint8Array([1, 4, 2, 5, 3, 6]);
+    expect(Array.from(toCOrder(f, [2, 3], [1, 2], 1))).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+  it('swaps to big-endian', () => {
+    expect(Array.from(toBigEndian(new Uint8Array([1, 2, 3, 4]), 2))).toEqual([2, 1, 4, 3]);
+  });
+});
+
+describe('JSON for metadata', () => {
+  it('writes bigint fill values exactly and non-finite floats as Zarr strings', () => {
+    expect(toJson({ a: 18446744073709551615n, b: Number.NaN, c: -Infinity })).toBe(
+      '{"a":18446744073709551615,"b":"NaN","c":"-Infinity"}',
+    );
+  });
+});
+
+describe('Range', () => {
+  it('parses single ranges and refuses unsatisfiable ones', () => {
+    expect(parseRange('bytes=0-9', 100)).toEqual({ offset: 0, length: 10 });
+    expect(parseRange('bytes=90-', 100)).toEqual({ offset: 90, length: 10 });
+    expect(parseRange('bytes=-10', 100)).toEqual({ offset: 90, length: 10 });
+    expect(parseRange('bytes=-200', 100)).toEqual({ offset: 0, length: 100 });
+    expect(parseRange('bytes=100-', 100)).toBe('unsatisfiable');
+    expect(parseRange('bytes=0-1,5-6', 100)).toBeUndefined();
+    expect(parseRange('items=0-1', 100)).toBeUndefined();
+  });
+});
+
+describe('LRU', () => {
+  it('stays within its byte capacity', () => {
+    const lru = new LruCache<number, Uint8Array>(100, (v) => v.byteLength);
+    for (let i = 0; i < 50; i++) lru.set(i, new Uint8Array(30));
+    expect(lru.weight).toBeLessThanOrEqual(100);
+    expect(lru.size).toBe(3);
+    expect(lru.get(49)).toBeDefined();
+    expect(lru.get(0)).toBeUndefined();
+  });
+});
+
+describe('CLI arguments', () => {
+  it('parses repeatable options and defaults', () => {
+    const o = parseServeArgs(['--port', '0', '--open', 'a', '--open', 'b', '--allow-origin', 'https://x.org'], {});
+    expect(o).toMatchObject({
+      port: 0,
+      host: '127.0.0.1',
+      open: ['a', 'b'],
+      allowOrigin: ['https://x.org'],
+      viewer: true,
+    });
+    expect(parseServeArgs([], { BOSSDB_TOKEN: 't' }).bossdbToken).toBe('t');
+  });
+  it('refuses bad values', () => {
+    expect(() => parseServeArgs(['--port', 'x'], {})).toThrow(/port/);
+    expect(() => parseServeArgs(['--bogus'], {})).toThrow();
+  });
+});
+
+describe('origin policy', () => {
+  const p = new OriginPolicy({ allowedOrigins: ['https://a.org'], boundHost: '127.0.0.1' });
+  it('accepts loopback hosts only', () => {
+    expect(p.hostAllowed('127.0.0.1:5020')).toBe(true);
+    expect(p.hostAllowed('localhost:5020')).toBe(true);
+    expect(p.hostAllowed('[::1]:5020')).toBe(true);
+    expect(p.hostAllowed('attacker.example:5020')).toBe(false);
+    expect(p.hostAllowed(undefined)).toBe(false);
+  });
+  it('echoes exact allowed origins', () => {
+    expect(p.allowedOrigin('https://a.org')).toBe('https://a.org');
+    expect(p.allowedOrigin('https://a.org.evil.example')).toBeUndefined();
+    expect(p.allowedOrigin('http://localhost:3000')).toBe('http://localhost:3000');
+    expect(p.allowedOrigin('null')).toBeUndefined();
+    expect(p.allowedOrigin('https://a.org/path')).toBeUndefined();
+  });
+});
