@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isBridgeError } from '../src/bridge/errors.js';
-import { BossdbClient, BossdbError, type CutoutRequest } from '../src/bridge/sources/bossdb/index.js';
 import { decodeBlosc } from '../src/bridge/sources/bossdb/blosc-frame.js';
+import { BossdbClient, BossdbError, type CutoutRequest } from '../src/bridge/sources/bossdb/index.js';
 import { type BossdbFixture, expectedVoxel, FIXTURE_TOKEN, startBossdbFixture } from './bossdb-fixture/index.js';
 
 let fx: BossdbFixture;
@@ -34,7 +34,15 @@ async function failure(p: Promise<unknown>): Promise<BossdbError> {
   throw new Error('expected a rejection');
 }
 
-const req = (path: string, res: number, x: [number, number], y: [number, number], z: [number, number], datatype: CutoutRequest['datatype'], t?: [number, number]): CutoutRequest => {
+const req = (
+  path: string,
+  res: number,
+  x: [number, number],
+  y: [number, number],
+  z: [number, number],
+  datatype: CutoutRequest['datatype'],
+  t?: [number, number],
+): CutoutRequest => {
   const [collection, experiment, channel] = path.split('/') as [string, string, string];
   return { collection, experiment, channel, resolution: res, x, y, z, t, datatype };
 };
@@ -74,7 +82,10 @@ describe('metadata', () => {
       num_time_samples: 3,
       time_step_unit: 'seconds',
     });
-    expect(await anon.getChannel('zb_public', 'labels', 'seg')).toMatchObject({ type: 'annotation', datatype: 'uint64' });
+    expect(await anon.getChannel('zb_public', 'labels', 'seg')).toMatchObject({
+      type: 'annotation',
+      datatype: 'uint64',
+    });
     expect(await anon.getCoordFrame('frame_offset')).toMatchObject({ x_start: 100, voxel_unit: 'micrometers' });
     const ds = await anon.getDownsample('zb_public', 'offset_iso', 'img');
     expect(ds.extent['3']).toEqual([77, 37, 6]);
@@ -110,7 +121,10 @@ describe('cutouts', () => {
   });
 
   it('reads npygz uint16 and uint64 as little-endian bytes', async () => {
-    for (const [path, dtype] of [['zb_public/offset_iso/img', 'uint16'], ['zb_public/labels/seg', 'uint64']] as const) {
+    for (const [path, dtype] of [
+      ['zb_public/offset_iso/img', 'uint16'],
+      ['zb_public/labels/seg', 'uint64'],
+    ] as const) {
       const r = req(path, 0, [100, 140], [40, 50], [5, 7], dtype);
       const cut = await anon.cutout(r, { encoding: 'npygz' });
       compare(path, r, cut.shape, cut.bytes);
@@ -174,7 +188,13 @@ describe('errors', () => {
     const r = req('zb_public/aniso/em', 0, [0, 300], [0, 300], [0, 4], 'uint8');
     fx.settings.failNext = 1;
     const e500 = await failure(authed.cutout(r));
-    expect([e500.tag, e500.failure, e500.status, e500.code, e500.retryable]).toEqual(['Upstream', 'http', 500, 9002, true]);
+    expect([e500.tag, e500.failure, e500.status, e500.code, e500.retryable]).toEqual([
+      'Upstream',
+      'http',
+      500,
+      9002,
+      true,
+    ]);
 
     fx.settings.failNext = 1;
     fx.settings.failStatus = 502;

@@ -45,7 +45,8 @@ async function checkLevel(s: BossdbSource, path: string, k: number): Promise<voi
   const arr = await level(s, path, k);
   const grid = arr.meta.shape.map((n, i) => Math.ceil(n / arr.meta.chunkShape[i]!));
   const all: number[][] = [[]];
-  for (const n of grid) all.splice(0, all.length, ...all.flatMap((p) => Array.from({ length: n }, (_, i) => [...p, i])));
+  for (const n of grid)
+    all.splice(0, all.length, ...all.flatMap((p) => Array.from({ length: n }, (_, i) => [...p, i])));
   const problems: string[] = [];
   for (const coords of all) {
     const chunk = await arr.readChunk(coords, {});
@@ -69,7 +70,17 @@ describe('catalog tree', () => {
   });
 
   it('answers undefined for what BossDB does not list, or names it could not hold', async () => {
-    for (const p of ['nope', 'zb_private', 'zb_public/nope', 'zb_public/aniso/nope', 'zb_public/aniso/hidden', 'zb_public/aniso/em/3', 'zb_public/aniso/em/01', 'zb_public/a.b', '../x']) {
+    for (const p of [
+      'nope',
+      'zb_private',
+      'zb_public/nope',
+      'zb_public/aniso/nope',
+      'zb_public/aniso/hidden',
+      'zb_public/aniso/em/3',
+      'zb_public/aniso/em/01',
+      'zb_public/a.b',
+      '../x',
+    ]) {
       expect(await walk(src.root, p), p).toBeUndefined();
     }
   });
@@ -110,15 +121,26 @@ describe('catalog tree', () => {
     ]);
     expect(ms.datasets[1]!.coordinateTransformations).toEqual([{ type: 'scale', scale: [5, 2, 2, 2] }]);
     const iso = await image(src, 'zb_public/offset_iso/img');
-    expect(iso.ome!.multiscales![0]!.datasets[3]!.coordinateTransformations).toEqual([{ type: 'scale', scale: [64, 64, 64] }]);
-    expect(em.attrs.bossdb).toMatchObject({ collection: 'zb_public', datatype: 'uint8', downsample_status: 'DOWNSAMPLED' });
+    expect(iso.ome!.multiscales![0]!.datasets[3]!.coordinateTransformations).toEqual([
+      { type: 'scale', scale: [64, 64, 64] },
+    ]);
+    expect(em.attrs.bossdb).toMatchObject({
+      collection: 'zb_public',
+      datatype: 'uint8',
+      downsample_status: 'DOWNSAMPLED',
+    });
     expect(JSON.stringify(em.attrs)).not.toContain(FIXTURE_TOKEN);
   });
 
   it('gives levels BossDB extents from 0, the channel dtype, and served chunk shapes', async () => {
     const expectMeta = async (path: string, k: number, shape: number[], chunkShape: number[], dtype: string) => {
       const a = await level(src, path, k);
-      expect([a.path, a.meta.shape, a.meta.chunkShape, a.meta.dtype]).toEqual([`bossdb/${path}/${k}`, shape, chunkShape, dtype]);
+      expect([a.path, a.meta.shape, a.meta.chunkShape, a.meta.dtype]).toEqual([
+        `bossdb/${path}/${k}`,
+        shape,
+        chunkShape,
+        dtype,
+      ]);
     };
     await expectMeta('zb_public/aniso/em', 0, [20, 600, 1100], [16, 256, 256], 'uint8');
     await expectMeta('zb_public/aniso/em16', 2, [20, 150, 275], [16, 150, 256], 'uint16');

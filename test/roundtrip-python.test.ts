@@ -13,7 +13,7 @@ import { listArrays } from './support/fixture-arrays.js';
 import { FIXTURE_FOLDERS, type FixtureBridge, startFixtureBridge, urlPath } from './support/fixture-bridge.js';
 import { formulaFor } from './support/formulas.js';
 import { type PyCase, type PyResult, readBackWithPython } from './support/python.js';
-import { dumpRaw, readFromDisk } from './support/reference.js';
+import { dumpRaw, dumpStrings, readFromDisk } from './support/reference.js';
 
 /** Arrays zarr-python 2.13 cannot read even from disk: the reader's limit, not the data's (see fixtures/README). */
 const READER_LIMITS = new Set([
@@ -102,6 +102,13 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
             reference,
           });
         } else {
+          if (a.metadata.data_type === 'string') {
+            // vlen-utf8 strings appear on v2 as `|O` + the vlen-utf8 filter.
+            const strings = dumpStrings(await readFromDisk(dir, a.rel), join(tmp, `${n++}.json`));
+            if (!strings) throw new Error(`no string dump for ${id}`);
+            cases.push({ id: `v2:${id}`, url: v2Url, format: 'zarr2', reference: strings });
+            continue;
+          }
           if (!NUMERIC_V3.has(String(a.metadata.data_type))) {
             opaque.push({ id, url: `${v2Url}/.zarray` });
             continue;
@@ -166,7 +173,7 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
   });
 
   it('answers 404 with a JSON reason for arrays whose type only passes through as stored', async () => {
-    expect(opaque.length).toBeGreaterThan(0);
+    // Only v3 arrays of types zarr-python 2.13 cannot be given (none in the fixtures today).
     for (const o of opaque) {
       const res = await fetch(o.url);
       expect(res.status, o.id).toBe(404);

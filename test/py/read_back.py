@@ -45,6 +45,12 @@ def read_reference(ref):
         return zarr.open_array(store=N5Store(ref["path"]), mode="r", path=ref.get("dataset") or None)[...]
     if kind == "formula":
         return formulas.evaluate(ref)
+    if kind == "strings":  # a JSON list of strings, dumped by another reader
+        with open(ref["file"]) as f:
+            values = json.load(f)
+        out = np.empty(len(values), dtype=object)
+        out[:] = values
+        return out.reshape(ref["shape"])
     if kind == "raw":
         data = np.fromfile(ref["file"], dtype=np.dtype(ref["dtype"]))
         return data.reshape(ref["shape"])
@@ -54,9 +60,15 @@ def read_reference(ref):
 def same(a, b):
     if a.shape != b.shape:
         return False, "shape %s != reference %s" % (a.shape, b.shape)
-    if a.dtype.kind != b.dtype.kind or a.dtype.itemsize != b.dtype.itemsize:
+    if a.dtype.kind == "O" or b.dtype.kind == "O":
+        a, b = a.astype(object), b.astype(object)
+        a = np.vectorize(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v, otypes=[object])(a) if a.size else a
+        b = np.vectorize(lambda v: v.decode("utf-8") if isinstance(v, bytes) else v, otypes=[object])(b) if b.size else b
+    elif a.dtype.kind != b.dtype.kind or a.dtype.itemsize != b.dtype.itemsize:
         return False, "dtype %s != reference %s" % (a.dtype, b.dtype)
-    if a.dtype.kind == "f":
+    if a.dtype.kind == "O":
+        eq = np.array([x == y for x, y in zip(a.ravel(), b.ravel())], dtype=bool).reshape(a.shape)
+    elif a.dtype.kind == "f":
         eq = (a == b) | (np.isnan(a) & np.isnan(b))
     else:
         eq = a == b

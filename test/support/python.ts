@@ -7,6 +7,7 @@ import type { FormulaReference } from './formulas.js';
 export type Reference =
   | { kind: 'zarr2-dir' | 'nested-dir' | 'n5-dir'; path: string; dataset?: string }
   | { kind: 'raw'; file: string; dtype: string; shape: number[] }
+  | { kind: 'strings'; file: string; shape: number[] }
   | FormulaReference;
 
 export interface PyCase {

@@ -9,6 +9,7 @@ import { BridgeError, notFound } from '../errors.js';
 import { isDType, v2Descr } from '../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs } from '../model/node.js';
 import { renderOme04 } from '../model/ome.js';
+import { chunkPayload, transcodable, unrepresentable } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -37,16 +38,17 @@ const passThrough = (node: ArrayNode): boolean => node.stored?.format === 'zarr2
 export function zarray(node: ArrayNode): Attrs {
   if (passThrough(node)) return node.stored!.metadata;
   const { meta } = node;
-  if (!isDType(meta.dtype)) throw unrepresentable(node);
+  if (!transcodable(node)) throw unrepresentable(node, 'Zarr v2');
+  const text = meta.dtype === 'string';
   return {
     zarr_format: 2,
     shape: meta.shape,
     chunks: meta.chunkShape,
-    dtype: v2Descr(meta.dtype),
+    dtype: isDType(meta.dtype) ? v2Descr(meta.dtype) : '|O',
     compressor: { id: 'gzip', level: GZIP_LEVEL },
     fill_value: v2Fill(meta),
     order: 'C',
-    filters: null,
+    filters: text ? [{ id: 'vlen-utf8' }] : null,
     dimension_separator: '/',
   };
 }
@@ -70,7 +72,7 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
     if (!object) throw notFound(`no chunk ${rest.join('/')}`, rest.join('/'));
     return { kind: 'object', object };
   }
-  if (!isDType(node.meta.dtype)) throw unrepresentable(node);
+  if (!transcodable(node)) throw unrepresentable(node, 'Zarr v2');
   // We declare "/" but accept Tiled's "." spelling too.
   const parts = rest.length === 1 && node.meta.shape.length > 1 ? rest[0].split('.') : rest;
   const key = rest.join('/');
@@ -81,11 +83,5 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
         : undefined
       : checkChunkCoords(node.meta, parseIndices(parts), key);
   if (!coords) throw new BridgeError('BadRequest', `malformed chunk key: ${key}`, { key });
-  const c = await node.readChunk(coords, { signal });
-  return { kind: 'bytes', bytes: await gzipBytes(c.bytes) };
+  return { kind: 'bytes', bytes: await gzipBytes(await chunkPayload(node, coords, { signal })) };
 }
-
-const unrepresentable = (node: ArrayNode): BridgeError =>
-  new BridgeError('NotRepresentable', `${node.path}: data type ${String(node.meta.dtype)} is served only as stored`, {
-    key: node.path,
-  });

@@ -6,10 +6,11 @@
  */
 
 import { GZIP_LEVEL, gzipBytes } from '../encode/gzip.js';
-import { BridgeError, notFound } from '../errors.js';
+import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme05 } from '../model/ome.js';
+import { chunkPayload, transcodable, unrepresentable } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -40,14 +41,13 @@ const passThrough = (node: ArrayNode): boolean => node.stored?.format === 'zarr3
 export function zarrJson(node: ArrayNode): Attrs {
   if (passThrough(node)) return node.stored!.metadata;
   const { meta } = node;
-  if (!isDType(meta.dtype)) {
-    throw new BridgeError('NotRepresentable', `${node.path}: data type ${meta.dtype} cannot be presented as Zarr v3`, {
-      key: node.path,
-    });
-  }
+  if (!transcodable(node)) throw unrepresentable(node, 'Zarr v3');
   const { _ARRAY_DIMENSIONS: _dims, ...attrs } = renderOme05(node.attrs, node.ome);
-  const bytesCodec =
-    bytesPerElement(meta.dtype) > 1 ? { name: 'bytes', configuration: { endian: 'little' } } : { name: 'bytes' };
+  const bytesCodec = !isDType(meta.dtype)
+    ? { name: 'vlen-utf8', configuration: {} }
+    : bytesPerElement(meta.dtype) > 1
+      ? { name: 'bytes', configuration: { endian: 'little' } }
+      : { name: 'bytes' };
   return {
     zarr_format: 3,
     node_type: 'array',
@@ -62,7 +62,7 @@ export function zarrJson(node: ArrayNode): Attrs {
   };
 }
 
-function v3Fill(v: number | bigint | boolean): unknown {
+function v3Fill(v: number | bigint | boolean | string): unknown {
   if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
   if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
   return v;
@@ -76,6 +76,5 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
     return { kind: 'object', object };
   }
   const coords = checkChunkCoords(node.meta, parseIndices(rest.slice(1)), key);
-  const c = await node.readChunk(coords, { signal });
-  return { kind: 'bytes', bytes: await gzipBytes(c.bytes) };
+  return { kind: 'bytes', bytes: await gzipBytes(await chunkPayload(node, coords, { signal })) };
 }

@@ -21,12 +21,19 @@ export interface Chunk {
 /** A data type that can only be passed through as stored (strings, objects). */
 export type OpaqueDType = `opaque:${string}`;
 
+/** One decoded chunk of a string array: C order, full chunk shape. */
+export interface StringChunk {
+  readonly shape: readonly number[];
+  readonly strings: readonly string[];
+}
+
 export interface ArrayMeta {
   readonly shape: readonly number[];
   /** The grid a source reads at (a sharded array's inner chunks). */
   readonly chunkShape: readonly number[];
-  readonly dtype: DType | OpaqueDType;
-  readonly fillValue: FillValue;
+  /** `string`: variable-length UTF-8 (v3 `string`, v2 `|O` + vlen-utf8, and fixed `U`/`S` read as text). */
+  readonly dtype: DType | 'string' | OpaqueDType;
+  readonly fillValue: FillValue | string;
   readonly dimensionNames?: readonly string[];
 }
 
@@ -77,6 +84,8 @@ export interface ArrayNode extends NodeBase {
   readonly meta: ArrayMeta;
   /** Decoded chunk at `chunkCoords` of `meta.chunkShape`; fill where nothing is stored. */
   readChunk(chunkCoords: readonly number[], opts: IoOptions): Promise<Chunk>;
+  /** For `dtype: 'string'` arrays only. */
+  readStrings?(chunkCoords: readonly number[], opts: IoOptions): Promise<StringChunk>;
   readonly stored?: StoredEncoding;
 }
 

@@ -8,7 +8,7 @@ import * as zarr from 'zarrita';
 import { copyRegion, toCOrder } from '../../encode/c-order.js';
 import { BridgeError } from '../../errors.js';
 import { bytesPerElement, type DType, isDType } from '../../model/dtype.js';
-import type { ArrayMeta, ArrayNode, Attrs, Chunk, FillValue, IoOptions, StoredEncoding } from '../../model/node.js';
+import type { ArrayMeta, ArrayNode, Attrs, Chunk, IoOptions, StoredEncoding, StringChunk } from '../../model/node.js';
 import type { OmeMeta } from '../../model/ome.js';
 import { joinKey, type KvStore } from './kv-store.js';
 import { asZarritaStore } from './zarrita-store.js';
@@ -39,7 +39,11 @@ export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
   } catch (e) {
     throw new BridgeError('CorruptData', `cannot open array: ${(e as Error).message}`, { key: input.path, cause: e });
   }
-  const dtype: ArrayMeta['dtype'] = isDType(arr.dtype) ? arr.dtype : `opaque:${arr.dtype}`;
+  const dtype: ArrayMeta['dtype'] = isDType(arr.dtype)
+    ? arr.dtype
+    : isText(arr.dtype, metadata)
+      ? 'string'
+      : `opaque:${arr.dtype}`;
   const dimensionNames =
     arr.dimensionNames ??
     (Array.isArray(input.attrs._ARRAY_DIMENSIONS) ? (input.attrs._ARRAY_DIMENSIONS as string[]) : undefined);
@@ -59,7 +63,43 @@ export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
     // zarrita (the viewer's reader) ignores `index_location: "start"`: such shards are re-encoded, not passed on.
     ...(indexAtStart(metadata) ? {} : { stored: storedEncoding(kv, key, format, metadata) }),
     readChunk: (coords, o) => readChunk(arr, meta, coords, input.path, o),
+    ...(dtype === 'string' ? { readStrings: (coords, o) => readStrings(arr, meta, coords, input.path, o) } : {}),
   };
+}
+
+/** Strings we can hand on as text: v3 `string`, fixed `U`/`S`, and v2 objects stored with vlen-utf8. */
+function isText(dataType: string, metadata: Attrs): boolean {
+  if (dataType === 'string' || /^v2:[US]\d+$/.test(dataType)) return true;
+  const filters = (metadata.filters ?? []) as { id?: string }[] | null;
+  return dataType === 'v2:object' && !!filters?.some((f) => f.id === 'vlen-utf8');
+}
+
+async function readStrings(
+  arr: zarr.Array<zarr.DataType, zarr.Readable>,
+  meta: ArrayMeta,
+  coords: readonly number[],
+  path: string,
+  opts: IoOptions,
+): Promise<StringChunk> {
+  let chunk: zarr.Chunk<zarr.DataType>;
+  try {
+    chunk = await arr.getChunk([...coords], { signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
+    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}`, {
+      key: `${path}/${coords.join('/')}`,
+      cause: e,
+    });
+  }
+  const values = Array.from(chunk.data as Iterable<unknown>, (v) => (v === null || v === undefined ? '' : String(v)));
+  const shape = chunk.shape;
+  const cStride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const strings = chunk.stride.every((s, i) => s === cStride[i] || shape[i] === 1)
+    ? values
+    : values.map(
+        (_, c) => values[shape.reduce((o, n, d) => o + (Math.floor(c / cStride[d]) % n) * chunk.stride[d], 0)],
+      );
+  return { shape: meta.chunkShape, strings };
 }
 
 /** zarrita 0.7 reads a shard's index as a suffix, whatever `index_location` says. */
@@ -88,7 +128,8 @@ function shardIndexAtStart(kv: KvStore, arrayKey: string): KvStore {
   };
 }
 
-function normaliseFill(v: unknown, dtype: ArrayMeta['dtype']): FillValue {
+function normaliseFill(v: unknown, dtype: ArrayMeta['dtype']): ArrayMeta['fillValue'] {
+  if (dtype === 'string') return typeof v === 'string' ? v : '';
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return v;
   if (dtype === 'int64' || dtype === 'uint64') return 0n;
   return dtype === 'bool' ? false : 0;
