@@ -6,6 +6,7 @@ import { Catalog } from './catalog/catalog.js';
 import type { Face } from './faces/face.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { mountLocalFolder } from './sources/local/local-source.js';
+import type { HttpStoreOptions } from './sources/remote/http-store.js';
 import { mountRemote } from './sources/remote/remote-source.js';
 import type { Logger } from './util/log.js';
 
@@ -14,6 +15,8 @@ export interface BridgeOptions {
   port?: number;
   open?: readonly string[];
   remote?: readonly string[];
+  /** Timeouts, retries and cache size for remote mounts. */
+  remoteOptions?: HttpStoreOptions;
   allowOrigins?: readonly string[];
   apiKey?: string;
   viewerDir?: string;
@@ -27,7 +30,7 @@ export interface Bridge extends BridgeServer {
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
   for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder);
-  for (const url of options.remote ?? []) mountRemote(catalog, url);
+  for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
   const server = await startBridgeServer({
     catalog,
     host: options.host,
@@ -53,7 +56,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
         const url = (req.body as { url?: unknown } | undefined)?.url;
         if (typeof url !== 'string') return void res.status(400).json({ error: 'BadRequest', detail: 'url required' });
         try {
-          res.json({ path: mountRemote(catalog, url).path });
+          res.json({ path: mountRemote(catalog, url, options.remoteOptions).path });
         } catch (e) {
           res.status(400).json({ error: 'BadRequest', detail: (e as Error).message });
         }

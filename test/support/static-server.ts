@@ -12,6 +12,8 @@ export interface StaticServer {
   requests: string[];
   /** Paths starting with this prefix answer 500. */
   failPrefix?: string;
+  /** Paths starting with `fault.prefix` misbehave: cut bodies, reset connections, stalled bodies, latency. */
+  fault?: { prefix: string; kind: 'truncate' | 'reset' | 'stall' | 'latency'; ms?: number; times?: number };
   close(): Promise<void>;
 }
 
@@ -23,6 +25,22 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     if (state.failPrefix && path.startsWith(state.failPrefix)) {
       res.writeHead(500).end('boom');
       return;
+    }
+    const fault = state.fault;
+    if (fault && path.startsWith(fault.prefix) && (fault.times === undefined || fault.times-- > 0)) {
+      if (fault.kind === 'reset') {
+        req.socket.destroy();
+        return;
+      }
+      if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms ?? 100));
+      else {
+        const body = await readFile(normalize(join(root, path))).catch(() => Buffer.alloc(64, 1));
+        res.writeHead(200, { 'Content-Length': body.length });
+        res.write(body.subarray(0, Math.floor(body.length / 2)));
+        if (fault.kind === 'truncate') res.destroy();
+        // 'stall': headers and half the body, then nothing.
+        return;
+      }
     }
     const file = normalize(join(root, path));
     if (!file.startsWith(root)) {
