@@ -3,6 +3,8 @@
  * both encodings and three datatypes, typed errors, and the token kept out
  * of URLs and messages.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { isBridgeError } from '../src/bridge/errors.js';
 import { decodeBlosc } from '../src/bridge/sources/bossdb/blosc-frame.js';
@@ -225,6 +227,24 @@ describe('errors', () => {
     expect([stall.tag, stall.failure, stall.retryable]).toEqual(['UpstreamTimeout', 'timeout', true]);
 
     for (const e of [e500, e502, drop, stall]) expect(`${e.message} ${JSON.stringify(e)}`).not.toContain(FIXTURE_TOKEN);
+  });
+
+  it('does not forward the token across a cross-origin redirect', async () => {
+    const hop = createServer((_req, res) => {
+      res.writeHead(302, { Location: `${fx.url}/v1/collection/` });
+      res.end();
+    });
+    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
+    try {
+      const via = new BossdbClient({
+        url: `http://127.0.0.1:${(hop.address() as AddressInfo).port}`,
+        token: FIXTURE_TOKEN,
+      });
+      expect(await via.listCollections()).toEqual(['zb_public']); // anonymous at the far end
+      expect(fx.log.at(-1)!.authorization).toBeUndefined();
+    } finally {
+      hop.close();
+    }
   });
 
   it('reports a refused connection as a retryable network failure', async () => {

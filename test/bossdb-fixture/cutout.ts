@@ -4,8 +4,9 @@
  * BASE coordinate frame whatever the resolution → 520 MiB limit → encoding by
  * `Accept`.
  */
-import { findFrame } from './dataset.js';
+
 import { encodeBossdbBlosc } from './blosc-bossdb.js';
+import { findFrame } from './dataset.js';
 import { BYTES, cutoutBytes, encodeNpygz, type Range } from './encode.js';
 import { bossError, CODE, json, type Reply } from './reply.js';
 import { type Principal, resolveDataRequest } from './resources.js';
@@ -46,7 +47,11 @@ export async function cutoutRoute(m: string[], accept: string | undefined, who: 
   if (ts !== undefined) {
     t = parseRange(ts);
     if (t[0] > nt) {
-      return bossError(400, CODE.INVALID_URL, `Invalid time range ${ts}. Start time is greater than the maximum time sample ${nt}`);
+      return bossError(
+        400,
+        CODE.INVALID_URL,
+        `Invalid time range ${ts}. Start time is greater than the maximum time sample ${nt}`,
+      );
     }
     if (t[0] > t[1] || t[1] > nt + 1) {
       return bossError(
@@ -56,7 +61,8 @@ export async function cutoutRoute(m: string[], accept: string | undefined, who: 
       );
     }
     // BossDB would answer an empty array here; the fixture refuses instead (nothing reads that).
-    if (t[0] === t[1]) return bossError(400, CODE.INVALID_CUTOUT_ARGS, `Incorrect cutout arguments ${resStr}/${xs}/${ys}/${zs}`);
+    if (t[0] === t[1])
+      return bossError(400, CODE.INVALID_CUTOUT_ARGS, `Incorrect cutout arguments ${resStr}/${xs}/${ys}/${zs}`);
   }
 
   const res = Number(resStr);
@@ -88,7 +94,11 @@ export async function cutoutRoute(m: string[], accept: string | undefined, who: 
   // BossDB divides the uint64 byte count by 4 before comparing (annotation allowance).
   const counted = size === 8 ? (voxels * size) / 4 : voxels * size;
   if (counted > CUTOUT_MAX_BYTES) {
-    return bossError(413, CODE.REQUEST_TOO_LARGE, 'Cutout request is over 500MB when uncompressed. Reduce cutout dimensions.');
+    return bossError(
+      413,
+      CODE.REQUEST_TOO_LARGE,
+      'Cutout request is over 500MB when uncompressed. Reduce cutout dimensions.',
+    );
   }
 
   const encoding = negotiate(accept);

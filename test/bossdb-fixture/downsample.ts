@@ -29,7 +29,11 @@ export function levels(exp: FixtureExperiment, frame: FixtureFrame): LevelInfo[]
 }
 
 /** The /v1/downsample/<c>/<e>/<ch>/ payload. */
-export function downsamplePayload(exp: FixtureExperiment, frame: FixtureFrame, status: string): Record<string, unknown> {
+export function downsamplePayload(
+  exp: FixtureExperiment,
+  frame: FixtureFrame,
+  status: string,
+): Record<string, unknown> {
   const ls = levels(exp, frame);
   const byLevel = <T>(f: (l: LevelInfo) => T): Record<string, T> =>
     Object.fromEntries(ls.map((l, r) => [String(r), f(l)]));

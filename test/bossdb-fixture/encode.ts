@@ -46,11 +46,11 @@ export function encodeNpygz(raw: Uint8Array, datatype: string, shape: number[]):
   const dims = shape.length === 1 ? `${shape[0]},` : shape.join(', ');
   let header = `{'descr': '${DESCR[datatype]}', 'fortran_order': False, 'shape': (${dims}), }`;
   const unpadded = 10 + header.length + 1;
-  header += ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  header += `${' '.repeat((64 - (unpadded % 64)) % 64)}\n`;
   const npy = new Uint8Array(10 + header.length + raw.length);
   npy.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]); // \x93NUMPY v1.0
   new DataView(npy.buffer).setUint16(8, header.length, true);
   npy.set(new TextEncoder().encode(header), 10);
   npy.set(raw, 10 + header.length);
-  return zlibSync(npy, { level: 1 });
+  return zlibSync(npy, { level: 6 }); // Python's zlib.compress default
 }

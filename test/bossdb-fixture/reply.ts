@@ -32,7 +32,8 @@ export const html = (status: number, body: string): Reply => ({
   body: text.encode(body),
 });
 
-export const notFoundPage = (): Reply => html(404, '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>');
+export const notFoundPage = (): Reply =>
+  html(404, '<h1>Not Found</h1><p>The requested resource was not found on this server.</p>');
 export const serverErrorPage = (): Reply => html(500, '<h1>Server Error (500)</h1>');
 
 /** BossDB error codes used by the fixture (ErrorCodes in bosscore/error.py). */

@@ -3,7 +3,14 @@
  * /downsample, with BossDB's permission rules (public objects readable by
  * anyone; everything readable with a full-access token) and its messages.
  */
-import { COLLECTIONS, FRAMES, type FixtureChannel, type FixtureCollection, type FixtureExperiment, findFrame } from './dataset.js';
+import {
+  COLLECTIONS,
+  type FixtureChannel,
+  type FixtureCollection,
+  type FixtureExperiment,
+  FRAMES,
+  findFrame,
+} from './dataset.js';
 import { downsamplePayload } from './downsample.js';
 import { bossError, CODE, json, type Reply, serverErrorPage } from './reply.js';
 
@@ -62,7 +69,10 @@ export const channelSerializer = (e: FixtureExperiment, ch: FixtureChannel) => (
 const N = '([\\w-]+)';
 const route = (pattern: string): RegExp => new RegExp(`^${pattern}/?$`);
 const ROUTES: [RegExp, (m: string[], who: Principal) => Reply][] = [
-  [route('/collection'), (_m, who) => json(200, { collections: COLLECTIONS.filter((c) => readable(c, who)).map((c) => c.name) })],
+  [
+    route('/collection'),
+    (_m, who) => json(200, { collections: COLLECTIONS.filter((c) => readable(c, who)).map((c) => c.name) }),
+  ],
   [route(`/collection/${N}`), ([c], who) => collectionView(c!, who)],
   [route(`/collection/${N}/experiment`), ([c], who) => experimentList(c!, who)],
   [route(`/collection/${N}/experiment/${N}`), ([c, e], who) => experimentView(c!, e!, who)],

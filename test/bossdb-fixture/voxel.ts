@@ -39,7 +39,12 @@ export function voxelHash(seed: number, t: number, res: number, x: number, y: nu
 /** Second seed for the high 32 bits of 64-bit voxels. */
 const HIGH_SEED_XOR = 0x5bd1e995;
 
-/** The raw formula value for a datatype, ignoring frame bounds. */
+/**
+ * The raw formula value for a datatype, ignoring frame bounds. The hash is of
+ * the 8×8 xy patch (x>>3, y>>3) so that blocks compress (exercising real,
+ * shuffled blosc frames rather than stored-raw ones); the low 6 bits carry
+ * the position inside the patch, so every misplaced voxel still changes value.
+ */
 export function formulaValue(
   datatype: string,
   seed: number,
@@ -49,17 +54,18 @@ export function formulaValue(
   y: number,
   z: number,
 ): number | bigint {
-  const h = voxelHash(seed, t, res, x, y, z);
+  const h = voxelHash(seed, t, res, x >> 3, y >> 3, z);
+  const inPatch = (x & 7) | ((y & 7) << 3);
   switch (datatype) {
     case 'uint8':
-      return h & 0xff;
+      return (h & 0xc0) | inPatch;
     case 'uint16':
-      return h & 0xffff;
+      return (h & 0xffc0) | inPatch;
     case 'uint32':
-      return h;
+      return ((h & ~0x3f) | inPatch) >>> 0;
     default: {
-      const hi = voxelHash(seed ^ HIGH_SEED_XOR, t, res, x, y, z);
-      return (BigInt(hi) << 32n) | BigInt(h);
+      const hi = voxelHash(seed ^ HIGH_SEED_XOR, t, res, x >> 3, y >> 3, z);
+      return (BigInt(hi) << 32n) | BigInt(((h & ~0x3f) | inPatch) >>> 0);
     }
   }
 }

@@ -12,7 +12,11 @@ export interface CacheEvents {
   onMiss?(): void;
 }
 
-export function withCache<K extends Keyed, V>(load: Load<K, V>, cache: LruCache<string, V>, events: CacheEvents = {}): Load<K, V> {
+export function withCache<K extends Keyed, V>(
+  load: Load<K, V>,
+  cache: LruCache<string, V>,
+  events: CacheEvents = {},
+): Load<K, V> {
   return async (key: K, opts: IoOptions): Promise<V> => {
     const hit = cache.get(key.id);
     if (hit !== undefined) {

@@ -114,7 +114,12 @@ export class BossdbClient {
     return parseExperiment(await this.#json(path, what, opts), what);
   }
 
-  async getChannel(collection: string, experiment: string, channel: string, opts: IoOptions = {}): Promise<BossChannel> {
+  async getChannel(
+    collection: string,
+    experiment: string,
+    channel: string,
+    opts: IoOptions = {},
+  ): Promise<BossChannel> {
     const what = `channel ${collection}/${experiment}/${channel}`;
     const path = `/collection/${seg(collection)}/experiment/${seg(experiment)}/channel/${seg(channel)}/`;
     return parseChannel(await this.#json(path, what, opts), what);
@@ -125,7 +130,12 @@ export class BossdbClient {
     return parseCoordFrame(await this.#json(`/coord/${seg(name)}/`, what, opts), what);
   }
 
-  async getDownsample(collection: string, experiment: string, channel: string, opts: IoOptions = {}): Promise<BossDownsample> {
+  async getDownsample(
+    collection: string,
+    experiment: string,
+    channel: string,
+    opts: IoOptions = {},
+  ): Promise<BossDownsample> {
     const what = `downsample info of ${collection}/${experiment}/${channel}`;
     const path = `/downsample/${seg(collection)}/${seg(experiment)}/${seg(channel)}/`;
     return parseDownsample(await this.#json(path, what, opts), what);
@@ -168,7 +178,10 @@ export class BossdbClient {
     }
     const size = Number(/(\d+)$/.exec(npy.descr)?.[1]);
     if (size !== BYTES[req.datatype] || npy.shape.join(',') !== shape.join(',')) {
-      throw broken(`npy ${npy.descr} ${JSON.stringify(npy.shape)}, expected ${req.datatype} ${JSON.stringify(shape)}`, 'malformed');
+      throw broken(
+        `npy ${npy.descr} ${JSON.stringify(npy.shape)}, expected ${req.datatype} ${JSON.stringify(shape)}`,
+        'malformed',
+      );
     }
     return { shape, bytes: npy.bytes };
   }

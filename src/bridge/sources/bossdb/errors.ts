@@ -116,6 +116,20 @@ export function parseErrorBody(body: string): { code?: number; message?: string 
   } catch {
     // Not JSON: an HTML error page from nginx or Django; keep a short plain-text excerpt.
   }
-  const plain = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  const plain = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   return { message: plain ? plain.slice(0, 200) : undefined };
+}
+
+/**
+ * What a failed *data* read becomes for the catalog: 'Upstream' or
+ * 'UpstreamTimeout', never 'NotFound' or 'BadRequest' (a reader would take a
+ * 404 for an empty chunk; the client's request was fine, BossDB's answer was
+ * not). Aborts and non-BossDB errors pass through unchanged.
+ */
+export function asReadFailure(e: unknown): unknown {
+  if (!isBossdbError(e) || e.tag === 'Upstream' || e.tag === 'UpstreamTimeout') return e;
+  return new BridgeError('Upstream', e.message, { cause: e });
 }

@@ -67,6 +67,12 @@ export async function getJson(http: HttpSettings, path: string, opts: Omit<GetOp
   try {
     return JSON.parse(new TextDecoder().decode(body));
   } catch (e) {
-    throw new BossdbError({ failure: 'malformed', what: opts.what, upstreamMessage: 'not JSON', cause: e, secret: http.token });
+    throw new BossdbError({
+      failure: 'malformed',
+      what: opts.what,
+      upstreamMessage: 'not JSON',
+      cause: e,
+      secret: http.token,
+    });
   }
 }

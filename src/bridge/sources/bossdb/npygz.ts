@@ -27,7 +27,8 @@ export function parseNpy(npy: Uint8Array): Npy {
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(header)?.[1];
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || !fortran || shapeText === undefined) throw new Error(`unreadable .npy header ${JSON.stringify(header)}`);
+  if (!descr || !fortran || shapeText === undefined)
+    throw new Error(`unreadable .npy header ${JSON.stringify(header)}`);
   if (fortran === 'True') throw new Error('.npy in Fortran order');
   const shape = shapeText
     .split(',')

@@ -109,7 +109,13 @@ export const parseCollection = (v: unknown, what: string): BossCollection =>
 export const parseExperiment = (v: unknown, what: string): BossExperiment =>
   checked(
     v,
-    { name: 'string', channels: 'string[]', coord_frame: 'string', num_hierarchy_levels: 'number', num_time_samples: 'number' },
+    {
+      name: 'string',
+      channels: 'string[]',
+      coord_frame: 'string',
+      num_hierarchy_levels: 'number',
+      num_time_samples: 'number',
+    },
     what,
   );
 

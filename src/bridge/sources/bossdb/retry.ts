@@ -52,6 +52,10 @@ export async function retry<T>(
   }
 }
 
-export function withRetry<K extends Keyed, V>(load: Load<K, V>, policy: RetryPolicy, events: RetryEvents = {}): Load<K, V> {
+export function withRetry<K extends Keyed, V>(
+  load: Load<K, V>,
+  policy: RetryPolicy,
+  events: RetryEvents = {},
+): Load<K, V> {
   return (key, opts) => retry((o) => load(key, o), policy, opts, events);
 }

@@ -21,7 +21,8 @@ export class HttpStore implements KvStore {
   readonly #opts: Required<Omit<HttpStoreOptions, 'fetch'>>;
   readonly #fetch: typeof fetch;
   readonly #cache: LruCache<string, Uint8Array | null>;
-  readonly #inflight = new Map<string, Promise<Uint8Array | undefined>>();
+  /** One upstream request per key, shared by its waiters and aborted when the last one leaves. */
+  readonly #inflight = new Map<string, { promise: Promise<Uint8Array | undefined>; controller: AbortController; waiters: number }>();
 
   constructor(url: string, options: HttpStoreOptions = {}) {
     this.#base = url.replace(/\/+$/, '');
@@ -41,15 +42,29 @@ export class HttpStore implements KvStore {
   async get(key: string, opts: IoOptions): Promise<Uint8Array | undefined> {
     const cached = this.#cache.get(key);
     if (cached !== undefined) return cached ?? undefined;
-    let pending = this.#inflight.get(key);
-    if (!pending) {
-      // The shared request is not tied to any one caller's signal.
-      pending = this.#request(key, undefined).finally(() => this.#inflight.delete(key));
-      this.#inflight.set(key, pending);
+    let shared = this.#inflight.get(key);
+    if (!shared) {
+      const controller = new AbortController();
+      const promise = this.#request(key, undefined, controller.signal).finally(() => {
+        if (this.#inflight.get(key)?.controller === controller) this.#inflight.delete(key);
+      });
+      promise.catch(() => undefined);
+      shared = { promise, controller, waiters: 0 };
+      this.#inflight.set(key, shared);
     }
-    const bytes = await raceAbort(pending, opts.signal);
-    this.#cache.set(key, bytes ?? null);
-    return bytes;
+    const entry = shared;
+    entry.waiters++;
+    try {
+      const bytes = await raceAbort(entry.promise, opts.signal);
+      this.#cache.set(key, bytes ?? null);
+      return bytes;
+    } finally {
+      // A client that went away stops the upstream request, unless another still waits for it.
+      if (--entry.waiters === 0 && opts.signal?.aborted) {
+        entry.controller.abort();
+        if (this.#inflight.get(key) === entry) this.#inflight.delete(key);
+      }
+    }
   }
 
   async getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined> {
