@@ -3,8 +3,8 @@
  * HTTP server. Shared by the CLI, the Electron main process and the tests.
  */
 import { Catalog } from './catalog/catalog.js';
-import type { Face } from './faces/face.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
+import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
 import { mountLocalFolder } from './sources/local/local-source.js';
 import type { HttpStoreOptions } from './sources/remote/http-store.js';
 import { mountRemote } from './sources/remote/remote-source.js';
@@ -21,16 +21,20 @@ export interface BridgeOptions {
   apiKey?: string;
   viewerDir?: string;
   logger?: Logger;
-  faces?: readonly Face[];
+  /** Mount BossDB at `bossdb/…`; omitted: no BossDB. */
+  bossdb?: BossdbSourceOptions;
 }
 
 export interface Bridge extends BridgeServer {
   catalog: Catalog;
+  bossdb?: BossdbSource;
 }
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
   for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder);
   for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
+  const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
+  if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
   const server = await startBridgeServer({
     catalog,
     host: options.host,
@@ -39,7 +43,6 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     apiKey: options.apiKey,
     viewerDir: options.viewerDir,
     logger: options.logger,
-    faces: options.faces,
     control: (router) => {
       router.post('/open', async (req, res) => {
         const path = (req.body as { path?: unknown } | undefined)?.path;
@@ -63,5 +66,5 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
       });
     },
   });
-  return { ...server, catalog };
+  return { ...server, catalog, ...(bossdb ? { bossdb } : {}) };
 }

@@ -27,7 +27,7 @@ Options:
   --remote URL          mount a remote Zarr/OME-Zarr URL at remote/<name>; repeatable
   --allow-origin ORIGIN allow a browser origin (CORS) besides the defaults; repeatable
   --api-key KEY         require this key (Authorization: Apikey KEY, or ?api_key=KEY)
-  --bossdb-url URL      BossDB API (default https://api.bossdb.io)
+  --bossdb-url URL      BossDB API (default https://api.bossdb.io; "none" leaves BossDB out)
   --bossdb-token TOKEN  BossDB token (or the BOSSDB_TOKEN environment variable)
   --cache-mb N          decoded-block cache size in MiB (default 512)
   --log-level LEVEL     debug, info, warn or error (default info)

@@ -33,6 +33,15 @@ async function main(argv: string[]): Promise<number> {
     apiKey: options.apiKey,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
     logger,
+    ...(options.bossdbUrl === 'none'
+      ? {}
+      : {
+          bossdb: {
+            url: options.bossdbUrl ?? 'https://api.bossdb.io',
+            token: options.bossdbToken,
+            cacheBytes: options.cacheMb * 2 ** 20,
+          },
+        }),
   });
   process.stdout.write(`Zarr Bridge listening on ${bridge.url}\n`);
   for (const m of bridge.catalog.mounts()) process.stdout.write(`  ${m.path}  <-  ${m.origin}\n`);

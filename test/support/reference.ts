@@ -70,7 +70,7 @@ export function dumpRaw(
 /** Dump a string array as JSON for read_back.py; undefined when its values are not text. */
 export function dumpStrings(a: RawArray, file: string): { kind: 'strings'; file: string; shape: number[] } | undefined {
   if (!(a.dtype === 'string' || /^v2:[US]\d+$/.test(a.dtype) || a.dtype === 'v2:object')) return undefined;
-  const values = Array.from(a.data as Iterable<unknown>);
+  const values = Array.from(a.data as unknown as Iterable<unknown>);
   if (!values.every((v) => typeof v === 'string')) return undefined;
   writeFileSync(file, JSON.stringify(values));
   return { kind: 'strings', file, shape: a.shape };

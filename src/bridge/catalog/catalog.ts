@@ -19,16 +19,35 @@ export interface Mount {
   open(opts: IoOptions): Promise<CatalogNode | undefined>;
 }
 
-export class Catalog {
+/** What faces read: a root to walk from and a resolver of catalog paths. */
+export interface CatalogView {
+  readonly root: GroupNode;
+  resolve(path: string, opts: IoOptions): Promise<CatalogNode | undefined>;
+}
+
+export class Catalog implements CatalogView {
   readonly #mounts = new Map<MountKind, Map<string, Mount>>();
+  /** BossDB is one tree at `bossdb/…`, not a set of named mounts. */
+  #bossdb?: { root: GroupNode; origin: string };
 
   readonly root: GroupNode = {
     kind: 'group',
     path: '',
     attrs: {},
-    children: async () => [...this.#mounts.keys()].filter((k) => (this.#mounts.get(k)?.size ?? 0) > 0),
-    child: async (name) => (this.#mounts.has(name as MountKind) ? this.#mountGroup(name as MountKind) : undefined),
+    children: async () => [
+      ...[...this.#mounts.keys()].filter((k) => (this.#mounts.get(k)?.size ?? 0) > 0),
+      ...(this.#bossdb ? ['bossdb'] : []),
+    ],
+    child: async (name) => {
+      if (name === 'bossdb') return this.#bossdb?.root;
+      return this.#mounts.has(name as MountKind) && name !== 'bossdb' ? this.#mountGroup(name as MountKind) : undefined;
+    },
   };
+
+  /** Mounts a BossDB source's tree (its root's path must be `bossdb`). */
+  setBossdb(root: GroupNode, origin: string): void {
+    this.#bossdb = { root, origin };
+  }
 
   /** Adds a mount, returning its catalog path. `preferredName` defaults to the origin's base name. */
   add(kind: MountKind, origin: string, open: Mount['open'], preferredName?: string): Mount {
@@ -50,7 +69,13 @@ export class Catalog {
   }
 
   mounts(): Mount[] {
-    return [...this.#mounts.values()].flatMap((m) => [...m.values()]);
+    const named = [...this.#mounts.values()].flatMap((m) => [...m.values()]);
+    const boss = this.#bossdb;
+    if (!boss) return named;
+    return [
+      ...named,
+      { kind: 'bossdb', name: 'bossdb', path: 'bossdb', origin: boss.origin, open: async () => boss.root },
+    ];
   }
 
   /** The node at a catalog path (`local/a.zarr/0`), or undefined. */

@@ -4,7 +4,7 @@
  * every face — in one request.
  */
 
-import type { Catalog } from '../catalog/catalog.js';
+import { Catalog, type CatalogView } from '../catalog/catalog.js';
 import { notFound } from '../errors.js';
 import type { ArrayNode, CatalogNode, IoOptions } from '../model/node.js';
 import type { Face, FaceReply } from './face.js';
@@ -102,13 +102,13 @@ async function describe(node: CatalogNode, base: string, opts: IoOptions, depth:
 
 export const catalogFace: Face = {
   prefix: '/catalog',
-  async handle(catalog: Catalog, request, opts): Promise<FaceReply> {
+  async handle(catalog: CatalogView, request, opts): Promise<FaceReply> {
     const path = request.segments.join('/');
     const node = await catalog.resolve(path, opts);
     if (!node) throw notFound(`no such node: ${path}`, path);
     const base = new URL(request.url).origin;
     const body = await describe(node, base, opts, 1);
-    if (path === '')
+    if (path === '' && catalog instanceof Catalog)
       body.mounts = catalog.mounts().map((m) => ({ kind: m.kind, name: m.name, path: m.path, origin: m.origin }));
     return { kind: 'json', body };
   },

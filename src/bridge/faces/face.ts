@@ -2,7 +2,7 @@
  * The contract of a face: a pure function of (catalog, key) to a reply.
  * The HTTP layer turns replies into responses (Range, HEAD, ETag, errors).
  */
-import type { Catalog } from '../catalog/catalog.js';
+import type { CatalogView } from '../catalog/catalog.js';
 import type { IoOptions, StoredObject } from '../model/node.js';
 
 export type FaceReply =
@@ -23,7 +23,7 @@ export interface FaceRequest {
 export interface Face {
   /** URL prefix, e.g. `/zarr/v2`. */
   readonly prefix: string;
-  handle(catalog: Catalog, request: FaceRequest, opts: IoOptions): Promise<FaceReply>;
+  handle(catalog: CatalogView, request: FaceRequest, opts: IoOptions): Promise<FaceReply>;
 }
 
 /** Absolute child URLs, as Tiled lists a group. */

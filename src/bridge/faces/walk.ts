@@ -2,7 +2,7 @@
  * Walks URL segments down the catalog until an array is reached: what is left
  * over is a key inside that array (a chunk key, or a metadata file name).
  */
-import type { Catalog } from '../catalog/catalog.js';
+import type { CatalogView } from '../catalog/catalog.js';
 import { notFound } from '../errors.js';
 import type { CatalogNode, IoOptions } from '../model/node.js';
 
@@ -14,7 +14,7 @@ export interface Walked {
 
 /** `alias` lets a face map a segment (N5's `s0`) to a child name. */
 export async function walk(
-  catalog: Catalog,
+  catalog: CatalogView,
   segments: readonly string[],
   opts: IoOptions,
   alias?: (node: CatalogNode, segment: string) => string,

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Catalog } from '../catalog/catalog.js';
 import { isAbortError } from '../errors.js';
+import { bossdbN5Face, bossdbOmeFace } from '../faces/bossdb-zarr.js';
 import { catalogFace } from '../faces/catalog-json.js';
 import type { Face } from '../faces/face.js';
 import { n5Face } from '../faces/n5.js';
@@ -30,8 +31,6 @@ export interface BridgeServerOptions {
   /** A folder with the built viewer, served at `/`. */
   viewerDir?: string;
   logger?: Logger;
-  /** Extra faces (BossDB's `/api` and `/ome` aliases). */
-  faces?: readonly Face[];
   /** Extra routes under `/control` (mounting sources from the viewer). */
   control?: (router: express.Router) => void;
 }
@@ -43,7 +42,14 @@ export interface BridgeServer {
   close(): Promise<void>;
 }
 
-export const DEFAULT_FACES: readonly Face[] = [zarrV2Face, zarrV3Face, n5Face, catalogFace];
+export const DEFAULT_FACES: readonly Face[] = [
+  zarrV2Face,
+  zarrV3Face,
+  n5Face,
+  catalogFace,
+  bossdbN5Face,
+  bossdbOmeFace,
+];
 
 /** Decoded path segments; rejects `.`/`..` and undecodable escapes. */
 function segmentsOf(rawPath: string): string[] | 'bad' {
@@ -131,7 +137,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     app.use('/control', router);
   }
 
-  for (const face of [...DEFAULT_FACES, ...(options.faces ?? [])]) {
+  for (const face of DEFAULT_FACES) {
     app.use(face.prefix, (req: Request, res: Response) => serveFace(face, options.catalog, req, res, log));
   }
 

@@ -22,7 +22,10 @@ export class HttpStore implements KvStore {
   readonly #fetch: typeof fetch;
   readonly #cache: LruCache<string, Uint8Array | null>;
   /** One upstream request per key, shared by its waiters and aborted when the last one leaves. */
-  readonly #inflight = new Map<string, { promise: Promise<Uint8Array | undefined>; controller: AbortController; waiters: number }>();
+  readonly #inflight = new Map<
+    string,
+    { promise: Promise<Uint8Array | undefined>; controller: AbortController; waiters: number }
+  >();
 
   constructor(url: string, options: HttpStoreOptions = {}) {
     this.#base = url.replace(/\/+$/, '');

@@ -1,0 +1,189 @@
+/**
+ * A BossDB channel read through every face the way users read it: zarr-python
+ * 2.13 over HTTP on bossdb-zarr's `/api` (N5) and `/ome` (OME-Zarr 0.4), and on
+ * `/zarr/v2` and `/n5`; zarrita on `/zarr/v3`. Every value at every level is
+ * compared with the fixture's closed-form voxel formula (never with what the
+ * bridge computed), for uint8, uint16, uint64, odd extents, a non-zero
+ * coordinate-frame start and a time axis.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as zarr from 'zarrita';
+import { type Bridge, startBridge } from '../src/bridge/bridge.js';
+import { type BossdbFixture, findChannel, levels, startBossdbFixture, voxelFn } from './bossdb-fixture/index.js';
+import { missing, pythonZarrPresent } from './support/env.js';
+import { type PyCase, readBackWithPython } from './support/python.js';
+
+const CHANNELS = [
+  'zb_public/aniso/em',
+  'zb_public/aniso/em16',
+  'zb_public/labels/seg',
+  'zb_public/offset_iso/img',
+  'zb_public/timelapse/ch0',
+];
+
+interface Level {
+  channel: string;
+  level: number;
+  /** Zarr order: [z, y, x] or [t, z, y, x]. */
+  shape: number[];
+  dtype: 'uint8' | 'uint16' | 'uint64';
+  file: string;
+}
+
+/** The expected level, computed from the fixture's formula and its /downsample extents. */
+function expectedLevel(channel: string, level: number, dir: string): Level {
+  const ref = findChannel(channel)!;
+  const [X, Y, Z] = levels(ref.experiment, ref.frame)[level].extent;
+  const T = ref.experiment.num_time_samples;
+  const shape = T > 1 ? [T, Z, Y, X] : [Z, Y, X];
+  const dtype = ref.channel.datatype as Level['dtype'];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const out = dtype === 'uint64' ? new BigUint64Array(n) : dtype === 'uint16' ? new Uint16Array(n) : new Uint8Array(n);
+  const voxel = voxelFn(channel);
+  let i = 0;
+  for (let t = 0; t < (T > 1 ? T : 1); t++) {
+    const tt = T > 1 ? t : ref.channel.default_time_sample;
+    for (let z = 0; z < Z; z++)
+      for (let y = 0; y < Y; y++)
+        for (let x = 0; x < X; x++) {
+          const v = voxel(tt, level, x, y, z);
+          if (out instanceof BigUint64Array) out[i++] = BigInt(v);
+          else out[i++] = Number(v);
+        }
+  }
+  const file = join(dir, `${channel.replaceAll('/', '_')}-${level}.bin`);
+  writeFileSync(file, new Uint8Array(out.buffer));
+  return { channel, level, shape, dtype, file };
+}
+
+const NUMPY = { uint8: '|u1', uint16: '<u2', uint64: '<u8' } as const;
+
+const skip = missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
+
+describe.skipIf(skip)('BossDB through /api, /ome, /zarr/v2, /zarr/v3 and /n5', () => {
+  let fixture: BossdbFixture;
+  let bridge: Bridge;
+  let dir: string;
+  const expected: Level[] = [];
+
+  beforeAll(async () => {
+    fixture = await startBossdbFixture();
+    bridge = await startBridge({ port: 0, bossdb: { url: fixture.url } });
+    dir = mkdtempSync(join(tmpdir(), 'zb-boss-'));
+    for (const channel of CHANNELS) {
+      const ref = findChannel(channel)!;
+      for (let k = 0; k < ref.experiment.num_hierarchy_levels; k++) expected.push(expectedLevel(channel, k, dir));
+    }
+  }, 120_000);
+  afterAll(async () => {
+    await bridge?.close();
+    await fixture?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('declares the levels, shapes and bossdb-zarr N5 attributes', async () => {
+    const top = (await (await fetch(`${bridge.url}/api/zb_public/offset_iso/img/attributes.json`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(top.axes).toEqual(['x', 'y', 'z', 'c']);
+    expect(top.scales).toEqual([
+      [1, 1, 1, 1],
+      [2, 2, 2, 1],
+      [4, 4, 4, 1],
+      [8, 8, 8, 1],
+    ]);
+    expect(top.pixelResolution).toEqual({ dimensions: [8, 8, 8, 1], unit: 'um' });
+    const aniso = (await (await fetch(`${bridge.url}/api/zb_public/aniso/em/attributes.json`)).json()) as {
+      scales: number[][];
+    };
+    expect(aniso.scales).toEqual([
+      [1, 1, 1, 1],
+      [2, 2, 1, 1],
+      [4, 4, 1, 1],
+    ]);
+    const s1 = (await (await fetch(`${bridge.url}/api/zb_public/aniso/em/s1/attributes.json`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(s1).toMatchObject({ dimensions: [550, 300, 20, 1], dataType: 'uint8' });
+    const zattrs = (await (await fetch(`${bridge.url}/ome/zb_public/aniso/em/.zattrs`)).json()) as {
+      multiscales: { version: string; datasets: { path: string }[]; axes: { name: string; unit?: string }[] }[];
+    };
+    expect(zattrs.multiscales[0].version).toBe('0.4');
+    expect(zattrs.multiscales[0].datasets.map((d) => d.path)).toEqual(['0', '1', '2']);
+    expect(zattrs.multiscales[0].axes.map((a) => a.name)).toEqual(['z', 'y', 'x']);
+    expect(zattrs.multiscales[0].axes[2].unit).toBe('nanometer');
+    // Not downsampled: level 0 only, whatever num_hierarchy_levels says.
+    const nd = (await (await fetch(`${bridge.url}/ome/zb_public/aniso/raw_nd/.zattrs`)).json()) as typeof zattrs;
+    expect(nd.multiscales[0].datasets.map((d) => d.path)).toEqual(['0']);
+    expect((await fetch(`${bridge.url}/ome/zb_public/aniso/em/.zgroup`)).status).toBe(200);
+    expect((await fetch(`${bridge.url}/ome/zb_public/aniso/em/1/.zattrs`)).status).toBe(200);
+  });
+
+  it('reads every value at every level identically with zarr-python on /api, /ome, /zarr/v2 and /n5', async () => {
+    const cases: PyCase[] = expected.flatMap((e) => {
+      const reference = { kind: 'raw' as const, file: e.file, dtype: NUMPY[e.dtype], shape: e.shape };
+      const id = `${e.channel}/${e.level}`;
+      return [
+        {
+          id: `ome:${id}`,
+          url: `${bridge.url}/ome/${e.channel}`,
+          path: String(e.level),
+          format: 'zarr2' as const,
+          reference,
+        },
+        {
+          id: `v2:${id}`,
+          url: `${bridge.url}/zarr/v2/bossdb/${e.channel}/${e.level}`,
+          format: 'zarr2' as const,
+          reference,
+        },
+        {
+          id: `n5:${id}`,
+          url: `${bridge.url}/n5/bossdb/${e.channel}`,
+          path: `s${e.level}`,
+          format: 'n5' as const,
+          reference,
+        },
+        {
+          id: `api:${id}`,
+          url: `${bridge.url}/api/${e.channel}`,
+          path: `s${e.level}`,
+          format: 'n5' as const,
+          reference: { ...reference, shape: [1, ...e.shape] },
+        },
+      ];
+    });
+    const results = await readBackWithPython(cases);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(results.length).toBe(cases.length);
+    expect(results.length).toBeGreaterThanOrEqual(4 * 12);
+  }, 180_000);
+
+  it('reads every value at every level identically with zarrita on /zarr/v3', async () => {
+    const { readFileSync } = await import('node:fs');
+    for (const e of expected) {
+      const arr = await zarr.open.v3(new zarr.FetchStore(`${bridge.url}/zarr/v3/bossdb/${e.channel}/${e.level}`), {
+        kind: 'array',
+      });
+      expect(arr.shape, `${e.channel}/${e.level}`).toEqual(e.shape);
+      const got = await zarr.get(arr);
+      const bytes = new Uint8Array((got.data as Uint8Array).buffer);
+      expect(Buffer.from(bytes).equals(readFileSync(e.file)), `${e.channel}/${e.level}`).toBe(true);
+    }
+  }, 120_000);
+
+  it('offers Neuroglancer the bossdb-zarr URLs', async () => {
+    const cat = (await (await fetch(`${bridge.url}/catalog/bossdb/zb_public/aniso/em`)).json()) as {
+      kind: string;
+      urls: Record<string, string>;
+    };
+    expect(cat.kind).toBe('image');
+    expect(cat.urls.neuroglancerBossdbN5).toBe(`n5://${bridge.url}/api/zb_public/aniso/em`);
+    expect(cat.urls.neuroglancerBossdbOme).toBe(`zarr://${bridge.url}/ome/zb_public/aniso/em`);
+  });
+});
