@@ -1,0 +1,42 @@
+/**
+ * `npm run bench`: every benchmark side by side in one run, printed as a
+ * table of ratios against the baseline measured in the same run.
+ * Sections: `bossdb` (default all). Usage: npm run bench [-- section...]
+ */
+import { bossdbBench } from './bossdb-session.js';
+
+const wanted = new Set(process.argv.slice(2));
+const want = (s: string) => wanted.size === 0 || wanted.has(s);
+
+function table(rows: Record<string, string | number>[]) {
+  const cols = Object.keys(rows[0]);
+  const cell = (v: string | number) => (typeof v === 'number' ? (Number.isInteger(v) ? String(v) : v.toFixed(2)) : v);
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals: string[]) => `| ${vals.map((v, i) => v.padEnd(width[i])).join(' | ')} |`;
+  console.log(line(cols));
+  console.log(line(width.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(cols.map((c) => cell(r[c]))));
+  console.log();
+}
+
+if (want('bossdb')) {
+  console.log('## BossDB: Neuroglancer-like session, fixture with 100 ms latency per cutout, 6 connections\n');
+  const rows = await bossdbBench(100);
+  table(
+    rows.map((r) => ({
+      session: r.name,
+      'served blocks': r.blocks,
+      'upstream cutouts': r.upstreamCutouts,
+      'cutouts per block': r.upstreamCutouts / r.blocks,
+      'voxel amplification': r.amplification,
+      'wall ms': Math.round(r.wallMs),
+    })),
+  );
+  const [bridge, naive, aligned, alignedNaive] = rows;
+  console.log(
+    `bridge ÷ naive: cutouts ${(bridge.upstreamCutouts / naive.upstreamCutouts).toFixed(2)}, wall time ${(bridge.wallMs / naive.wallMs).toFixed(2)}`,
+  );
+  console.log(
+    `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts}\n`,
+  );
+}
