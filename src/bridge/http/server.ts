@@ -199,6 +199,7 @@ async function serveFace(face: Face, catalog: Catalog, req: Request, res: Respon
     if (!res.writableFinished) controller.abort();
   };
   res.on('close', onClose);
+  const started = performance.now();
   const proto = 'http';
   const url = `${proto}://${req.headers.host}${face.prefix}${rawPath === '/' ? '' : rawPath}`;
   try {
@@ -227,5 +228,11 @@ async function serveFace(face: Face, catalog: Catalog, req: Request, res: Respon
     sendJson(res, status, toJson(body), true, head);
   } finally {
     res.off('close', onClose);
+    log.log('debug', 'request', {
+      method: req.method,
+      path: redactUrl(req.originalUrl),
+      status: controller.signal.aborted ? 499 : res.statusCode,
+      ms: Math.round(performance.now() - started),
+    });
   }
 }
