@@ -48,6 +48,8 @@ describe('secrets', () => {
     // The private channel reads with the good token and fails (as an upstream error) with the bad one.
     expect(texts.some((t) => t.startsWith('200'))).toBe(true);
     expect(texts.some((t) => t.startsWith('502'))).toBe(true);
+    // Access lines were written (so redaction was exercised), with the key masked.
+    expect(lines.some((l) => l.includes('api_key=[redacted]'))).toBe(true);
     const all = texts.join('\n') + lines.join('\n');
     for (const secret of [FIXTURE_TOKEN, BAD_TOKEN, API_KEY]) expect(all.includes(secret), secret).toBe(false);
   });
