@@ -18,8 +18,18 @@ describe('secrets', () => {
   beforeAll(async () => {
     fixture = await startBossdbFixture();
     const logger = createLogger('debug', (l) => lines.push(l));
-    good = await startBridge({ port: 0, apiKey: API_KEY, logger, bossdb: { url: fixture.url, token: FIXTURE_TOKEN, retries: 0 } });
-    bad = await startBridge({ port: 0, apiKey: API_KEY, logger, bossdb: { url: fixture.url, token: BAD_TOKEN, retries: 0 } });
+    good = await startBridge({
+      port: 0,
+      apiKey: API_KEY,
+      logger,
+      bossdb: { url: fixture.url, token: FIXTURE_TOKEN, retries: 0 },
+    });
+    bad = await startBridge({
+      port: 0,
+      apiKey: API_KEY,
+      logger,
+      bossdb: { url: fixture.url, token: BAD_TOKEN, retries: 0 },
+    });
   });
   afterAll(async () => {
     await good?.close();
@@ -40,7 +50,10 @@ describe('secrets', () => {
     for (const b of [good, bad]) {
       for (const path of paths) {
         for (const auth of [`?api_key=${API_KEY}`, '']) {
-          const res = await fetch(`${b.url}${path}${auth}`, auth ? {} : { headers: { Authorization: `Apikey ${API_KEY}` } });
+          const res = await fetch(
+            `${b.url}${path}${auth}`,
+            auth ? {} : { headers: { Authorization: `Apikey ${API_KEY}` } },
+          );
           texts.push(`${res.status} ${JSON.stringify([...res.headers])} ${await res.text()}`);
         }
       }

@@ -2,10 +2,11 @@
  * Electron main process: thin wiring only. Starts the bridge (a plain Node
  * module) on 127.0.0.1 and opens one window on the viewer it serves.
  */
+
+import { join } from 'node:path';
 import { app, BrowserWindow, shell } from 'electron';
 import { startBridge } from '../bridge/bridge.js';
 import { createLogger } from '../bridge/util/log.js';
-import { join } from 'node:path';
 
 async function createWindow(): Promise<void> {
   const bridge = await startBridge({

@@ -100,6 +100,8 @@ export interface CatalogNode {
   urls: CatalogUrls;
   ome?: CatalogOme;
   levels?: CatalogLevel[];
+  /** For kind 'array': the array itself. */
+  array?: CatalogArrayInfo;
   children?: CatalogChild[];
   mounts?: CatalogMount[];
 }

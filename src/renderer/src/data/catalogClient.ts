@@ -15,8 +15,8 @@ async function asJson<T>(res: Response, what: string): Promise<T> {
   if (!res.ok) {
     let detail = res.statusText;
     try {
-      const body = (await res.json()) as { error?: string; message?: string };
-      detail = body.error ?? body.message ?? detail;
+      const body = (await res.json()) as { error?: string; detail?: string; message?: string };
+      detail = body.detail ?? body.message ?? body.error ?? detail;
     } catch {
       // Not JSON: keep the status text.
     }
@@ -27,11 +27,7 @@ async function asJson<T>(res: Response, what: string): Promise<T> {
 
 /** Catalog paths are slash-separated; each segment is escaped on its own. */
 export function encodePath(path: string): string {
-  return path
-    .split('/')
-    .filter(Boolean)
-    .map(encodeURIComponent)
-    .join('/');
+  return path.split('/').filter(Boolean).map(encodeURIComponent).join('/');
 }
 
 export async function fetchCatalog(path: string, signal?: AbortSignal): Promise<CatalogNode> {

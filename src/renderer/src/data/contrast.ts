@@ -7,7 +7,8 @@ export function percentileLimits(data: Numeric, lowPct = 0.5, highPct = 99.5): [
   const values = Float64Array.from(data as ArrayLike<number>).filter((v) => Number.isFinite(v));
   if (values.length === 0) return [0, 1];
   values.sort();
-  const at = (p: number) => values[Math.min(values.length - 1, Math.max(0, Math.round((p / 100) * (values.length - 1))))];
+  const at = (p: number) =>
+    values[Math.min(values.length - 1, Math.max(0, Math.round((p / 100) * (values.length - 1))))];
   const lo = at(lowPct);
   const hi = at(highPct);
   return hi > lo ? [lo, hi] : [lo, lo + 1];

@@ -44,18 +44,16 @@ function axisNames(node: CatalogNode, rank: number): AxisInfo[] {
   });
 }
 
-export async function openImage(node: CatalogNode, signal?: AbortSignal): Promise<ImageModel> {
+/** The pixel sources of every pyramid level of a catalog image node, read through /zarr/v3. */
+export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   const levels = node.levels ?? [];
   if (levels.length === 0) throw new Error(`${node.path} has no pyramid levels to show`);
   const rank = levels[0].shape.length;
   if (rank < 2) throw new Error(`${node.path} has ${rank} dimension(s); an image needs at least y and x`);
   const store = new zarr.FetchStore(`${window.location.origin}/zarr/v3/${encodePath(node.path)}`);
   const root = zarr.root(store);
-  const arrays = await Promise.all(
-    levels.map((l) => zarr.open.v3(root.resolve(l.path), { kind: 'array', signal })),
-  );
+  const arrays = await Promise.all(levels.map((l) => zarr.open.v3(root.resolve(l.path), { kind: 'array', signal })));
   const axes = axisNames(node, rank).map((a, i) => ({ ...a, size: levels[0].shape[i] }));
-  const channelAxis = axes.slice(0, -2).find((a) => a.type === 'channel' || a.name === 'c')?.name;
   // viv requires the last two labels to be literally y and x.
   const labels = [...axes.slice(0, -2).map((a) => a.name), 'y', 'x'];
   const tileSize = guessTileSize(levels[0].chunkShape);
@@ -69,8 +67,14 @@ export async function openImage(node: CatalogNode, signal?: AbortSignal): Promis
         selectionMapper(labels, levels[0].shape, levels[k].shape, scaleOf(ms, 0), scaleOf(ms, k)),
       ),
   );
+  return { sources, labels, axes, rank, ms };
+}
 
-  const channelCount = channelAxis ? axes.find((a) => a.name === channelAxis)?.size ?? 1 : 1;
+export async function openImage(node: CatalogNode, signal?: AbortSignal): Promise<ImageModel> {
+  const { sources, labels, axes, rank, ms } = await openPyramid(node, signal);
+  const channelAxis = axes.slice(0, -2).find((a) => a.type === 'channel' || a.name === 'c')?.name;
+
+  const channelCount = channelAxis ? (axes.find((a) => a.name === channelAxis)?.size ?? 1) : 1;
   const omero = node.ome?.omero;
   const defaultSelection: Selection = {};
   for (const a of axes.slice(0, -2)) {

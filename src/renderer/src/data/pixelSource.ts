@@ -40,7 +40,8 @@ export class ZarrPixelSource implements PixelSource<string[]> {
   ) {
     this.shape = arr.shape;
     const dtype = DTYPES[arr.dtype];
-    if (!dtype) throw new Error(`Data type ${arr.dtype} cannot be displayed (supported: ${Object.keys(DTYPES).join(', ')})`);
+    if (!dtype)
+      throw new Error(`Data type ${arr.dtype} cannot be displayed (supported: ${Object.keys(DTYPES).join(', ')})`);
     this.dtype = dtype;
     // viv's Labels type is a variadic tuple ending in y, x; the axes were validated by the caller.
     this.labels = labels as string[] & ['y', 'x'];

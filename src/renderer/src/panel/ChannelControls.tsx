@@ -14,7 +14,8 @@ export function ChannelControls({ channels, onChange, onAuto }: Props): React.JS
       <legend>Channels ({channels.length})</legend>
       {channels.map((c, i) => {
         const set = (patch: Partial<ChannelState>) => onChange(i, { ...c, ...patch });
-        const step = Number.isInteger(c.range[0]) && Number.isInteger(c.range[1]) ? 1 : (c.range[1] - c.range[0]) / 1000;
+        const step =
+          Number.isInteger(c.range[0]) && Number.isInteger(c.range[1]) ? 1 : (c.range[1] - c.range[0]) / 1000;
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: channels are positional and never reordered.
           <div className="channel" key={i} data-testid={`channel-${i}`}>
@@ -35,7 +36,11 @@ export function ChannelControls({ channels, onChange, onAuto }: Props): React.JS
               <span className="channel-label" title={c.label}>
                 {c.label}
               </span>
-              <button type="button" onClick={() => onAuto(i)} title="Contrast from the 0.5–99.5 percentiles of the lowest level">
+              <button
+                type="button"
+                onClick={() => onAuto(i)}
+                title="Contrast from the 0.5–99.5 percentiles of the lowest level"
+              >
                 Auto
               </button>
             </div>

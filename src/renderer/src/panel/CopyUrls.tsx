@@ -22,13 +22,16 @@ export function CopyUrls({ node }: { node: CatalogNode }): React.JSX.Element {
           <button type="button" onClick={() => copy(t.label, t.text)}>
             Copy
           </button>
-          <span className="copy-label">{t.label}</span>
+          <span className="copy-label" title={t.hint}>
+            {t.label}
+            {t.hint && <small className="hint">{t.hint}</small>}
+          </span>
           <code data-testid="copy-url" data-probe={t.probe ?? ''}>
             {t.text}
           </code>
         </div>
       ))}
-      {copied && <div className="copied" role="status">Copied: {copied}</div>}
+      {copied && <output className="copied">Copied: {copied}</output>}
     </fieldset>
   );
 }

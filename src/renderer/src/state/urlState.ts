@@ -21,6 +21,8 @@ export interface UrlState {
   selection: Record<string, number>;
   view?: ViewParams;
   channels: (ChannelParams | undefined)[];
+  /** Visible label images by name, with their opacity. */
+  labels: Record<string, number>;
   /** Test mode: keep the drawing buffer readable and expose hooks on window. */
   test: boolean;
 }
@@ -45,7 +47,12 @@ export function parseUrlState(search: string): UrlState {
       if (!color || !limits.every(Number.isFinite)) return undefined;
       return { visible: vis === '1', color, limits };
     });
-  return { source: q.get('source') ?? undefined, selection, view, channels, test: q.get('test') === '1' };
+  const labels: Record<string, number> = {};
+  for (const part of (q.get('labels') ?? '').split(',')) {
+    const [name, opacity] = part.split(':');
+    if (name) labels[name] = Number.isFinite(Number(opacity)) && opacity !== undefined ? Number(opacity) : 0.5;
+  }
+  return { source: q.get('source') ?? undefined, selection, view, channels, labels, test: q.get('test') === '1' };
 }
 
 function round(n: number, digits: number): string {
@@ -57,6 +64,7 @@ export function serializeUrlState(s: {
   selection: Record<string, number>;
   view?: ViewParams;
   channels: ChannelState[];
+  labels: Record<string, number>;
   test: boolean;
 }): string {
   const q = new URLSearchParams();
@@ -72,6 +80,8 @@ export function serializeUrlState(s: {
         .join(';'),
     );
   }
+  const labels = Object.entries(s.labels).map(([name, opacity]) => `${name}:${round(opacity, 2)}`);
+  if (labels.length) q.set('labels', labels.join(','));
   if (s.test) q.set('test', '1');
   // Keep slashes and colons readable in the address bar.
   return `?${q.toString().replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3B/g, ';')}`;

@@ -1,9 +1,12 @@
-/** The deck.gl canvas: one viv MultiscaleImageLayer in an orthographic view, in level-0 pixel coordinates. */
-import { type OrthographicViewState, OrthographicView, type Deck } from '@deck.gl/core';
-import DeckGL, { type DeckGLRef } from '@deck.gl/react';
-import { MultiscaleImageLayer } from '@hms-dbmi/viv';
-import { useEffect, useMemo, useRef } from 'react';
+/**
+ * The canvas: viv's VivViewer with one DetailView (an orthographic view holding a MultiscaleImageLayer),
+ * in level-0 pixel coordinates. Going through VivViewer (rather than importing @deck.gl/* here) makes the
+ * layers and the canvas share the one deck.gl/luma.gl copy that viv resolves, whatever else is hoisted.
+ */
+import { DetailView, MultiscaleImageLayer, VivViewer } from '@hms-dbmi/viv';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ChannelState, ImageModel } from '../data/imageModel';
+import type { LabelLayerModel } from '../data/labels';
 import type { ViewParams } from '../state/urlState';
 import { ScaleBar } from './ScaleBar';
 
@@ -15,14 +18,15 @@ interface Props {
   onViewChange: (v: ViewParams) => void;
   onTileError: (err: Error) => void;
   onLoading: (loading: boolean) => void;
+  overlays: { model: LabelLayerModel; opacity: number }[];
   testMode: boolean;
 }
 
 /** Hooks for end-to-end tests; present only with `?test=1`. */
 export interface TestHooks {
-  deck?: Deck;
   viewportLoads: number;
-  project: (x: number, y: number) => [number, number] | undefined;
+  /** Screen (CSS px, relative to the canvas) of a level-0 image coordinate. */
+  project: (x: number, y: number) => [number, number];
 }
 
 declare global {
@@ -31,67 +35,103 @@ declare global {
   }
 }
 
-export function Viewer(props: Props): React.JSX.Element {
-  const { image, channels, selection, view, testMode } = props;
-  const deckRef = useRef<DeckGLRef>(null);
-  const views = useMemo(() => [new OrthographicView({ id: 'ortho', controller: true })], []);
+const VIEW_ID = 'detail';
 
-  const selections = useMemo(() => {
-    const n = image.channelCount;
-    return Array.from({ length: n }, (_, c) => (image.channelAxis ? { ...selection, [image.channelAxis]: c } : { ...selection }));
-  }, [image, selection]);
+interface DeckViewState {
+  target?: number[];
+  zoom?: number | number[];
+}
+
+export function Viewer(props: Props): React.JSX.Element {
+  const { image, channels, selection, view, testMode, onLoading, onTileError, onViewChange } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  const selections = useMemo(
+    () =>
+      Array.from({ length: image.channelCount }, (_, c) =>
+        image.channelAxis ? { ...selection, [image.channelAxis]: c } : { ...selection },
+      ),
+    [image, selection],
+  );
+
+  // A new image or plane is loading until the layer reports its viewport loaded.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: image and selections are the triggers, not inputs.
+  useEffect(() => onLoading(true), [image, selections, onLoading]);
 
   useEffect(() => {
     if (!testMode) return;
-    const hooks: TestHooks = window.__zarrBridge ?? { viewportLoads: 0, project: () => undefined };
+    const hooks = window.__zarrBridge ?? { viewportLoads: 0, project: () => [0, 0] };
     hooks.project = (x, y) => {
-      const vp = deckRef.current?.deck?.getViewports()[0];
-      if (!vp) return undefined;
-      const [sx, sy] = vp.project([x, y]);
-      return [sx, sy];
+      const s = 2 ** view.zoom;
+      return [(x - view.target[0]) * s + size.width / 2, (y - view.target[1]) * s + size.height / 2];
     };
-    hooks.deck = deckRef.current?.deck ?? undefined;
     window.__zarrBridge = hooks;
-  });
+  }, [testMode, view, size]);
 
-  const { onLoading, onTileError } = props;
-  // A new layer (new image/selection) is loading until deck reports its viewport loaded.
-  useEffect(() => onLoading(true), [image, selections, onLoading]);
+  const detail = useMemo(() => new DetailView({ id: VIEW_ID, height: size.height, width: size.width }), [size]);
 
-  // viv's declared props omit its ColorPaletteExtension's `colors` and TileLayer callbacks, and demand a
-  // `dtype` that the layer itself derives from loader[0]; hence the cast below.
   const layerProps = {
-    id: `image-${image.node.path}`,
     loader: image.sources,
     selections,
     colors: channels.map((c) => c.color),
     contrastLimits: channels.map((c) => c.limits),
     channelsVisible: channels.map((c) => c.visible),
-    viewportId: 'ortho',
-    onTileError: (err: Error) => onTileError(err),
+    onTileError,
     onViewportLoad: () => {
       onLoading(false);
       if (window.__zarrBridge) window.__zarrBridge.viewportLoads += 1;
     },
   };
-  const layer = new MultiscaleImageLayer(layerProps as unknown as ConstructorParameters<typeof MultiscaleImageLayer>[0]);
+  // Label overlays are extra layers; VivViewer draws a layer in a view only if its id carries the view's tag.
+  const overlayLayers = props.overlays.map(
+    ({ model, opacity }) =>
+      new MultiscaleImageLayer({
+        id: `labels-${model.path}-#${VIEW_ID}#`,
+        loader: model.sources,
+        selections: [selection],
+        contrastLimits: [[0, 255]],
+        channelsVisible: [true],
+        opacity,
+        viewportId: VIEW_ID,
+        excludeBackground: true,
+        // RGBA tiles are drawn as bitmaps; opacity < 1 needs tiles that do not overlap.
+        refinementStrategy: 'no-overlap',
+        onTileError,
+      } as unknown as ConstructorParameters<typeof MultiscaleImageLayer>[0]),
+  );
+  const viewState = { id: VIEW_ID, target: [view.target[0], view.target[1], 0], zoom: view.zoom, ...size };
 
-  const viewState: OrthographicViewState = { target: [view.target[0], view.target[1], 0], zoom: view.zoom };
   return (
-    <div className="viewer" data-testid="viewer">
-      <DeckGL
-        ref={deckRef}
-        views={views}
-        layers={[layer]}
-        viewState={{ ortho: viewState }}
-        onViewStateChange={({ viewState: vs }) => {
-          const v = vs as OrthographicViewState;
-          const t = v.target ?? [0, 0];
-          props.onViewChange({ target: [t[0], t[1]], zoom: typeof v.zoom === 'number' ? v.zoom : (v.zoom?.[0] ?? 0) });
-        }}
-        deviceProps={{ type: 'webgl', webgl: { preserveDrawingBuffer: testMode, antialias: false } }}
-        useDevicePixels={testMode ? 1 : true}
-      />
+    <div className="viewer" data-testid="viewer" ref={box}>
+      {size.width > 0 && (
+        <VivViewer
+          views={[detail]}
+          layerProps={[layerProps]}
+          viewStates={[viewState]}
+          onViewStateChange={({ viewState: vs }: { viewState: DeckViewState }) => {
+            const t = vs.target ?? [0, 0];
+            const zoom = typeof vs.zoom === 'number' ? vs.zoom : (vs.zoom?.[0] ?? 0);
+            onViewChange({ target: [t[0], t[1]], zoom });
+            return vs;
+          }}
+          deckProps={{
+            layers: overlayLayers,
+            // Tests read the canvas back after compositing, which needs a preserved drawing buffer.
+            deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: testMode, antialias: false } },
+          }}
+        />
+      )}
       {image.pixelSize && <ScaleBar zoom={view.zoom} pixelSize={image.pixelSize} />}
     </div>
   );

@@ -1,0 +1,26 @@
+/** A small RGBA composite of an image's lowest level with its default channel settings (for plate grids). */
+import type { ImageModel } from './imageModel';
+
+export async function renderThumbnail(image: ImageModel, signal?: AbortSignal): Promise<ImageData> {
+  const lowest = image.sources[image.sources.length - 1];
+  const [height, width] = lowest.shape.slice(-2);
+  const rgb = new Float32Array(width * height * 3);
+  for (let c = 0; c < image.channelCount; c++) {
+    const ch = image.defaultChannels[c];
+    if (!ch.visible) continue;
+    const selection = image.channelAxis
+      ? { ...image.defaultSelection, [image.channelAxis]: c }
+      : image.defaultSelection;
+    const { data } = await lowest.getRaster({ selection, signal });
+    const [lo, hi] = ch.limits;
+    for (let i = 0; i < width * height; i++) {
+      const f = Math.max(0, Math.min(1, (Number(data[i]) - lo) / (hi - lo)));
+      for (let k = 0; k < 3; k++) rgb[i * 3 + k] += f * ch.color[k];
+    }
+  }
+  const out = new ImageData(width, height);
+  for (let i = 0; i < width * height; i++) {
+    out.data.set([Math.min(255, rgb[i * 3]), Math.min(255, rgb[i * 3 + 1]), Math.min(255, rgb[i * 3 + 2]), 255], i * 4);
+  }
+  return out;
+}

@@ -1,0 +1,86 @@
+/**
+ * The catalog browser in a real Chromium: the empty state, "Open folder…" through POST /control/open,
+ * browsing the lazy tree into an image, bioformats2raw series, and errors shown in the page.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACTS, checkPrerequisites, FIXTURES, type Harness, startHarness } from './harness.js';
+
+const ready = checkPrerequisites();
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.skipIf(!ready)('catalog browser end to end', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Nothing mounted at start: the empty state must show, then the user opens a folder.
+    h = await startHarness([]);
+  }, 60_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('shows an empty state, opens a folder by path, and browses into a bioformats2raw series', async () => {
+    const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${h.origin}/?test=1`);
+    await page.waitForSelector('[data-testid="empty-state"]');
+    expect(await page.textContent('[data-testid="empty-state"]')).toContain('Open folder');
+
+    await page.fill('[data-testid="open-folder-path"]', `${FIXTURES}/image_gzip.ome.zarr`);
+    await page.click('.add-source form:first-of-type button[type="submit"]');
+    await waitFor(
+      async () => ((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number) > 0,
+      'the opened folder to render',
+    );
+    expect(await page.evaluate('location.search')).toContain('source=local/image_gzip.ome.zarr');
+    expect(await page.isVisible('[data-testid="empty-state"]')).toBe(false);
+
+    // The tree is lazy: expand local, see the image with its shape, dtype and level count.
+    await page.fill('[data-testid="open-folder-path"]', `${FIXTURES}/bf2raw.ome.zarr`);
+    await page.click('.add-source form:first-of-type button[type="submit"]');
+    await waitFor(async () => String(await page.evaluate('location.search')).includes('bf2raw'), 'bf2raw to open');
+    await page.click('[data-testid="tree-local"]');
+    await page.waitForSelector('[data-testid="tree-local/bf2raw.ome.zarr"]');
+    await page.click('.tree-item.kind-bioformats2raw > .tree-row .twisty');
+    await page.waitForSelector('[data-testid="tree-local/bf2raw.ome.zarr/1"]');
+    await page.click('[data-testid="tree-local/bf2raw.ome.zarr/1"]');
+    await waitFor(
+      async () => String(await page.evaluate('location.search')).includes('source=local/bf2raw.ome.zarr/1'),
+      'series 1 to open',
+    );
+    await page.click('.tree-item.kind-image > .tree-row .twisty >> nth=0');
+    await waitFor(
+      async () => /\d+×\d+.*uint16|uint16/.test((await page.textContent('.catalog')) ?? ''),
+      'shape and dtype in the tree',
+    );
+    await page.screenshot({ path: `${ARTIFACTS}/catalog.png` });
+
+    // Filter hides non-matching entries.
+    await page.fill('input[aria-label="Filter catalog"]', 'gzip');
+    expect(await page.isVisible('[data-testid="tree-local/image_gzip.ome.zarr"]')).toBe(true);
+    expect(await page.isVisible('[data-testid="tree-local/bf2raw.ome.zarr"]')).toBe(false);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('reports a missing source and a bad folder in the page', async () => {
+    const page = await h.browser.newPage();
+    await page.goto(`${h.origin}/?source=local/no-such-image`);
+    await page.waitForSelector('[data-testid="errors"]');
+    expect(await page.textContent('[data-testid="errors"]')).toMatch(/404.*no such node/);
+    await page.fill('[data-testid="open-folder-path"]', '/no/such/folder');
+    await page.click('.add-source form:first-of-type button[type="submit"]');
+    await waitFor(
+      async () => ((await page.textContent('[data-testid="errors"]')) ?? '').includes('/no/such/folder'),
+      'open error',
+    );
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,157 @@
+/**
+ * Shared set-up for the viewer's end-to-end tests: prerequisites, the bridge in-process,
+ * headless Chromium, and reading rendered pixels back out of the deck.gl canvas.
+ * In-page code is passed as strings so this file type-checks without DOM types.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Bridge, startBridge } from '../../src/bridge/bridge.js';
+
+export const FIXTURES = '/work/shared/fixtures/generated';
+export const CHROMIUM = '/usr/bin/chromium';
+export const VIEWER_DIR = resolve('out/renderer');
+export const ARTIFACTS = resolve('test-artifacts');
+
+/** Why the e2e suite cannot run here, or undefined. Under CI a missing prerequisite is a failure, not a skip. */
+export function missingPrerequisite(): string | undefined {
+  if (!existsSync(resolve(VIEWER_DIR, 'index.html')))
+    return `no built viewer at ${VIEWER_DIR}/index.html: run \`npx electron-vite build\` first`;
+  if (!existsSync(CHROMIUM)) return `no Chromium at ${CHROMIUM}`;
+  if (!existsSync(FIXTURES)) return `no fixtures at ${FIXTURES}`;
+  return undefined;
+}
+
+export function checkPrerequisites(): boolean {
+  const missing = missingPrerequisite();
+  if (!missing) return true;
+  if (process.env.CI === 'true') throw new Error(`viewer e2e: ${missing}`);
+  console.warn(`viewer e2e skipped: ${missing}`);
+  return false;
+}
+
+export interface Harness {
+  bridge: Bridge;
+  browser: Browser;
+  /** The bridge's origin as 127.0.0.1 (the Host it accepts). */
+  origin: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(folders: string[]): Promise<Harness> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const bridge = await startBridge({ port: 0, open: folders.map((f) => resolve(FIXTURES, f)), viewerDir: VIEWER_DIR });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-gl=angle',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+  const origin = new URL(bridge.url).origin.replace('localhost', '127.0.0.1');
+  return {
+    bridge,
+    browser,
+    origin,
+    async close() {
+      await browser.close();
+      await bridge.close();
+    },
+  };
+}
+
+export async function openViewer(h: Harness, query: string): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(`${h.origin}/${query}${query.includes('test=1') ? '' : '&test=1'}`);
+  // Poll with page.evaluate: waitForFunction evals its predicate in the page, which the viewer's CSP forbids.
+  const deadline = Date.now() + 30_000;
+  while (!((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number)) {
+    if (Date.now() > deadline) {
+      const errors = await page.evaluate(`document.querySelector('[data-testid="errors"]')?.textContent ?? ''`);
+      throw new Error(`viewer never finished loading ${query}: ${errors} ${pageErrors.join('; ')}`);
+    }
+    await page.waitForTimeout(100);
+  }
+  return { page, pageErrors };
+}
+
+export type Rgba = [number, number, number, number];
+
+/** RGBA of the rendered canvas at the screen position of level-0 image coordinate (x, y). */
+export async function samplePixels(page: Page, points: [number, number][]): Promise<Rgba[]> {
+  const fn = `(points) => {
+    const hooks = window.__zarrBridge;
+    const canvas = document.querySelector('.viewer canvas');
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width; copy.height = canvas.height;
+    const ctx = copy.getContext('2d');
+    // Composite over the stage's black background, as the page shows it.
+    ctx.fillStyle = '#000';
+    ctx.fillRect(0, 0, copy.width, copy.height);
+    ctx.drawImage(canvas, 0, 0);
+    return points.map(([x, y]) => {
+      const [sx, sy] = hooks.project(x, y);
+      return Array.from(ctx.getImageData(Math.floor(sx), Math.floor(sy), 1, 1).data);
+    });
+  }`;
+  return (await page.evaluate(`(${fn})(${JSON.stringify(points)})`)) as Rgba[];
+}
+
+/**
+ * Polls until every sampled pixel is within `tolerance` of its expectation (tiles arrive asynchronously),
+ * and returns the last samples so the caller's assertion shows what was actually drawn.
+ */
+export async function waitForPixels(
+  page: Page,
+  points: [number, number][],
+  expected: Rgb[],
+  tolerance: number,
+  timeoutMs = 15_000,
+): Promise<Rgba[]> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Rgba[] = [];
+  while (Date.now() < deadline) {
+    try {
+      last = await samplePixels(page, points);
+    } catch {
+      // The canvas may not exist yet right after a navigation.
+      await page.waitForTimeout(200);
+      continue;
+    }
+    const ok = last.every((px, i) => px.slice(0, 3).every((v, k) => Math.abs(v - expected[i][k]) <= tolerance));
+    if (ok) return last;
+    await page.waitForTimeout(200);
+  }
+  return last;
+}
+
+/** Grey level a white channel draws for value v with contrast limits [lo, hi]. */
+export function grey(v: number, lo: number, hi: number): number {
+  return Math.round(Math.max(0, Math.min(1, (v - lo) / (hi - lo))) * 255);
+}
+
+/** Image coordinates at pixel centres: sampling a centre avoids interpolation with neighbours. */
+export function centres(points: [number, number][]): [number, number][] {
+  return points.map(([x, y]) => [x + 0.5, y + 0.5]);
+}
+
+export type Rgb = [number, number, number];
+
+/** Asserts each pixel's RGB within `tolerance`; the message names the pixel and both values. */
+export function expectPixels(got: Rgba[], expected: Rgb[], tolerance: number): void {
+  if (got.length !== expected.length)
+    throw new Error(`sampled ${got.length} pixels, expected ${expected.length} (no canvas?)`);
+  got.forEach((px, i) => {
+    const bad = px.slice(0, 3).some((v, k) => Math.abs(v - expected[i][k]) > tolerance);
+    if (bad) throw new Error(`pixel ${i}: drew [${px.slice(0, 3)}], expected [${expected[i]}] ±${tolerance}`);
+  });
+}
