@@ -35,7 +35,10 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
   for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
-  const server = await startBridgeServer({
+  // `server` is read by the control routes only after it is listening.
+  // biome-ignore lint/style/useConst: assigned once below, read lazily above
+  let server: BridgeServer;
+  server = await startBridgeServer({
     catalog,
     host: options.host,
     port: options.port,
@@ -54,6 +57,20 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
         } catch (e) {
           res.status(400).json({ error: 'BadRequest', detail: `cannot open ${path}: ${(e as Error).message}` });
         }
+      });
+      // Browser mode reads the settings the bridge runs with; they change through `serve` flags.
+      router.get('/settings', (_req, res) => {
+        res.json({
+          port: server.port,
+          bossdbUrl: options.bossdb?.url ?? '',
+          allowedOrigins: [...(options.allowOrigins ?? [])],
+          cacheMb: Math.round((options.bossdb?.cacheBytes ?? 256 * 2 ** 20) / 2 ** 20),
+          hasBossdbToken: !!options.bossdb?.token,
+          tokenStorage: options.bossdb?.token ? 'session' : 'none',
+        });
+      });
+      router.put('/settings', (_req, res) => {
+        res.status(405).json({ error: 'MethodNotAllowed', detail: 'settings of `zarr-bridge serve` are its command-line flags' });
       });
       router.post('/remote', (req, res) => {
         const url = (req.body as { url?: unknown } | undefined)?.url;

@@ -1,0 +1,57 @@
+/**
+ * The one interface the viewer uses for everything that is not data: opening
+ * folders, adding remote URLs, settings, recent sources, external links.
+ * The desktop app implements it in the preload (IPC to the main process);
+ * browser mode implements it over HTTP (`/control/*`). Data always goes
+ * through the bridge's faces, in both modes.
+ */
+
+export interface BridgeSettings {
+  /** Port the bridge listens on (the desktop app falls back to the next free one). */
+  port: number;
+  bossdbUrl: string;
+  /** Origins allowed besides the defaults and loopback. */
+  allowedOrigins: string[];
+  /** Decoded-block cache, MiB. */
+  cacheMb: number;
+  /** True when a BossDB token is stored (the token itself never reaches the renderer). */
+  hasBossdbToken: boolean;
+  /** Where the token is kept: the OS keychain, or only for this session (no keychain). */
+  tokenStorage: 'keychain' | 'session' | 'none';
+}
+
+export interface SettingsUpdate {
+  port?: number;
+  bossdbUrl?: string;
+  allowedOrigins?: string[];
+  cacheMb?: number;
+  /** A new token; `null` forgets it. */
+  bossdbToken?: string | null;
+}
+
+export interface ZarrBridgeApi {
+  readonly mode: 'desktop' | 'browser';
+  /** Base URL of the bridge, e.g. `http://127.0.0.1:5020`. */
+  bridgeUrl(): Promise<string>;
+  /** Mount a folder. Without a path the desktop app shows its folder dialog (undefined if cancelled). */
+  openFolder(path?: string): Promise<{ path: string } | undefined>;
+  /** Mount a remote Zarr/OME-Zarr/N5 URL. */
+  addRemote(url: string): Promise<{ path: string }>;
+  /** The local path of a file or folder dropped on the window (desktop only; undefined in browsers). */
+  pathForDroppedFile(file: File): string | undefined;
+  /** Catalog paths or URLs opened recently, newest first. */
+  recentSources(): Promise<string[]>;
+  rememberSource(source: string): Promise<void>;
+  getSettings(): Promise<BridgeSettings>;
+  /** Desktop: persisted, applied on restart where needed. Browser: refused (use `serve` flags). */
+  updateSettings(update: SettingsUpdate): Promise<BridgeSettings>;
+  /** Open an http(s) URL in the system browser (desktop) or a new tab. */
+  openExternal(url: string): Promise<void>;
+}
+
+declare global {
+  interface Window {
+    /** Present in the desktop app only (the preload's contextBridge). */
+    zarrBridge?: ZarrBridgeApi;
+  }
+}
