@@ -13,6 +13,7 @@ export interface ServeOptions {
   cacheMb: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   viewer: boolean;
+  demo: boolean;
 }
 
 export const USAGE = `Usage: zarr-bridge serve [options]
@@ -32,6 +33,7 @@ Options:
   --cache-mb N          decoded-block cache size in MiB (default 512)
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-viewer           do not serve the viewer at /
+  --no-demo             with nothing to open, do not open the bundled demo image
   -h, --help            show this help
 `;
 
@@ -50,6 +52,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'cache-mb': { type: 'string', default: '512' },
       'log-level': { type: 'string', default: 'info' },
       'no-viewer': { type: 'boolean', default: false },
+      'no-demo': { type: 'boolean', default: false },
     },
     allowPositionals: false,
     strict: true,
@@ -72,5 +75,6 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     cacheMb,
     logLevel: logLevel as ServeOptions['logLevel'],
     viewer: !values['no-viewer'],
+    demo: !values['no-demo'],
   };
 }

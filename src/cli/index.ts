@@ -1,4 +1,5 @@
 /** `zarr-bridge serve`: the bridge without Electron, serving the viewer too. */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/bridge.js';
@@ -24,10 +25,13 @@ async function main(argv: string[]): Promise<number> {
   }
   const logger = createLogger(options.logLevel);
   const here = dirname(fileURLToPath(import.meta.url));
+  // With nothing to open, show the bundled demo so a first start already displays something real.
+  const demo = join(here, '../../resources/demo.ome.zarr');
+  const showDemo = options.demo && options.open.length === 0 && options.remote.length === 0 && existsSync(demo);
   const bridge = await startBridge({
     host: options.host,
     port: options.port,
-    open: options.open,
+    open: showDemo ? [demo] : options.open,
     remote: options.remote,
     allowOrigins: options.allowOrigin,
     apiKey: options.apiKey,
@@ -45,6 +49,14 @@ async function main(argv: string[]): Promise<number> {
   });
   process.stdout.write(`Zarr Bridge listening on ${bridge.url}\n`);
   for (const m of bridge.catalog.mounts()) process.stdout.write(`  ${m.path}  <-  ${m.origin}\n`);
+  if (options.viewer) {
+    const first = bridge.catalog.mounts().find((m) => m.kind !== 'bossdb');
+    process.stdout.write(`Viewer: ${bridge.url}/${first ? `?source=${encodeURIComponent(first.path)}` : ''}\n`);
+    if (showDemo)
+      process.stdout.write(
+        'Showing the demo image; open your own data with --open PATH or "Open folder…" in the viewer.\n',
+      );
+  }
   const stop = () => {
     bridge.close().then(() => process.exit(0));
   };

@@ -1,4 +1,29 @@
-/** Preload: a small typed API through contextBridge (nothing exposed yet beyond the platform). */
-import { contextBridge } from 'electron';
+/**
+ * Preload (sandboxed, bundled as one CommonJS file): exposes the typed
+ * `ZarrBridgeApi` through contextBridge. Raw ipcRenderer never reaches the
+ * page; each method is one invoke on a fixed channel.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import { IPC } from '../desktop/ipc-channels.js';
+import type { BridgeSettings, SettingsUpdate, ZarrBridgeApi } from '../shared/api.js';
 
-contextBridge.exposeInMainWorld('zarrBridge', { platform: process.platform });
+const api: ZarrBridgeApi = {
+  mode: 'desktop',
+  bridgeUrl: () => ipcRenderer.invoke(IPC.bridgeUrl) as Promise<string>,
+  openFolder: (path?: string) => ipcRenderer.invoke(IPC.openFolder, path) as Promise<{ path: string } | undefined>,
+  addRemote: (url: string) => ipcRenderer.invoke(IPC.addRemote, url) as Promise<{ path: string }>,
+  pathForDroppedFile: (file: File) => {
+    try {
+      return webUtils.getPathForFile(file) || undefined;
+    } catch {
+      return undefined;
+    }
+  },
+  recentSources: () => ipcRenderer.invoke(IPC.recentSources) as Promise<string[]>,
+  rememberSource: (source: string) => ipcRenderer.invoke(IPC.rememberSource, source) as Promise<void>,
+  getSettings: () => ipcRenderer.invoke(IPC.getSettings) as Promise<BridgeSettings>,
+  updateSettings: (update: SettingsUpdate) => ipcRenderer.invoke(IPC.updateSettings, update) as Promise<BridgeSettings>,
+  openExternal: (url: string) => ipcRenderer.invoke(IPC.openExternal, url) as Promise<void>,
+};
+
+contextBridge.exposeInMainWorld('zarrBridge', api);

@@ -58,11 +58,14 @@ export interface CatalogOme {
   labels?: string[];
   imageLabel?: { colors?: ImageLabelColor[] };
   plate?: {
+    /** Acquisitions (runs) of the plate; a well image names its run in `acquisition`. */
+    acquisitions?: { id: number; name?: string; maximumfieldcount?: number }[];
+    field_count?: number;
     rows: { name: string }[];
     columns: { name: string }[];
     wells: { path: string; rowIndex: number; columnIndex: number }[];
   };
-  well?: { images: { path: string }[] };
+  well?: { images: { path: string; acquisition?: number }[] };
   bioformats2rawLayout?: number;
   series?: string[];
 }

@@ -1,0 +1,39 @@
+/** The application menu as Electron's template (plain data; actions injected). */
+export interface MenuActions {
+  openFolder(): void;
+  addRemote(): void;
+  settings(): void;
+  urlHelp(): void;
+}
+
+export function appMenuTemplate(a: MenuActions, platform: string = process.platform) {
+  const mac = platform === 'darwin';
+  return [
+    ...(mac ? [{ role: 'appMenu' as const }] : []),
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => a.openFolder() },
+        { label: 'Add Remote URL…', accelerator: 'CmdOrCtrl+L', click: () => a.addRemote() },
+        { type: 'separator' as const },
+        { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => a.settings() },
+        { type: 'separator' as const },
+        mac ? { role: 'close' as const } : { role: 'quit' as const },
+      ],
+    },
+    {
+      label: 'View',
+      submenu: [
+        { role: 'reload' as const },
+        { role: 'toggleDevTools' as const },
+        { type: 'separator' as const },
+        { role: 'resetZoom' as const },
+        { role: 'zoomIn' as const },
+        { role: 'zoomOut' as const },
+        { type: 'separator' as const },
+        { role: 'togglefullscreen' as const },
+      ],
+    },
+    { label: 'Help', submenu: [{ label: 'Bridge URLs…', click: () => a.urlHelp() }] },
+  ];
+}
