@@ -44,7 +44,11 @@ describe('desktop app', () => {
         expect(page.url()).toMatch(/^zarr-bridge:\/\/app\//);
         await page.getByText('image_gzip.ome.zarr').first().waitFor({ timeout: 20_000 });
         const sandboxed = await app.evaluate(({ BrowserWindow }) => {
-          const prefs = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences();
+          // getLastWebPreferences exists at run time (Electron ≥ 25), typed loosely here.
+          const wc = BrowserWindow.getAllWindows()[0].webContents as unknown as {
+            getLastWebPreferences(): { sandbox?: boolean; contextIsolation?: boolean; nodeIntegration?: boolean } | null;
+          };
+          const prefs = wc.getLastWebPreferences();
           return {
             sandbox: prefs?.sandbox,
             contextIsolation: prefs?.contextIsolation,
