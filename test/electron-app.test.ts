@@ -56,12 +56,9 @@ describe('desktop app', () => {
           };
         });
         expect(sandboxed).toEqual({ sandbox: true, contextIsolation: true, nodeIntegration: false });
-        expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe(
-          'undefined',
-        );
-        expect(
-          await page.evaluate(() => (window as unknown as { zarrBridge?: { mode: string } }).zarrBridge?.mode),
-        ).toBe('desktop');
+        // In the page: no Node `require`, and the preload's API in desktop mode.
+        expect(await page.evaluate('typeof globalThis.require')).toBe('undefined');
+        expect(await page.evaluate('globalThis.zarrBridge && globalThis.zarrBridge.mode')).toBe('desktop');
       } finally {
         await app.close();
       }
