@@ -46,6 +46,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     apiKey: options.apiKey,
     viewerDir: options.viewerDir,
     logger: options.logger,
+    health: () => (bossdb ? { bossdb: bossdb.stats() } : {}),
     control: (router) => {
       router.post('/open', async (req, res) => {
         const path = (req.body as { path?: unknown } | undefined)?.path;
@@ -70,7 +71,9 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
         });
       });
       router.put('/settings', (_req, res) => {
-        res.status(405).json({ error: 'MethodNotAllowed', detail: 'settings of `zarr-bridge serve` are its command-line flags' });
+        res
+          .status(405)
+          .json({ error: 'MethodNotAllowed', detail: 'settings of `zarr-bridge serve` are its command-line flags' });
       });
       router.post('/remote', (req, res) => {
         const url = (req.body as { url?: unknown } | undefined)?.url;

@@ -10,6 +10,8 @@ import { join, normalize } from 'node:path';
 export interface StaticServer {
   url: string;
   requests: string[];
+  /** Requests whose connection closed before the answer was complete (the client went away). */
+  abandoned: string[];
   /** Paths starting with this prefix answer 500. */
   failPrefix?: string;
   /** Paths starting with `fault.prefix` misbehave: cut bodies, reset connections, stalled bodies, latency. */
@@ -18,10 +20,13 @@ export interface StaticServer {
 }
 
 export async function startStaticServer(root: string): Promise<StaticServer> {
-  const state: StaticServer = { url: '', requests: [], close: async () => undefined };
+  const state: StaticServer = { url: '', requests: [], abandoned: [], close: async () => undefined };
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     state.requests.push(path);
+    res.on('close', () => {
+      if (!res.writableFinished) state.abandoned.push(path);
+    });
     if (state.failPrefix && path.startsWith(state.failPrefix)) {
       res.writeHead(500).end('boom');
       return;

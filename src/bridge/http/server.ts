@@ -31,6 +31,8 @@ export interface BridgeServerOptions {
   /** A folder with the built viewer, served at `/`. */
   viewerDir?: string;
   logger?: Logger;
+  /** Extra fields for `/health` (cache figures). */
+  health?: () => Record<string, unknown>;
   /** Extra routes under `/control` (mounting sources from the viewer). */
   control?: (router: express.Router) => void;
 }
@@ -117,7 +119,9 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
 
   const started = Date.now();
   app.get('/health', (_req, res) => {
-    sendJson(res, 200, toJson({ ok: true, uptimeMs: Date.now() - started }), true, false);
+    const memory = process.memoryUsage();
+    const body = { ok: true, uptimeMs: Date.now() - started, rssBytes: memory.rss, ...(options.health?.() ?? {}) };
+    sendJson(res, 200, toJson(body), true, false);
   });
 
   app.use((req: Request, res: Response, next: NextFunction) => {
