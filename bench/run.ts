@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `bossdb` (default all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `transcoding`, `bossdb` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
+import { servingBench } from './serving.js';
+import { transcodingBench } from './transcoding.js';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
@@ -38,5 +40,35 @@ if (want('bossdb')) {
   );
   console.log(
     `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts}\n`,
+  );
+}
+
+if (want('serving')) {
+  console.log('## Pass-through serving of local chunk files (4096² uint16, 256² gzip chunks), 5 s per cell\n');
+  const { rows, nginxMissing } = await servingBench(5);
+  if (nginxMissing) console.log('nginx is not installed (apt-get install nginx): its column is missing.\n');
+  const nginxAt = (c: number) => rows.find((r) => r.server === 'nginx' && r.connections === c);
+  table(
+    rows.map((r) => ({
+      server: r.server,
+      connections: r.connections,
+      'req/s': Math.round(r.reqPerSec),
+      'MB/s': r.mbPerSec,
+      'p99 ms': r.p99,
+      '÷ nginx req/s': nginxAt(r.connections) ? r.reqPerSec / nginxAt(r.connections)!.reqPerSec : 'n/a',
+    })),
+  );
+}
+
+if (want('transcoding')) {
+  console.log('## Transcoding a sharded Zarr v3 image (4096² uint16), 16 connections, MB/s of voxels\n');
+  const rows = await transcodingBench(5);
+  table(
+    rows.map((r) => ({
+      path: r.kind,
+      'over HTTP MB/s': r.http,
+      'bare codec loop MB/s': r.loop,
+      'HTTP ÷ loop': r.http / r.loop,
+    })),
   );
 }

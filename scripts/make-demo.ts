@@ -14,7 +14,10 @@ const [C, Z, Y, X] = [3, 10, 256, 384];
 
 // Deterministic "cells": centres, radii.
 let seed = 7;
-const rand = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+const rand = () => {
+  seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+  return seed / 2 ** 32;
+};
 const cells = Array.from({ length: 24 }, (_, i) => ({
   id: i + 1,
   x: 30 + rand() * (X - 60),

@@ -27,11 +27,13 @@ function electronBinary() {
 }
 
 const electron = electronBinary();
+if (!electron) {
+  console.log(
+    'Electron is not installed on this machine (its binary cannot be downloaded here); starting `zarr-bridge serve` with the viewer instead.',
+  );
+}
 const child = electron
   ? spawn(electron, [root, ...args], { cwd: root, stdio: 'inherit' })
-  : (console.log(
-      'Electron is not installed on this machine (its binary cannot be downloaded here); starting `zarr-bridge serve` with the viewer instead.',
-    ),
-    spawn(process.execPath, [join(root, 'bin/zarr-bridge.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' }));
+  : spawn(process.execPath, [join(root, 'bin/zarr-bridge.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' });
 child.on('exit', (code) => process.exit(code ?? 0));
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

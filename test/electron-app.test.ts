@@ -46,7 +46,11 @@ describe('desktop app', () => {
         const sandboxed = await app.evaluate(({ BrowserWindow }) => {
           // getLastWebPreferences exists at run time (Electron ≥ 25), typed loosely here.
           const wc = BrowserWindow.getAllWindows()[0].webContents as unknown as {
-            getLastWebPreferences(): { sandbox?: boolean; contextIsolation?: boolean; nodeIntegration?: boolean } | null;
+            getLastWebPreferences(): {
+              sandbox?: boolean;
+              contextIsolation?: boolean;
+              nodeIntegration?: boolean;
+            } | null;
           };
           const prefs = wc.getLastWebPreferences();
           return {

@@ -36,9 +36,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
   // `server` is read by the control routes only after it is listening.
-  // biome-ignore lint/style/useConst: assigned once below, read lazily above
-  let server: BridgeServer;
-  server = await startBridgeServer({
+  const server: BridgeServer = await startBridgeServer({
     catalog,
     host: options.host,
     port: options.port,

@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { type Bridge, startBridge } from '../../src/bridge/bridge.js';
+import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
 
 export const FIXTURES = '/work/shared/fixtures/generated';
 export const CHROMIUM = '/usr/bin/chromium';
@@ -38,9 +38,14 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(folders: string[]): Promise<Harness> {
+export async function startHarness(folders: string[], extra: Partial<BridgeOptions> = {}): Promise<Harness> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const bridge = await startBridge({ port: 0, open: folders.map((f) => resolve(FIXTURES, f)), viewerDir: VIEWER_DIR });
+  const bridge = await startBridge({
+    port: 0,
+    open: folders.map((f) => resolve(FIXTURES, f)),
+    viewerDir: VIEWER_DIR,
+    ...extra,
+  });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -67,6 +72,27 @@ export async function startHarness(folders: string[]): Promise<Harness> {
   };
 }
 
+export async function newPage(h: Harness): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  return { page, pageErrors };
+}
+
+/** Polls `check` (e.g. a page.evaluate) until true; throws naming `what` on timeout. */
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Number of image loads reported by the viewer so far (0 before the first). */
+export async function viewportLoads(page: Page): Promise<number> {
+  return (await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number;
+}
+
 export async function openViewer(h: Harness, query: string): Promise<{ page: Page; pageErrors: string[] }> {
   const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
   const pageErrors: string[] = [];
@@ -90,7 +116,8 @@ export type Rgba = [number, number, number, number];
 export async function samplePixels(page: Page, points: [number, number][]): Promise<Rgba[]> {
   const fn = `(points) => {
     const hooks = window.__zarrBridge;
-    const canvas = document.querySelector('.viewer canvas');
+    // deck.gl's canvas, not the overview's.
+    const canvas = document.querySelector('.viewer canvas#deckgl-overlay') ?? document.querySelector('.viewer canvas');
     const copy = document.createElement('canvas');
     copy.width = canvas.width; copy.height = canvas.height;
     const ctx = copy.getContext('2d');
@@ -154,4 +181,13 @@ export function expectPixels(got: Rgba[], expected: Rgb[], tolerance: number): v
     const bad = px.slice(0, 3).some((v, k) => Math.abs(v - expected[i][k]) > tolerance);
     if (bad) throw new Error(`pixel ${i}: drew [${px.slice(0, 3)}], expected [${expected[i]}] ±${tolerance}`);
   });
+}
+
+/** RGBA of pixel (x, y) of the 2D canvas matching `selector` (plate thumbnails, the overview); undefined if blank. */
+export async function canvasPixel(page: Page, selector: string, x: number, y: number): Promise<Rgba | undefined> {
+  const fn = `(() => { const c = document.querySelector(${JSON.stringify(selector)});
+    if (!c || c.width <= ${x} || c.height <= ${y}) return undefined;
+    const px = Array.from(c.getContext('2d').getImageData(${x}, ${y}, 1, 1).data);
+    return px[3] === 0 ? undefined : px; })()`;
+  return (await page.evaluate(fn)) as Rgba | undefined;
 }

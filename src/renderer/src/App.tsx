@@ -1,153 +1,134 @@
-/** The viewer app: catalog browser on the left, the image in the middle, its controls on the right. */
+/** The viewer app: catalog browser on the left, the layers in the middle, the selected layer's controls on the right. */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CatalogNode } from '../../shared/catalog';
+import { api } from './api/api';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
-import { fetchCatalog, resolveSource } from './data/catalogClient';
-import { percentileLimits } from './data/contrast';
-import type { ChannelState, ImageModel } from './data/imageModel';
-import { openImage } from './data/openImage';
-import { AxisSliders } from './panel/AxisSliders';
-import { ChannelControls } from './panel/ChannelControls';
-import { CopyUrls } from './panel/CopyUrls';
+import { RecentSources } from './browser/RecentSources';
 import { LabelControls } from './panel/LabelControls';
+import { LayerDetails } from './panel/LayerDetails';
+import { LayerList } from './panel/LayerList';
+import type { Layer } from './state/layers';
 import { parseUrlState, serializeUrlState, type UrlState, type ViewParams } from './state/urlState';
+import { useDropToOpen } from './state/useDropToOpen';
 import { useLabels } from './state/useLabels';
+import { useLayers } from './state/useLayers';
 import { PlateGrid } from './viewer/PlateGrid';
 import { fitView, Viewer } from './viewer/Viewer';
 
-/** Nodes that are collections, not images: open their first image instead (plates are shown as grids). */
-async function resolveImageNode(node: CatalogNode, signal: AbortSignal): Promise<CatalogNode> {
-  const path = node.path;
-  if (node.kind === 'image' || (node.kind === 'array' && node.levels?.length)) return node;
-  // A plain array is a one-level pyramid of itself.
-  if (node.kind === 'array' && node.array) return { ...node, levels: [{ path: '', ...node.array }] };
-  if (node.kind === 'bioformats2raw') {
-    const first = node.children?.find((c) => c.kind === 'image');
-    if (first) return fetchCatalog(first.path, signal);
-  }
-  throw new Error(`${path} is a ${node.kind}; choose an image inside it in the catalog`);
-}
-
-function mergeChannels(defaults: ChannelState[], fromUrl: UrlState['channels']): ChannelState[] {
-  return defaults.map((d, i) => {
-    const u = fromUrl[i];
-    if (!u) return d;
-    return { ...d, ...u, range: [Math.min(d.range[0], u.limits[0]), Math.max(d.range[1], u.limits[1])] };
-  });
-}
-
 export function App(): React.JSX.Element {
   const initial = useRef<UrlState>(parseUrlState(window.location.search));
-  const [source, setSource] = useState<string | undefined>(initial.current.source);
-  // What the address bar names: the catalog path once resolved (a remote URL stays a URL so the link remounts it).
-  const [shownSource, setShownSource] = useState<string | undefined>(initial.current.source);
-  const [image, setImage] = useState<ImageModel>();
-  const [plate, setPlate] = useState<CatalogNode>();
-  const [channels, setChannels] = useState<ChannelState[]>([]);
-  const [selection, setSelection] = useState<Record<string, number>>({});
   const [view, setView] = useState<ViewParams>({ target: [0, 0], zoom: 0 });
-  const [opening, setOpening] = useState(false);
   const [tilesLoading, setTilesLoading] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
   const [refresh, setRefresh] = useState(0);
+  const [recentVersion, setRecentVersion] = useState(0);
   const stage = useRef<HTMLDivElement>(null);
   const testMode = initial.current.test;
+  if (testMode) window.__zarrBridgeApi = api;
 
   const reportError = useCallback((msg: string) => setErrors((e) => (e.includes(msg) ? e : [...e, msg].slice(-5))), []);
-  const [urlLabels0] = useState(() => initial.current.labels);
-  // URL labels belong to the first image opened (the one the URL names).
-  const labelsFromUrlFor = useRef<string>(undefined);
-  const labels = useLabels(image, image && image.node.path === labelsFromUrlFor.current ? urlLabels0 : {}, reportError);
+  const remember = useCallback((source: string) => {
+    api
+      .rememberSource(source)
+      .then(() => setRecentVersion((v) => v + 1))
+      .catch(() => undefined); // Recents are a convenience; failing to store one is not worth an error.
+  }, []);
+  const layers = useLayers(reportError, remember);
+  const { open, abortAll } = layers;
+  const base = layers.layers[0];
 
+  const fitTo = useCallback((layer: Layer) => {
+    const el = stage.current;
+    const [h, w] = layer.image.sources[0].shape.slice(-2);
+    setView(fitView(w, h, el?.clientWidth || 800, el?.clientHeight || 600));
+  }, []);
+
+  /** "Open": replaces every layer (or shows a plate) and fits the view. */
+  const openReplacing = useCallback(
+    async (source: string) => {
+      setErrors([]);
+      const layer = await open(source);
+      if (layer) fitTo(layer);
+    },
+    [open, fitTo],
+  );
+  const addLayer = useCallback((source: string) => void open(source, { add: true }), [open]);
+
+  // The URL's layers, once: the base with its view, then the others in order.
   useEffect(() => {
-    if (!source) return;
-    const ctl = new AbortController();
-    setOpening(true);
-    setErrors([]);
+    const u = initial.current;
+    if (!u.source) return;
+    let live = true;
     (async () => {
-      const path = await resolveSource(source, ctl.signal);
-      const found = await fetchCatalog(path, ctl.signal);
-      if (found.kind === 'plate') {
-        setImage(undefined);
-        setPlate(found);
-        setShownSource(path);
-        return;
-      }
-      const node = await resolveImageNode(found, ctl.signal);
-      const img = await openImage(node, ctl.signal);
-      setPlate(undefined);
-      // URL state applies to the first image opened (the one the URL names); later opens start fresh.
-      const fromUrl = initial.current;
-      initial.current = { ...fromUrl, selection: {}, channels: [], view: undefined };
-      labelsFromUrlFor.current ??= node.path;
-      setImage(img);
-      setChannels(mergeChannels(img.defaultChannels, fromUrl.channels));
-      setSelection({ ...img.defaultSelection, ...fromUrl.selection });
-      const el = stage.current;
-      const [h, w] = img.sources[0].shape.slice(-2);
-      setView(fromUrl.view ?? fitView(w, h, el?.clientWidth || 800, el?.clientHeight || 600));
-      setShownSource(/^https?:/i.test(source) && path.startsWith('remote/') ? source : node.path);
-    })()
-      .catch((e: Error) => ctl.signal.aborted || reportError(e.message))
-      .finally(() => ctl.signal.aborted || setOpening(false));
-    return () => ctl.abort();
-  }, [source, reportError]);
+      const first = await open(u.source as string, { params: u });
+      if (!first || !live) return;
+      if (u.view) setView(u.view);
+      else fitTo(first);
+      for (const l of u.layers) if (live) await open(l.source, { add: true, params: l });
+    })();
+    return () => {
+      live = false;
+      abortAll();
+    };
+  }, [open, abortAll, fitTo]);
+
+  // URL labels belong to the base image the URL names; later images start with labels off.
+  const [urlLabels] = useState(() => initial.current.labels);
+  const labelsFor = useRef<string>(undefined);
+  if (base && labelsFor.current === undefined) labelsFor.current = base.image.node.path;
+  const labels = useLabels(base?.image, base?.image.node.path === labelsFor.current ? urlLabels : {}, reportError);
 
   // Keep the view in the address bar (debounced: panning fires many updates).
   useEffect(() => {
     const id = setTimeout(() => {
       const query = serializeUrlState({
-        source: shownSource,
-        selection,
-        view: image ? view : undefined,
-        channels,
+        source: layers.plate?.source,
+        layers: layers.layers,
+        view,
         labels: labels.urlLabels,
         test: testMode,
       });
       window.history.replaceState(null, '', query);
     }, 200);
     return () => clearTimeout(id);
-  }, [shownSource, selection, view, channels, image, testMode, labels.urlLabels]);
+  }, [layers.plate, layers.layers, view, testMode, labels.urlLabels]);
 
-  const autoContrast = useCallback(
-    async (i: number) => {
-      if (!image) return;
-      const lowest = image.sources[image.sources.length - 1];
-      const sel = image.channelAxis ? { ...selection, [image.channelAxis]: i } : selection;
-      try {
-        const raster = await lowest.getRaster({ selection: sel });
-        const limits = percentileLimits(raster.data);
-        setChannels((cs) => cs.map((c, j) => (j === i ? { ...c, limits } : c)));
-      } catch (e) {
-        reportError((e as Error).message);
-      }
+  const onMounted = useCallback(
+    (path: string) => {
+      setRefresh((r) => r + 1);
+      void openReplacing(path);
     },
-    [image, selection, reportError],
+    [openReplacing],
   );
-
+  const drop = useDropToOpen(onMounted, reportError);
   const onTileError = useCallback((e: Error) => reportError(`Tile failed: ${e.message}`), [reportError]);
-  const loading = opening || (image !== undefined && tilesLoading);
+  const loading = layers.opening || (base !== undefined && tilesLoading);
+  const selected = layers.selected;
 
   return (
-    <div className="app">
+    // biome-ignore lint/a11y/noStaticElementInteractions: the whole window is the drop target for folders.
+    <div
+      className={`app${drop.dragging ? ' dragging' : ''}`}
+      onDragOver={drop.onDragOver}
+      onDragLeave={drop.onDragLeave}
+      onDrop={drop.onDrop}
+    >
       <aside className="sidebar">
         <h1>Zarr Bridge</h1>
-        <CatalogTree refresh={refresh} selected={image?.node.path} onOpen={setSource} onError={reportError} />
-        <AddSource
-          onMounted={(path) => {
-            setRefresh((r) => r + 1);
-            setSource(path);
-          }}
+        <CatalogTree
+          refresh={refresh}
+          selected={selected?.image.node.path}
+          onOpen={openReplacing}
+          onAdd={base ? addLayer : undefined}
           onError={reportError}
         />
+        <RecentSources version={recentVersion} onOpen={openReplacing} />
+        <AddSource onMounted={onMounted} onError={reportError} />
       </aside>
       <main className="stage" ref={stage}>
-        {image ? (
+        {base ? (
           <Viewer
-            image={image}
-            channels={channels}
-            selection={selection}
+            layers={layers.layers}
             view={view}
             onViewChange={setView}
             onTileError={onTileError}
@@ -155,18 +136,26 @@ export function App(): React.JSX.Element {
             overlays={labels.overlays}
             testMode={testMode}
           />
-        ) : plate ? (
-          <PlateGrid plate={plate} onOpen={setSource} onError={reportError} />
+        ) : layers.plate ? (
+          <PlateGrid plate={layers.plate.node} onOpen={openReplacing} onError={reportError} />
         ) : (
-          !opening && (
+          !layers.opening && (
             <div className="stage-empty">
-              <p>Choose an image in the catalog, or open a folder, to view it here.</p>
+              <p>Choose an image in the catalog, open a folder, or drop one here (desktop app), to view it here.</p>
             </div>
           )
         )}
         {loading && (
           <output className="loading" data-testid="loading">
             Loading…
+          </output>
+        )}
+        {drop.notice && (
+          <output className="notice" data-testid="drop-notice">
+            {drop.notice}
+            <button type="button" onClick={drop.clearNotice}>
+              OK
+            </button>
           </output>
         )}
         {errors.length > 0 && (
@@ -180,26 +169,25 @@ export function App(): React.JSX.Element {
           </div>
         )}
       </main>
-      {image && (
+      {selected && (
         <aside className="controls">
-          <h2 title={image.node.path}>{image.node.name}</h2>
-          <p className="muted">
-            {image.sources[0].shape.join('×')} {image.sources[0].dtype} · {image.sources.length} level
-            {image.sources.length === 1 ? '' : 's'}
-          </p>
-          <AxisSliders
-            axes={image.axes}
-            channelAxis={image.channelAxis}
-            selection={selection}
-            onChange={(name, index) => setSelection((s) => ({ ...s, [name]: index }))}
+          <LayerList
+            layers={layers.layers}
+            selectedId={selected.id}
+            onSelect={layers.select}
+            onChange={(id, patch) => layers.update(id, () => patch)}
+            onRemove={layers.remove}
           />
-          <ChannelControls
-            channels={channels}
-            onChange={(i, next) => setChannels((cs) => cs.map((c, j) => (j === i ? next : c)))}
-            onAuto={autoContrast}
-          />
-          <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />
-          <CopyUrls node={image.node} />
+          <LayerDetails
+            key={selected.id}
+            layer={selected}
+            onChange={(patch) => layers.update(selected.id, patch)}
+            onError={reportError}
+          >
+            {selected === base && (
+              <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />
+            )}
+          </LayerDetails>
         </aside>
       )}
     </div>

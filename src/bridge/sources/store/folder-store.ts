@@ -12,10 +12,12 @@ import type { KvStore, RangeQuery } from './kv-store.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 
+/** Objects up to this size are read in one go and sent from memory (one read, one write). */
+const SMALL_OBJECT = 4 * 2 ** 20;
+
 export class FolderStore implements KvStore {
   /** The folder's real path (symlinks resolved), set by `open`. */
   readonly root: string;
-
   private constructor(root: string) {
     this.root = root;
   }
@@ -36,6 +38,7 @@ export class FolderStore implements KvStore {
     }
     const joined = segments.length === 0 ? this.root : this.root + sep + segments.join(sep);
     try {
+      // A full realpath every time: a cached folder could be swapped for a symlink meanwhile.
       const real = await realpath(joined);
       if (real !== this.root && !real.startsWith(this.root + sep)) {
         throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
@@ -92,17 +95,41 @@ export class FolderStore implements KvStore {
     const file = await this.resolve(key);
     if (!file) return undefined;
     opts.signal?.throwIfAborted();
-    let st: Stats;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
-      st = await stat(file);
+      handle = await open(file, 'r');
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
     }
-    if (!st.isFile()) return undefined;
+    let st: Stats;
+    let whole: Buffer | undefined;
+    try {
+      st = await handle.stat();
+      if (!st.isFile()) return undefined;
+      // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
+      if (st.size <= SMALL_OBJECT) whole = await handle.readFile();
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    } finally {
+      await handle.close();
+    }
+    const version = `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`;
+    if (whole) {
+      const bytes = new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
+      return {
+        size: bytes.byteLength,
+        version,
+        read: async (range) =>
+          range
+            ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
+            : bytes,
+      };
+    }
     return {
       size: st.size,
-      version: `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`,
+      version,
       read: async (range, o) => {
         o.signal?.throwIfAborted();
         if (range && range.length === 0) return new Uint8Array(0);

@@ -1,6 +1,9 @@
-/** "Open folder…" and "Add remote URL…": mount a source through the bridge, then show it. */
+/**
+ * "Open folder…" and "Add remote URL…": mount a source through the API seam, then show it.
+ * The desktop app opens its native folder dialog; a browser cannot, so it asks for the path.
+ */
 import { useState } from 'react';
-import { addRemote, openFolder } from '../data/catalogClient';
+import { api } from '../api/api';
 
 export function AddSource(props: {
   onMounted: (path: string) => void;
@@ -9,10 +12,12 @@ export function AddSource(props: {
   const [folder, setFolder] = useState('');
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<string>) => {
+  const run = async (fn: () => Promise<{ path: string } | undefined>) => {
     setBusy(true);
     try {
-      props.onMounted(await fn());
+      const mounted = await fn();
+      // undefined: the desktop dialog was cancelled, nothing to show.
+      if (mounted) props.onMounted(mounted.path);
     } catch (e) {
       props.onError((e as Error).message);
     } finally {
@@ -21,30 +26,43 @@ export function AddSource(props: {
   };
   return (
     <section className="add-source">
+      {api.mode === 'desktop' ? (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(() => api.openFolder());
+          }}
+        >
+          <button type="submit" disabled={busy} data-testid="open-folder-dialog">
+            Open folder…
+          </button>
+        </form>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (folder.trim()) void run(() => api.openFolder(folder.trim()));
+          }}
+        >
+          <label>
+            Open folder…
+            <input
+              type="text"
+              placeholder="/absolute/path/to/image.ome.zarr"
+              value={folder}
+              data-testid="open-folder-path"
+              onChange={(e) => setFolder(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={busy || !folder.trim()}>
+            Open
+          </button>
+        </form>
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (folder.trim()) void run(() => openFolder(folder.trim()));
-        }}
-      >
-        <label>
-          Open folder…
-          <input
-            type="text"
-            placeholder="/absolute/path/to/image.ome.zarr"
-            value={folder}
-            data-testid="open-folder-path"
-            onChange={(e) => setFolder(e.target.value)}
-          />
-        </label>
-        <button type="submit" disabled={busy || !folder.trim()}>
-          Open
-        </button>
-      </form>
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          if (url.trim()) void run(() => addRemote(url.trim()));
+          if (url.trim()) void run(() => api.addRemote(url.trim()));
         }}
       >
         <label>
@@ -53,6 +71,7 @@ export function AddSource(props: {
             type="url"
             placeholder="https://…/image.ome.zarr"
             value={url}
+            data-testid="add-remote-url"
             onChange={(e) => setUrl(e.target.value)}
           />
         </label>

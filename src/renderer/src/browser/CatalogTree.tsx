@@ -4,6 +4,16 @@ import type { CatalogChild, CatalogNode } from '../../../shared/catalog';
 import { fetchCatalog } from '../data/catalogClient';
 
 const OPENABLE = new Set(['image', 'array', 'plate']);
+/** Kinds that can join other layers (a plate is a grid of its own). */
+const LAYERABLE = new Set(['image', 'array', 'bioformats2raw']);
+
+type Handlers = {
+  selected?: string;
+  onOpen: (path: string) => void;
+  /** Present when an image is open: "Add as layer" next to "Open". */
+  onAdd?: (path: string) => void;
+  onError: (msg: string) => void;
+};
 const EXPANDABLE = new Set(['root', 'group', 'plate', 'well', 'labels', 'bioformats2raw', 'image']);
 
 function describe(node?: CatalogNode, child?: CatalogChild): string {
@@ -13,14 +23,8 @@ function describe(node?: CatalogNode, child?: CatalogChild): string {
   return `${level.shape.join('×')} ${level.dtype}${levels}`;
 }
 
-function TreeItem(props: {
-  child: CatalogChild;
-  filter: string;
-  selected?: string;
-  onOpen: (path: string) => void;
-  onError: (msg: string) => void;
-}): React.JSX.Element | null {
-  const { child, filter, selected, onOpen, onError } = props;
+function TreeItem(props: { child: CatalogChild; filter: string } & Handlers): React.JSX.Element | null {
+  const { child, filter, selected, onOpen, onAdd, onError } = props;
   const [open, setOpen] = useState(false);
   const [node, setNode] = useState<CatalogNode>();
   useEffect(() => {
@@ -56,18 +60,38 @@ function TreeItem(props: {
           type="button"
           className="tree-name"
           data-testid={`tree-${child.path}`}
-          title={child.path}
+          title={OPENABLE.has(child.kind) ? `Open ${child.path} (replaces the open layers)` : child.path}
           onClick={() => (OPENABLE.has(child.kind) ? onOpen(child.path) : setOpen(!open))}
         >
           {child.name}
         </button>
+        {onAdd && LAYERABLE.has(child.kind) && (
+          <button
+            type="button"
+            className="add-layer"
+            title={`Add ${child.path} as a layer over the open image`}
+            aria-label={`add ${child.name} as layer`}
+            data-testid={`add-layer-${child.path}`}
+            onClick={() => onAdd(child.path)}
+          >
+            + layer
+          </button>
+        )}
         <span className="kind">{child.kind}</span>
         <span className="meta">{describe(node, child)}</span>
       </div>
       {open && node?.children && (
         <ul>
           {node.children.map((c) => (
-            <TreeItem key={c.path} child={c} filter={filter} selected={selected} onOpen={onOpen} onError={onError} />
+            <TreeItem
+              key={c.path}
+              child={c}
+              filter={filter}
+              selected={selected}
+              onOpen={onOpen}
+              onAdd={onAdd}
+              onError={onError}
+            />
           ))}
         </ul>
       )}
@@ -75,12 +99,7 @@ function TreeItem(props: {
   );
 }
 
-export function CatalogTree(props: {
-  refresh: number;
-  selected?: string;
-  onOpen: (path: string) => void;
-  onError: (msg: string) => void;
-}): React.JSX.Element {
+export function CatalogTree(props: { refresh: number } & Handlers): React.JSX.Element {
   const [root, setRoot] = useState<CatalogNode>();
   const [filter, setFilter] = useState('');
   const { onError } = props;
@@ -123,6 +142,7 @@ export function CatalogTree(props: {
               filter={filter}
               selected={props.selected}
               onOpen={props.onOpen}
+              onAdd={props.onAdd}
               onError={onError}
             />
           ))}

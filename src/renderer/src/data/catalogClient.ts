@@ -1,5 +1,6 @@
-/** The viewer's calls to the bridge: catalog nodes and mounting folders or remote URLs. */
+/** The viewer's catalog reads, and `?source=` resolution (mounting goes through the API seam, api/api.ts). */
 import type { CatalogNode } from '../../../shared/catalog';
+import { api } from '../api/api';
 
 export class BridgeError extends Error {
   readonly tag = 'BridgeError';
@@ -35,28 +36,8 @@ export async function fetchCatalog(path: string, signal?: AbortSignal): Promise<
   return asJson<CatalogNode>(res, `Catalog ${path || '/'}`);
 }
 
-export async function openFolder(folder: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch('/control/open', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ path: folder }),
-    signal,
-  });
-  return (await asJson<{ path: string }>(res, `Open ${folder}`)).path;
-}
-
-export async function addRemote(url: string, signal?: AbortSignal): Promise<string> {
-  const res = await fetch('/control/remote', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ url }),
-    signal,
-  });
-  return (await asJson<{ path: string }>(res, `Add ${url}`)).path;
-}
-
 /** `?source=` takes a catalog path or an http(s) URL; a URL is mounted through the bridge (the CSP allows only our origin). */
-export async function resolveSource(source: string, signal?: AbortSignal): Promise<string> {
+export async function resolveSource(source: string): Promise<string> {
   if (/^https?:\/\//i.test(source)) {
     const here = new URL(window.location.href);
     const url = new URL(source);
@@ -65,7 +46,7 @@ export async function resolveSource(source: string, signal?: AbortSignal): Promi
     if (url.origin === here.origin && url.pathname.startsWith(prefix)) {
       return decodeURIComponent(url.pathname.slice(prefix.length)).replace(/\/$/, '');
     }
-    return addRemote(source, signal);
+    return (await api.addRemote(source)).path;
   }
   return source.replace(/^\/+|\/+$/g, '');
 }

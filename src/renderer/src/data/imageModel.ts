@@ -1,5 +1,6 @@
 /** Types for an opened multiscale image and the user's per-channel display settings. */
 import type { CatalogNode } from '../../../shared/catalog';
+import type { PhysicalFrame } from './physical';
 import type { ZarrPixelSource } from './pixelSource';
 
 export type Rgb = [number, number, number];
@@ -32,6 +33,8 @@ export interface ImageModel {
   channelCount: number;
   /** Physical size of one level-0 pixel along x, for the scale bar. */
   pixelSize?: { size: number; unit: string };
+  /** Level-0 pixel size and origin in physical units (x, y), for overlaying layers. */
+  frame: PhysicalFrame;
   defaultChannels: ChannelState[];
   defaultSelection: Record<string, number>;
 }

@@ -5,6 +5,7 @@ import { encodePath } from './catalogClient';
 import { defaultColor, hexToRgb } from './colors';
 import { percentileLimits, sliderRange } from './contrast';
 import type { AxisInfo, ChannelState, ImageModel } from './imageModel';
+import { physicalFrame } from './physical';
 import { guessTileSize, type Selection, ZarrPixelSource } from './pixelSource';
 
 function scaleOf(ms: OmeMultiscale | undefined, level: number): number[] | undefined {
@@ -110,5 +111,17 @@ export async function openImage(node: CatalogNode, signal?: AbortSignal): Promis
   const xScale = scaleOf(ms, 0)?.[xIndex];
   const xUnit = ms?.axes?.[xIndex]?.unit;
   const pixelSize = xScale !== undefined && xUnit ? { size: xScale, unit: xUnit } : undefined;
-  return { node, sources, labels, axes, channelAxis, channelCount, pixelSize, defaultChannels, defaultSelection };
+  const frame = physicalFrame(node);
+  return {
+    node,
+    sources,
+    labels,
+    axes,
+    channelAxis,
+    channelCount,
+    pixelSize,
+    frame,
+    defaultChannels,
+    defaultSelection,
+  };
 }

@@ -1,17 +1,20 @@
-/** A small RGBA composite of an image's lowest level with its default channel settings (for plate grids). */
-import type { ImageModel } from './imageModel';
+/** A small RGBA composite of an image's lowest level (plate wells, the overview), with given channel settings. */
+import type { ChannelState, ImageModel } from './imageModel';
 
-export async function renderThumbnail(image: ImageModel, signal?: AbortSignal): Promise<ImageData> {
+export async function renderThumbnail(
+  image: ImageModel,
+  signal?: AbortSignal,
+  channels: ChannelState[] = image.defaultChannels,
+  selection: Record<string, number> = image.defaultSelection,
+): Promise<ImageData> {
   const lowest = image.sources[image.sources.length - 1];
   const [height, width] = lowest.shape.slice(-2);
   const rgb = new Float32Array(width * height * 3);
   for (let c = 0; c < image.channelCount; c++) {
-    const ch = image.defaultChannels[c];
-    if (!ch.visible) continue;
-    const selection = image.channelAxis
-      ? { ...image.defaultSelection, [image.channelAxis]: c }
-      : image.defaultSelection;
-    const { data } = await lowest.getRaster({ selection, signal });
+    const ch = channels[c];
+    if (!ch?.visible) continue;
+    const sel = image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection;
+    const { data } = await lowest.getRaster({ selection: sel, signal });
     const [lo, hi] = ch.limits;
     for (let i = 0; i < width * height; i++) {
       const f = Math.max(0, Math.min(1, (Number(data[i]) - lo) / (hi - lo)));

@@ -1,9 +1,11 @@
 /**
  * View state in the query string, so a view can be shared or reloaded:
- * `?source=<catalog path | http(s) URL>&sel=z:4,t:0&view=x,y,zoom&ch=<visible>,<rrggbb>,<lo>,<hi>;…`.
+ * `?source=<catalog path | http(s) URL>&sel=z:4,t:0&view=x,y,zoom&ch=<visible>,<rrggbb>,<lo>,<hi>;…`
+ * describes the first (base) layer, with `vis=0` / `op=<opacity>` when hidden or translucent; every further
+ * layer is one `layer=` parameter holding the same keys as a nested, escaped query string.
  */
 import { hexToRgb, rgbToHex } from '../data/colors';
-import type { ChannelState, Rgb } from '../data/imageModel';
+import type { Rgb } from '../data/imageModel';
 
 export interface ViewParams {
   target: [number, number];
@@ -16,27 +18,31 @@ export interface ChannelParams {
   limits: [number, number];
 }
 
-export interface UrlState {
-  source?: string;
+export interface LayerParams {
+  source: string;
   selection: Record<string, number>;
-  view?: ViewParams;
   channels: (ChannelParams | undefined)[];
-  /** Visible label images by name, with their opacity. */
+  visible: boolean;
+  opacity: number;
+}
+
+export interface UrlState extends Omit<LayerParams, 'source'> {
+  source?: string;
+  view?: ViewParams;
+  /** Visible label images of the base layer by name, with their opacity. */
   labels: Record<string, number>;
+  /** Layers after the base one. */
+  layers: LayerParams[];
   /** Test mode: keep the drawing buffer readable and expose hooks on window. */
   test: boolean;
 }
 
-export function parseUrlState(search: string): UrlState {
-  const q = new URLSearchParams(search);
+function parseLayer(q: URLSearchParams): Omit<LayerParams, 'source'> {
   const selection: Record<string, number> = {};
   for (const part of (q.get('sel') ?? '').split(',')) {
     const [name, value] = part.split(':');
     if (name && value !== undefined && Number.isFinite(Number(value))) selection[name] = Number(value);
   }
-  let view: ViewParams | undefined;
-  const v = (q.get('view') ?? '').split(',').map(Number);
-  if (v.length === 3 && v.every(Number.isFinite)) view = { target: [v[0], v[1]], zoom: v[2] };
   const channels = (q.get('ch') ?? '')
     .split(';')
     .filter((s) => s !== '')
@@ -47,42 +53,79 @@ export function parseUrlState(search: string): UrlState {
       if (!color || !limits.every(Number.isFinite)) return undefined;
       return { visible: vis === '1', color, limits };
     });
+  const op = Number(q.get('op') ?? 1);
+  return { selection, channels, visible: q.get('vis') !== '0', opacity: Number.isFinite(op) ? op : 1 };
+}
+
+export function parseUrlState(search: string): UrlState {
+  const q = new URLSearchParams(search);
+  let view: ViewParams | undefined;
+  const v = (q.get('view') ?? '').split(',').map(Number);
+  if (v.length === 3 && v.every(Number.isFinite)) view = { target: [v[0], v[1]], zoom: v[2] };
   const labels: Record<string, number> = {};
   for (const part of (q.get('labels') ?? '').split(',')) {
     const [name, opacity] = part.split(':');
     if (name) labels[name] = Number.isFinite(Number(opacity)) && opacity !== undefined ? Number(opacity) : 0.5;
   }
-  return { source: q.get('source') ?? undefined, selection, view, channels, labels, test: q.get('test') === '1' };
+  const layers = q.getAll('layer').flatMap((nested) => {
+    const lq = new URLSearchParams(nested);
+    const source = lq.get('source');
+    return source ? [{ source, ...parseLayer(lq) }] : [];
+  });
+  return {
+    source: q.get('source') ?? undefined,
+    ...parseLayer(q),
+    view,
+    labels,
+    layers,
+    test: q.get('test') === '1',
+  };
 }
 
 function round(n: number, digits: number): string {
   return String(Number(n.toFixed(digits)));
 }
 
+function setLayer(q: URLSearchParams, l: Omit<LayerParams, 'channels'> & { channels: ChannelParams[] }): void {
+  q.set('source', l.source);
+  const sel = Object.entries(l.selection).map(([k, v]) => `${k}:${v}`);
+  if (sel.length) q.set('sel', sel.join(','));
+  if (l.channels.length) {
+    const ch = l.channels.map((c) =>
+      [c.visible ? 1 : 0, rgbToHex(c.color), round(c.limits[0], 4), round(c.limits[1], 4)].join(','),
+    );
+    q.set('ch', ch.join(';'));
+  }
+  if (!l.visible) q.set('vis', '0');
+  if (l.opacity !== 1) q.set('op', round(l.opacity, 2));
+}
+
+/** Keep slashes, colons and separators readable in the address bar. */
+function readable(q: URLSearchParams): string {
+  return q.toString().replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3B/g, ';');
+}
+
 export function serializeUrlState(s: {
+  /** Shown when no layer is open (a plate). */
   source?: string;
-  selection: Record<string, number>;
+  layers: (Omit<LayerParams, 'channels'> & { channels: ChannelParams[] })[];
   view?: ViewParams;
-  channels: ChannelState[];
   labels: Record<string, number>;
   test: boolean;
 }): string {
   const q = new URLSearchParams();
-  if (s.source) q.set('source', s.source);
-  const sel = Object.entries(s.selection).map(([k, v]) => `${k}:${v}`);
-  if (sel.length) q.set('sel', sel.join(','));
-  if (s.view) q.set('view', [round(s.view.target[0], 2), round(s.view.target[1], 2), round(s.view.zoom, 3)].join(','));
-  if (s.channels.length) {
-    q.set(
-      'ch',
-      s.channels
-        .map((c) => [c.visible ? 1 : 0, rgbToHex(c.color), round(c.limits[0], 4), round(c.limits[1], 4)].join(','))
-        .join(';'),
-    );
-  }
+  const [base, ...rest] = s.layers;
+  if (base) setLayer(q, base);
+  else if (s.source) q.set('source', s.source);
+  if (base && s.view)
+    q.set('view', [round(s.view.target[0], 2), round(s.view.target[1], 2), round(s.view.zoom, 3)].join(','));
   const labels = Object.entries(s.labels).map(([name, opacity]) => `${name}:${round(opacity, 2)}`);
   if (labels.length) q.set('labels', labels.join(','));
+  for (const l of rest) {
+    const lq = new URLSearchParams();
+    setLayer(lq, l);
+    q.append('layer', readable(lq));
+  }
   if (s.test) q.set('test', '1');
-  // Keep slashes and colons readable in the address bar.
-  return `?${q.toString().replace(/%2F/g, '/').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%3B/g, ';')}`;
+  return `?${readable(q)}`;
 }

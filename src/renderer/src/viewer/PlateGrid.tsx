@@ -1,45 +1,7 @@
-/** A plate as a grid of wells: each well shows its first field at the lowest resolution; a click opens it. */
-import { useEffect, useRef, useState } from 'react';
+/** A plate as a grid of wells, each showing one field at the lowest resolution; field and acquisition are chosen above. */
+import { useState } from 'react';
 import type { CatalogNode } from '../../../shared/catalog';
-import { fetchCatalog } from '../data/catalogClient';
-import { openImage } from '../data/openImage';
-import { renderThumbnail } from '../data/thumbnail';
-
-function WellThumb(props: { wellPath: string; onOpen: (path: string) => void; onError: (msg: string) => void }) {
-  const canvas = useRef<HTMLCanvasElement>(null);
-  const [field, setField] = useState<string>();
-  const { wellPath, onError } = props;
-  useEffect(() => {
-    const ctl = new AbortController();
-    (async () => {
-      const well = await fetchCatalog(wellPath, ctl.signal);
-      const first = well.ome?.well?.images?.[0]?.path ?? well.children?.find((c) => c.kind === 'image')?.name;
-      if (!first) return;
-      const path = `${wellPath}/${first}`;
-      setField(path);
-      const image = await openImage(await fetchCatalog(path, ctl.signal), ctl.signal);
-      const pixels = await renderThumbnail(image, ctl.signal);
-      const el = canvas.current;
-      if (!el) return;
-      el.width = pixels.width;
-      el.height = pixels.height;
-      el.getContext('2d')?.putImageData(pixels, 0, 0);
-    })().catch((e: Error) => ctl.signal.aborted || onError(`Well ${wellPath}: ${e.message}`));
-    return () => ctl.abort();
-  }, [wellPath, onError]);
-  return (
-    <button
-      type="button"
-      className="well"
-      data-testid={`well-${wellPath}`}
-      disabled={!field}
-      title={field ? `Open ${field}` : wellPath}
-      onClick={() => field && props.onOpen(field)}
-    >
-      <canvas ref={canvas} />
-    </button>
-  );
-}
+import { WellThumb } from './WellThumb';
 
 export function PlateGrid(props: {
   plate: CatalogNode;
@@ -47,11 +9,49 @@ export function PlateGrid(props: {
   onError: (msg: string) => void;
 }): React.JSX.Element {
   const spec = props.plate.ome?.plate;
+  const acquisitions = spec?.acquisitions ?? [];
+  const [acquisition, setAcquisition] = useState<number | undefined>(acquisitions[0]?.id);
+  const [field, setField] = useState(0);
   if (!spec) return <p className="muted">{props.plate.path} has no plate metadata.</p>;
+  const acq = acquisitions.find((a) => a.id === acquisition);
+  // The field count is per acquisition when known, else the plate's; one field when neither says.
+  const fields = Math.max(1, acq?.maximumfieldcount ?? spec.field_count ?? 1);
   const byCell = new Map(spec.wells.map((w) => [`${w.rowIndex},${w.columnIndex}`, w.path]));
   return (
     <div className="plate" data-testid="plate">
       <h2>{props.plate.name}</h2>
+      <div className="plate-controls">
+        <label>
+          Field{' '}
+          <select data-testid="plate-field" value={field} onChange={(e) => setField(Number(e.target.value))}>
+            {Array.from({ length: fields }, (_, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: fields are positions.
+              <option key={i} value={i}>
+                {i + 1}
+              </option>
+            ))}
+          </select>
+        </label>
+        {acquisitions.length > 0 && (
+          <label>
+            Acquisition{' '}
+            <select
+              data-testid="plate-acquisition"
+              value={acquisition}
+              onChange={(e) => {
+                setAcquisition(Number(e.target.value));
+                setField(0);
+              }}
+            >
+              {acquisitions.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.name ?? `acquisition ${a.id}`}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+      </div>
       <table>
         <thead>
           <tr>
@@ -72,6 +72,8 @@ export function PlateGrid(props: {
                     {well ? (
                       <WellThumb
                         wellPath={`${props.plate.path}/${well}`}
+                        field={field}
+                        acquisition={acquisition}
                         onOpen={props.onOpen}
                         onError={props.onError}
                       />

@@ -1,19 +1,19 @@
 /**
- * The canvas: viv's VivViewer with one DetailView (an orthographic view holding a MultiscaleImageLayer),
- * in level-0 pixel coordinates. Going through VivViewer (rather than importing @deck.gl/* here) makes the
- * layers and the canvas share the one deck.gl/luma.gl copy that viv resolves, whatever else is hoisted.
+ * The canvas: deck.gl with one orthographic view in the base layer's level-0 pixel coordinates, drawing
+ * every open layer (see imageLayers.ts), a scale bar and an overview of the base layer.
  */
-import { DetailView, MultiscaleImageLayer, VivViewer } from '@hms-dbmi/viv';
+import { OrthographicView } from '@deck.gl/core';
+import { DeckGL } from '@deck.gl/react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { ChannelState, ImageModel } from '../data/imageModel';
 import type { LabelLayerModel } from '../data/labels';
+import type { Layer } from '../state/layers';
 import type { ViewParams } from '../state/urlState';
+import { buildLayers } from './imageLayers';
+import { Overview } from './Overview';
 import { ScaleBar } from './ScaleBar';
 
 interface Props {
-  image: ImageModel;
-  channels: ChannelState[];
-  selection: Record<string, number>;
+  layers: Layer[];
   view: ViewParams;
   onViewChange: (v: ViewParams) => void;
   onTileError: (err: Error) => void;
@@ -25,7 +25,7 @@ interface Props {
 /** Hooks for end-to-end tests; present only with `?test=1`. */
 export interface TestHooks {
   viewportLoads: number;
-  /** Screen (CSS px, relative to the canvas) of a level-0 image coordinate. */
+  /** Screen (CSS px, relative to the canvas) of a base-layer level-0 image coordinate. */
   project: (x: number, y: number) => [number, number];
 }
 
@@ -35,15 +35,13 @@ declare global {
   }
 }
 
-const VIEW_ID = 'detail';
-
 interface DeckViewState {
   target?: number[];
   zoom?: number | number[];
 }
 
 export function Viewer(props: Props): React.JSX.Element {
-  const { image, channels, selection, view, testMode, onLoading, onTileError, onViewChange } = props;
+  const { layers, view, testMode, onLoading, onTileError, onViewChange, overlays } = props;
   const box = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
 
@@ -57,17 +55,10 @@ export function Viewer(props: Props): React.JSX.Element {
     return () => ro.disconnect();
   }, []);
 
-  const selections = useMemo(
-    () =>
-      Array.from({ length: image.channelCount }, (_, c) =>
-        image.channelAxis ? { ...selection, [image.channelAxis]: c } : { ...selection },
-      ),
-    [image, selection],
-  );
-
-  // A new image or plane is loading until the layer reports its viewport loaded.
-  // biome-ignore lint/correctness/useExhaustiveDependencies: image and selections are the triggers, not inputs.
-  useEffect(() => onLoading(true), [image, selections, onLoading]);
+  // A new image or plane is loading until a layer reports its viewport loaded.
+  const planes = layers.map((l) => `${l.id}:${JSON.stringify(l.selection)}`).join('|');
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the set of layers and planes is the trigger.
+  useEffect(() => onLoading(true), [planes, onLoading]);
 
   useEffect(() => {
     if (!testMode) return;
@@ -79,60 +70,37 @@ export function Viewer(props: Props): React.JSX.Element {
     window.__zarrBridge = hooks;
   }, [testMode, view, size]);
 
-  const detail = useMemo(() => new DetailView({ id: VIEW_ID, height: size.height, width: size.width }), [size]);
-
-  const layerProps = {
-    loader: image.sources,
-    selections,
-    colors: channels.map((c) => c.color),
-    contrastLimits: channels.map((c) => c.limits),
-    channelsVisible: channels.map((c) => c.visible),
+  const views = useMemo(() => [new OrthographicView({ id: 'detail', controller: true })], []);
+  const deckLayers = buildLayers({
+    layers,
+    overlays,
     onTileError,
     onViewportLoad: () => {
       onLoading(false);
       if (window.__zarrBridge) window.__zarrBridge.viewportLoads += 1;
     },
-  };
-  // Label overlays are extra layers; VivViewer draws a layer in a view only if its id carries the view's tag.
-  const overlayLayers = props.overlays.map(
-    ({ model, opacity }) =>
-      new MultiscaleImageLayer({
-        id: `labels-${model.path}-#${VIEW_ID}#`,
-        loader: model.sources,
-        selections: [selection],
-        contrastLimits: [[0, 255]],
-        channelsVisible: [true],
-        opacity,
-        viewportId: VIEW_ID,
-        excludeBackground: true,
-        // RGBA tiles are drawn as bitmaps; opacity < 1 needs tiles that do not overlap.
-        refinementStrategy: 'no-overlap',
-        onTileError,
-      } as unknown as ConstructorParameters<typeof MultiscaleImageLayer>[0]),
-  );
-  const viewState = { id: VIEW_ID, target: [view.target[0], view.target[1], 0], zoom: view.zoom, ...size };
+  });
+  const base = layers[0];
 
   return (
     <div className="viewer" data-testid="viewer" ref={box}>
       {size.width > 0 && (
-        <VivViewer
-          views={[detail]}
-          layerProps={[layerProps]}
-          viewStates={[viewState]}
+        <DeckGL
+          views={views}
+          layers={deckLayers}
+          viewState={{ detail: { target: [view.target[0], view.target[1], 0], zoom: view.zoom } }}
           onViewStateChange={({ viewState: vs }: { viewState: DeckViewState }) => {
             const t = vs.target ?? [0, 0];
             const zoom = typeof vs.zoom === 'number' ? vs.zoom : (vs.zoom?.[0] ?? 0);
             onViewChange({ target: [t[0], t[1]], zoom });
-            return vs;
           }}
-          deckProps={{
-            layers: overlayLayers,
-            // Tests read the canvas back after compositing, which needs a preserved drawing buffer.
-            deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: testMode, antialias: false } },
-          }}
+          getCursor={({ isDragging }) => (isDragging ? 'grabbing' : 'crosshair')}
+          // Tests read the canvas back after compositing, which needs a preserved drawing buffer.
+          deviceProps={{ type: 'webgl', webgl: { preserveDrawingBuffer: testMode, antialias: false } }}
         />
       )}
-      {image.pixelSize && <ScaleBar zoom={view.zoom} pixelSize={image.pixelSize} />}
+      {base?.image.pixelSize && <ScaleBar zoom={view.zoom} pixelSize={base.image.pixelSize} />}
+      {base && size.width > 0 && <Overview layer={base} view={view} viewport={size} onViewChange={onViewChange} />}
     </div>
   );
 }

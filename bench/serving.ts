@@ -1,0 +1,194 @@
+/**
+ * Pass-through serving: chunk files requested over HTTP from the bridge,
+ * from nginx (Debian's, when installed) and from a plain Node static server,
+ * measured side by side with autocannon at 1, 16 and 64 connections.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { BENCH_DIR, chunkedImage } from './dataset.js';
+
+export interface ServingRow {
+  server: string;
+  connections: number;
+  reqPerSec: number;
+  mbPerSec: number;
+  p99: number;
+}
+
+function chunkFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const name of readdirSync(join(dir, rel))) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (statSync(join(dir, r)).isDirectory()) walk(r);
+      else if (name !== 'zarr.json') out.push(r);
+    }
+  };
+  walk('');
+  return out;
+}
+
+/** wrk (C, one thread) loads the servers far less than a JS client would on 2 cores. */
+export const hasWrk = () => spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0;
+
+export async function measureWrk(
+  server: string,
+  base: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+): Promise<ServingRow> {
+  const script = join(BENCH_DIR, `wrk-${process.pid}.lua`);
+  writeFileSync(
+    script,
+    `local paths = {${paths.map((p) => JSON.stringify(p)).join(',')}}
+local i = 0
+request = function() i = i + 1; return wrk.format("GET", paths[(i % #paths) + 1]) end
+done = function(s, latency, r)
+  local e = s.errors
+  io.write(string.format("RESULT %d %d %d %d %d\\n", s.requests, s.bytes, s.duration, latency:percentile(99), e.status + e.connect + e.read + e.write + e.timeout))
+end
+`,
+  );
+  const r = spawnSync('wrk', ['-t1', `-c${connections}`, `-d${seconds}s`, '-s', script, base], { encoding: 'utf8' });
+  const m = /RESULT (\d+) (\d+) (\d+) (\d+) (\d+)/.exec(r.stdout);
+  if (!m) throw new Error(`wrk failed: ${r.stdout} ${r.stderr}`);
+  const [requests, bytes, micros, p99us, errors] = m.slice(1).map(Number);
+  if (errors > 0) throw new Error(`${server}: ${errors} errors or non-2xx`);
+  const secs = micros / 1e6;
+  return { server, connections, reqPerSec: requests / secs, mbPerSec: bytes / 2 ** 20 / secs, p99: p99us / 1000 };
+}
+
+async function measure(
+  server: string,
+  base: string,
+  paths: string[],
+  connections: number,
+  seconds: number,
+): Promise<ServingRow> {
+  if (hasWrk()) return measureWrk(server, base, paths, connections, seconds);
+  const r = await autocannon({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: paths.map((path) => ({ method: 'GET', path })),
+  });
+  if (r.non2xx > 0 || r.errors > 0) throw new Error(`${server}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+  return {
+    server,
+    connections,
+    reqPerSec: r.requests.average,
+    mbPerSec: r.throughput.average / 2 ** 20,
+    p99: r.latency.p99,
+  };
+}
+
+/** Starts a server in its own process (so the load generator does not share its CPU) and reads its URL. */
+export async function spawnServer(args: string[]): Promise<{ url: string; pid: number; close(): Promise<void> }> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += d;
+  });
+  const deadline = Date.now() + 15_000;
+  while (!/listening on (http\S+)/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const url = /listening on (http\S+)/.exec(out)?.[1];
+  if (!url) throw new Error(`server did not start: ${args.join(' ')}`);
+  return {
+    url,
+    pid: child.pid!,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 100));
+    },
+  };
+}
+
+const CLI = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
+export const spawnBridge = (args: string[]) =>
+  spawnServer([
+    CLI,
+    'serve',
+    '--port',
+    '0',
+    '--no-viewer',
+    '--no-demo',
+    '--bossdb-url',
+    'none',
+    '--log-level',
+    'error',
+    ...args,
+  ]);
+
+async function nginx(root: string): Promise<{ url: string; close(): Promise<void> } | undefined> {
+  if (spawnSync('sh', ['-c', 'command -v nginx'], { stdio: 'ignore' }).status !== 0) return undefined;
+  const prefix = join(BENCH_DIR, 'nginx');
+  mkdirSync(join(prefix, 'logs'), { recursive: true });
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  writeFileSync(
+    join(prefix, 'nginx.conf'),
+    `worker_processes 2; daemon off; error_log ${prefix}/logs/error.log; pid ${prefix}/nginx.pid;
+events { worker_connections 1024; }
+http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
+  server { listen 127.0.0.1:${port}; root ${root}; location / { default_type application/octet-stream; } } }
+`,
+  );
+  const child = spawn('nginx', ['-p', prefix, '-c', join(prefix, 'nginx.conf')], { stdio: 'ignore' });
+  await new Promise((r) => setTimeout(r, 500));
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      child.kill('SIGQUIT');
+      await new Promise((r) => setTimeout(r, 200));
+    },
+  };
+}
+
+export async function servingBench(seconds = 5): Promise<{ rows: ServingRow[]; nginxMissing: boolean }> {
+  const dir = chunkedImage();
+  const files = chunkFiles(dir);
+  const bridge = await spawnBridge(['--open', dir]);
+  const node = await spawnServer([fileURLToPath(new URL('./static-server.mjs', import.meta.url)), dir]);
+  const ng = await nginx(dir);
+  const rows: ServingRow[] = [];
+  try {
+    for (const connections of [1, 16, 64]) {
+      rows.push(
+        await measure(
+          'bridge (/zarr/v3 pass-through)',
+          `${bridge.url}`,
+          files.map((f) => `/zarr/v3/local/chunked.ome.zarr/${f}`),
+          connections,
+          seconds,
+        ),
+      );
+      if (ng)
+        rows.push(
+          await measure(
+            'nginx',
+            ng.url,
+            files.map((f) => `/${f}`),
+            connections,
+            seconds,
+          ),
+        );
+      rows.push(
+        await measure(
+          'plain Node static server',
+          node.url,
+          files.map((f) => `/${f}`),
+          connections,
+          seconds,
+        ),
+      );
+    }
+  } finally {
+    await bridge.close();
+    await node.close();
+    await ng?.close();
+  }
+  return { rows, nginxMissing: !ng };
+}
