@@ -4,7 +4,7 @@
  * Faces never see HTTP; this file never sees formats.
  */
 import { existsSync } from 'node:fs';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Catalog } from '../catalog/catalog.js';
@@ -86,10 +86,12 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
+  /** Host check, CORS, preflight and API key for one request; false when it has been answered already. */
+  const admit = (req: IncomingMessage, res: ServerResponse, keyFree = false): boolean => {
+    const head = req.method === 'HEAD';
     if (!policy.hostAllowed(req.headers.host)) {
-      sendJson(res, 403, toJson({ error: 'Forbidden', detail: 'Host not allowed' }), true, req.method === 'HEAD');
-      return;
+      sendJson(res, 403, toJson({ error: 'Forbidden', detail: 'Host not allowed' }), true, head);
+      return false;
     }
     const origin = policy.allowedOrigin(req.headers.origin);
     if (origin) {
@@ -101,7 +103,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       if (!origin) {
         res.statusCode = 403;
         res.end();
-        return;
+        return false;
       }
       res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
       const asked = req.headers['access-control-request-headers'];
@@ -112,9 +114,22 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       }
       res.statusCode = 204;
       res.end();
-      return;
+      return false;
     }
-    next();
+    const url = req.url ?? '/';
+    if (
+      !keyFree &&
+      !policy.keyAccepted(req, new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''))
+    ) {
+      res.setHeader('WWW-Authenticate', 'Apikey');
+      sendJson(res, 401, toJson({ error: 'Unauthorized', detail: 'API key required' }), true, head);
+      return false;
+    }
+    return true;
+  };
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (admit(req, res, req.path === '/health')) next();
   });
 
   const started = Date.now();
@@ -124,25 +139,11 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     sendJson(res, 200, toJson(body), true, false);
   });
 
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const query = new URLSearchParams(req.url.includes('?') ? req.url.slice(req.url.indexOf('?') + 1) : '');
-    if (!policy.keyAccepted(req, query)) {
-      res.setHeader('WWW-Authenticate', 'Apikey');
-      sendJson(res, 401, toJson({ error: 'Unauthorized', detail: 'API key required' }), true, req.method === 'HEAD');
-      return;
-    }
-    next();
-  });
-
   if (options.control) {
     const router = express.Router();
     router.use(express.json({ limit: '64kb' }));
     options.control(router);
     app.use('/control', router);
-  }
-
-  for (const face of DEFAULT_FACES) {
-    app.use(face.prefix, (req: Request, res: Response) => serveFace(face, options.catalog, req, res, log));
   }
 
   if (options.viewerDir && existsSync(options.viewerDir)) {
@@ -157,14 +158,28 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (err as { status?: number }).status;
     const code = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
-    if (code === 500) log.log('error', 'unhandled', { error: String(err), path: redactUrl(req.originalUrl) });
+    if (code === 500) log.log('error', 'unhandled', { error: String(err), path: redactUrl(req.url ?? '') });
     if (!res.headersSent) sendJson(res, code, toJson({ error: 'BadRequest', detail: 'bad request' }), true, false);
     else res.destroy();
   });
 
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port ?? 5020, host, () => resolve(s));
-    s.once('error', reject);
+  // Data requests skip express's router: they are most requests, and each one counts.
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const face = DEFAULT_FACES.find(
+      (f) => url === f.prefix || url.startsWith(`${f.prefix}/`) || url.startsWith(`${f.prefix}?`),
+    );
+    if (!face) return void app(req, res);
+    if (!admit(req, res)) return;
+    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', log).catch((e: unknown) => {
+      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+      if (!res.headersSent) sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 5020, host, () => resolve());
   });
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
@@ -184,14 +199,21 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   };
 }
 
-async function serveFace(face: Face, catalog: Catalog, req: Request, res: Response, log: Logger) {
+async function serveFace(
+  face: Face,
+  catalog: Catalog,
+  req: IncomingMessage,
+  res: ServerResponse,
+  relUrl: string,
+  log: Logger,
+) {
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) {
     res.setHeader('Allow', 'GET, HEAD, OPTIONS');
     sendJson(res, 405, toJson({ error: 'MethodNotAllowed', detail: `${req.method} is not allowed` }), true, false);
     return;
   }
-  const rawPath = req.url.split('?')[0];
+  const rawPath = relUrl.split('?')[0];
   const segments = segmentsOf(rawPath);
   if (segments === 'bad') {
     sendJson(res, 400, toJson({ error: 'BadRequest', detail: 'malformed path' }), true, head);
@@ -221,7 +243,7 @@ async function serveFace(face: Face, catalog: Catalog, req: Request, res: Respon
     const { status, body } = errorReply(e);
     if (status >= 500)
       log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
-        path: redactUrl(req.originalUrl),
+        path: redactUrl(req.url ?? ''),
         status,
         error: body.detail,
       });
@@ -234,7 +256,7 @@ async function serveFace(face: Face, catalog: Catalog, req: Request, res: Respon
     res.off('close', onClose);
     log.log('debug', 'request', {
       method: req.method,
-      path: redactUrl(req.originalUrl),
+      path: redactUrl(req.url ?? ''),
       status: controller.signal.aborted ? 499 : res.statusCode,
       ms: Math.round(performance.now() - started),
     });

@@ -108,7 +108,16 @@ export class FolderStore implements KvStore {
       st = await handle.stat();
       if (!st.isFile()) return undefined;
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      if (st.size <= SMALL_OBJECT) whole = await handle.readFile();
+      if (st.size <= SMALL_OBJECT) {
+        whole = Buffer.allocUnsafe(st.size);
+        let done = 0;
+        while (done < st.size) {
+          const { bytesRead } = await handle.read(whole, done, st.size - done, done);
+          if (bytesRead === 0) break;
+          done += bytesRead;
+        }
+        if (done < st.size) whole = whole.subarray(0, done);
+      }
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
