@@ -13,7 +13,7 @@ import type { ArrayNode } from '../src/bridge/model/node.js';
 import { mountLocalFolder } from '../src/bridge/sources/local/local-source.js';
 import { shardedImage } from './dataset.js';
 import { runPool } from './pool.js';
-import { spawnBridge } from './serving.js';
+import { hasWrk, measureWrk, spawnBridge } from './serving.js';
 
 const GRID = 16; // 4096 / 256 inner chunks per axis
 const CHUNK_BYTES = 256 * 256 * 2;
@@ -58,6 +58,10 @@ async function overHttp(kind: 'v2' | 'n5', seconds: number): Promise<number> {
           kind === 'v2' ? `/zarr/v2/local/sharded.ome.zarr/0/0/${y}/${x}` : `/n5/local/sharded.ome.zarr/s0/${x}/${y}/0`,
         );
       }
+    if (hasWrk())
+      return (
+        ((await measureWrk(`transcode ${kind}`, bridge.url, paths, 16, seconds)).reqPerSec * CHUNK_BYTES) / 2 ** 20
+      );
     const r = await autocannon({
       url: bridge.url,
       connections: 16,

@@ -11,6 +11,7 @@ const gzipAsync = promisify(gzip);
 export const GZIP_LEVEL = 1;
 
 export async function gzipBytes(bytes: Uint8Array, level = GZIP_LEVEL): Promise<Uint8Array> {
-  const out = await gzipAsync(bytes, { level });
+  // One thread-pool round trip per chunk instead of one per 16 KiB (zlib's default chunkSize).
+  const out = await gzipAsync(bytes, { level, chunkSize: Math.max(64 * 1024, bytes.byteLength) });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }

@@ -4,6 +4,7 @@
  * and chunk objects are kept for the faces' pass-through path.
  */
 import '../../util/float16.js';
+import '../../util/zlib-codecs.js';
 import * as zarr from 'zarrita';
 import { copyRegion, toCOrder } from '../../encode/c-order.js';
 import { BridgeError } from '../../errors.js';
