@@ -4,14 +4,15 @@
  * In-page code is passed as strings so this file type-checks without DOM types.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
+import { REPO, FIXTURES as SHARED_FIXTURES } from '../support/env.js';
 
-export const FIXTURES = '/work/shared/fixtures/generated';
+export const FIXTURES = join(SHARED_FIXTURES, 'generated');
 export const CHROMIUM = '/usr/bin/chromium';
-export const VIEWER_DIR = resolve('out/renderer');
-export const ARTIFACTS = resolve('test-artifacts');
+export const VIEWER_DIR = join(REPO, 'out/renderer');
+export const ARTIFACTS = join(REPO, 'test-artifacts');
 
 /** Why the e2e suite cannot run here, or undefined. Under CI a missing prerequisite is a failure, not a skip. */
 export function missingPrerequisite(): string | undefined {

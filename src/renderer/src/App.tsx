@@ -7,6 +7,7 @@ import { RecentSources } from './browser/RecentSources';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';
+import { SettingsPanel } from './panel/SettingsPanel';
 import type { Layer } from './state/layers';
 import { parseUrlState, serializeUrlState, type UrlState, type ViewParams } from './state/urlState';
 import { useDropToOpen } from './state/useDropToOpen';
@@ -22,6 +23,13 @@ export function App(): React.JSX.Element {
   const [errors, setErrors] = useState<string[]>([]);
   const [refresh, setRefresh] = useState(0);
   const [recentVersion, setRecentVersion] = useState(0);
+  // The desktop menu opens panels with `?panel=settings` / `?panel=add-remote`.
+  const panel = useRef(new URLSearchParams(window.location.search).get('panel'));
+  const [showSettings, setShowSettings] = useState(panel.current === 'settings');
+  useEffect(() => {
+    if (panel.current === 'add-remote')
+      document.querySelector<HTMLInputElement>('[data-testid="add-remote-url"]')?.focus();
+  }, []);
   const stage = useRef<HTMLDivElement>(null);
   const testMode = initial.current.test;
   if (testMode) window.__zarrBridgeApi = api;
@@ -124,6 +132,10 @@ export function App(): React.JSX.Element {
         />
         <RecentSources version={recentVersion} onOpen={openReplacing} />
         <AddSource onMounted={onMounted} onError={reportError} />
+        <button type="button" className="settings-button" onClick={() => setShowSettings((v) => !v)}>
+          Settings…
+        </button>
+        {showSettings && <SettingsPanel onClose={() => setShowSettings(false)} onError={reportError} />}
       </aside>
       <main className="stage" ref={stage}>
         {base ? (
