@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `transcoding`, `bossdb` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `transcoding`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
 import { servingBench } from './serving.js';
 import { transcodingBench } from './transcoding.js';
+import { viewerBench } from './viewer.js';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
@@ -71,4 +72,19 @@ if (want('transcoding')) {
       'HTTP ÷ loop': r.http / r.loop,
     })),
   );
+}
+
+if (want('viewer')) {
+  console.log('## Viewer: 4-channel 8192² uint16 sharded OME-Zarr 0.5 (5 levels), headless Chromium 1200×700\n');
+  const r = await viewerBench();
+  table([
+    {
+      'first complete frame ms': Math.round(r.firstFrameMs),
+      'displayed level': r.level,
+      requests: r.requests,
+      'bytes fetched': r.fetchedBytes,
+      'bytes needed': r.neededBytes,
+      'fetched ÷ needed': r.fetchedBytes / r.neededBytes,
+    },
+  ]);
 }

@@ -108,13 +108,13 @@ export async function spawnServer(args: string[]): Promise<{ url: string; pid: n
 }
 
 const CLI = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
-export const spawnBridge = (args: string[]) =>
+export const spawnBridge = (args: string[], viewer = false) =>
   spawnServer([
     CLI,
     'serve',
     '--port',
     '0',
-    '--no-viewer',
+    ...(viewer ? [] : ['--no-viewer']),
     '--no-demo',
     '--bossdb-url',
     'none',

@@ -1,0 +1,115 @@
+/**
+ * The viewer benchmark: time from opening a 4-channel 8192² uint16 sharded
+ * OME-Zarr 0.5 image (5 levels) to the first complete frame in headless
+ * Chromium, and the bytes the page fetched ÷ the compressed bytes of the
+ * chunks that frame needs (the displayed level's inner chunks in view, read
+ * from the shard indexes on disk).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { viewerImage } from './dataset.js';
+import { spawnBridge } from './serving.js';
+
+const ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
+/** Compressed bytes of every stored inner chunk of one level (the fitted view shows the whole image). */
+function levelBytes(image: string, level: number): number {
+  let total = 0;
+  const walk = (dir: string) => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else {
+        const meta = JSON.parse(readFileSync(join(image, String(level), 'zarr.json'), 'utf8'));
+        const [, sy, sx] = meta.chunk_grid.configuration.chunk_shape as number[];
+        const [, iy, ix] = meta.codecs[0].configuration.chunk_shape as number[];
+        const n = (sy / iy) * (sx / ix);
+        const buf = readFileSync(p);
+        const index = buf.subarray(buf.length - 4 - 16 * n, buf.length - 4);
+        for (let k = 0; k < n; k++) {
+          const len = index.readBigUInt64LE(16 * k + 8);
+          if (len !== 2n ** 64n - 1n) total += Number(len);
+        }
+      }
+    }
+  };
+  walk(join(image, String(level), 'c'));
+  return total;
+}
+
+export interface ViewerResult {
+  firstFrameMs: number;
+  fetchedBytes: number;
+  neededBytes: number;
+  level: number;
+  requests: number;
+}
+
+export async function viewerBench(): Promise<ViewerResult> {
+  const image = viewerImage();
+  const bridge = await spawnBridge(['--open', image], true);
+  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+    const fetched: { url: string; bytes: number }[] = [];
+    page.on('response', async (res) => {
+      // HEAD answers carry the whole object's Content-Length but no body.
+      if (!res.url().includes('/zarr/v3/') || res.request().method() !== 'GET') return;
+      const len = Number(res.headers()['content-length'] ?? (await res.body().catch(() => Buffer.alloc(0))).length);
+      fetched.push({ url: res.url(), bytes: len });
+    });
+    // viv reports a viewport load per layer (the low-resolution background first), so the
+    // frame counts as complete once that has happened and the data requests have gone quiet.
+    let outstanding = 0;
+    let lastDone = 0;
+    page.on('request', (r) => {
+      if (r.url().includes('/zarr/v3/')) outstanding++;
+    });
+    const done = (r: { url(): string }) => {
+      if (!r.url().includes('/zarr/v3/')) return;
+      outstanding--;
+      lastDone = performance.now();
+    };
+    page.on('requestfinished', done);
+    page.on('requestfailed', done);
+    const started = performance.now();
+    await page.goto(`${bridge.url}/?source=local%2Fviewer-4ch-8192.ome.zarr&test=1`);
+    const quiet = () => outstanding === 0 && lastDone > 0 && performance.now() - lastDone > 750;
+    while (!((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number) || !quiet()) {
+      if (performance.now() - started > 60_000) {
+        const shown = await page.evaluate(
+          `document.querySelector('[data-testid="errors"]')?.textContent ?? document.body.innerText.slice(0, 300)`,
+        );
+        throw new Error(`no complete frame in 60 s at ${page.url()}: ${shown}`);
+      }
+      await page.waitForTimeout(20);
+    }
+    const firstFrameMs = lastDone - started;
+    const levels = fetched
+      .map((f) => /\/(\d+)\/c\//.exec(f.url)?.[1])
+      .filter((l): l is string => l !== undefined)
+      .map(Number);
+    const level = Math.min(...levels);
+    return {
+      firstFrameMs,
+      fetchedBytes: fetched.reduce((a, f) => a + f.bytes, 0),
+      neededBytes: levelBytes(image, level),
+      level,
+      requests: fetched.length,
+    };
+  } finally {
+    await browser.close();
+    await bridge.close();
+  }
+}
