@@ -1,9 +1,11 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `transcoding`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `transcoding`, `gzip`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
+import { shardedImage } from './dataset.js';
+import { gzipLevelBench } from './gzip-level.js';
 import { servingBench } from './serving.js';
 import { transcodingBench } from './transcoding.js';
 import { viewerBench } from './viewer.js';
@@ -87,4 +89,15 @@ if (want('viewer')) {
       'fetched ÷ needed': r.fetchedBytes / r.neededBytes,
     },
   ]);
+}
+
+if (want('gzip')) {
+  console.log('## gzip level for transcoded chunks\n');
+  const demo = new URL('../resources/demo.ome.zarr', import.meta.url).pathname;
+  table(
+    await gzipLevelBench([
+      { name: 'demo image (cells)', path: demo, level: '0' },
+      { name: 'benchmark volume', path: shardedImage(), level: '0' },
+    ]),
+  );
 }
