@@ -21,13 +21,16 @@ describe.skipIf(skip)('faces', () => {
   };
 
   beforeAll(async () => {
-    fx = await startFixtureBridge([
-      'generated/image_gzip.ome.zarr',
-      'generated/image_sharded.ome.zarr',
-      'generated/plate.ome.zarr',
-      'generated/data.n5',
-      'zarrita/v2/data.zarr',
-    ]);
+    fx = await startFixtureBridge(
+      [
+        'generated/image_gzip.ome.zarr',
+        'generated/image_sharded.ome.zarr',
+        'generated/plate.ome.zarr',
+        'generated/data.n5',
+        'zarrita/v2/data.zarr',
+      ],
+      { compression: 'gzip' },
+    );
     base = fx.bridge.url;
   });
   afterAll(() => fx?.bridge.close());
@@ -156,5 +159,34 @@ describe.skipIf(skip)('faces', () => {
       error: string;
     };
     expect(body.error).toBe('NotFound');
+  });
+});
+
+describe.skipIf(skip)('faces on loopback by default', () => {
+  it('serve transcoded chunks uncompressed, and say so in their metadata', async () => {
+    const fx = await startFixtureBridge(['generated/image_gzip.ome.zarr']);
+    try {
+      const base = fx.bridge.url;
+      const zarray = (await (await fetch(`${base}/zarr/v2/local/image_gzip.ome.zarr/0/.zarray`)).json()) as Record<
+        string,
+        unknown
+      >;
+      expect(zarray.compressor).toEqual({ id: 'gzip', level: 5 }); // a v2 source on v2: passed through as stored
+      const v3 = (await (await fetch(`${base}/zarr/v3/local/image_gzip.ome.zarr/0/zarr.json`)).json()) as {
+        codecs: unknown[];
+      };
+      expect(v3.codecs).toEqual([{ name: 'bytes', configuration: { endian: 'little' } }]);
+      const n5 = (await (await fetch(`${base}/n5/local/image_gzip.ome.zarr/s0/attributes.json`)).json()) as {
+        compression: unknown;
+      };
+      expect(n5.compression).toEqual({ type: 'raw' });
+      const chunk = new Uint16Array(
+        await (await fetch(`${base}/zarr/v3/local/image_gzip.ome.zarr/0/c/0/1/0/0/0`)).arrayBuffer(),
+      );
+      expect(chunk.length).toBe(4 * 64 * 64);
+      expect(chunk[1]).toBe((10000 + 1) % 65536);
+    } finally {
+      await fx.bridge.close();
+    }
   });
 });

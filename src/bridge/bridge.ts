@@ -3,6 +3,7 @@
  * HTTP server. Shared by the CLI, the Electron main process and the tests.
  */
 import { Catalog } from './catalog/catalog.js';
+import type { Compression } from './encode/compression.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
 import { mountLocalFolder } from './sources/local/local-source.js';
@@ -21,6 +22,8 @@ export interface BridgeOptions {
   apiKey?: string;
   viewerDir?: string;
   logger?: Logger;
+  /** Compression of transcoded chunks (default: raw on loopback, gzip otherwise). */
+  compression?: Compression;
   /** Mount BossDB at `bossdb/…`; omitted: no BossDB. */
   bossdb?: BossdbSourceOptions;
 }
@@ -44,6 +47,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     apiKey: options.apiKey,
     viewerDir: options.viewerDir,
     logger: options.logger,
+    compression: options.compression,
     health: () => (bossdb ? { bossdb: bossdb.stats() } : {}),
     control: (router) => {
       router.post('/open', async (req, res) => {

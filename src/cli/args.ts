@@ -14,6 +14,7 @@ export interface ServeOptions {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   viewer: boolean;
   demo: boolean;
+  compression?: 'gzip' | 'raw';
 }
 
 export const USAGE = `Usage: zarr-bridge serve [options]
@@ -31,6 +32,7 @@ Options:
   --bossdb-url URL      BossDB API (default https://api.bossdb.io; "none" leaves BossDB out)
   --bossdb-token TOKEN  BossDB token (or the BOSSDB_TOKEN environment variable)
   --cache-mb N          decoded-block cache size in MiB (default 512)
+  --compression C       transcoded chunks: raw or gzip (default raw on loopback, gzip otherwise)
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-viewer           do not serve the viewer at /
   --no-demo             with nothing to open, do not open the bundled demo image
@@ -53,6 +55,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'log-level': { type: 'string', default: 'info' },
       'no-viewer': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
+      compression: { type: 'string' },
     },
     allowPositionals: false,
     strict: true,
@@ -61,6 +64,10 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
   const cacheMb = Number(values['cache-mb']);
   if (!Number.isFinite(cacheMb) || cacheMb < 0) throw new Error(`--cache-mb: not a size: ${values['cache-mb']}`);
+  const compression = values.compression;
+  if (compression !== undefined && compression !== 'gzip' && compression !== 'raw') {
+    throw new Error(`--compression: gzip or raw, not ${compression}`);
+  }
   const logLevel = values['log-level'];
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) throw new Error(`--log-level: unknown level ${logLevel}`);
   return {
@@ -76,5 +83,6 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     logLevel: logLevel as ServeOptions['logLevel'],
     viewer: !values['no-viewer'],
     demo: !values['no-demo'],
+    ...(compression ? { compression } : {}),
   };
 }

@@ -35,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     remote: options.remote,
     allowOrigins: options.allowOrigin,
     apiKey: options.apiKey,
+    compression: options.compression,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
     logger,
     ...(options.bossdbUrl === 'none'

@@ -1,7 +1,7 @@
 /** A bridge with every shared fixture folder opened, as a user would with `--open`. */
 import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Bridge, startBridge } from '../../src/bridge/bridge.js';
+import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
 import { FIXTURES } from './env.js';
 
 /** Fixture folders, relative to ../shared/fixtures, each opened as one local mount. */
@@ -30,9 +30,12 @@ export interface FixtureBridge {
   dirOf(folder: string): string;
 }
 
-export async function startFixtureBridge(folders = FIXTURE_FOLDERS): Promise<FixtureBridge> {
+export async function startFixtureBridge(
+  folders = FIXTURE_FOLDERS,
+  extra: Partial<BridgeOptions> = {},
+): Promise<FixtureBridge> {
   const dirs = folders.map((f) => join(FIXTURES, f));
-  const bridge = await startBridge({ port: 0, open: dirs });
+  const bridge = await startBridge({ port: 0, open: dirs, ...extra });
   const byOrigin = new Map(bridge.catalog.mounts().map((m) => [m.origin, m.path]));
   return {
     bridge,

@@ -1,12 +1,12 @@
 /**
  * Encoding of N5 blocks as Neuroglancer, n5-viewer and zarr-python read them:
  * header (mode 0, ndim, block dims — clipped at the edge — all big-endian),
- * then gzip of big-endian elements in N5 order (x fastest).
+ * then the (gzip or raw) big-endian elements in N5 order (x fastest).
  */
 import { bytesPerElement, type DType } from '../model/dtype.js';
 import type { Chunk } from '../model/node.js';
 import { copyRegion, toBigEndian } from './c-order.js';
-import { gzipBytes } from './gzip.js';
+import { type Compression, compress } from './compression.js';
 
 /**
  * `chunk` is the full-size chunk at `chunkCoords` (Zarr order); the block is
@@ -17,11 +17,12 @@ export async function encodeN5Block(
   chunkCoords: readonly number[],
   shape: readonly number[],
   dtype: DType,
+  compression: Compression = 'gzip',
 ): Promise<Uint8Array> {
   const bpe = bytesPerElement(dtype);
   const clipped = chunk.shape.map((c, i) => Math.min(c, shape[i] - chunkCoords[i] * c));
   const region = copyRegion(chunk.bytes, chunk.shape, clipped, bpe);
-  const payload = await gzipBytes(toBigEndian(region, bpe));
+  const payload = await compress(compression, toBigEndian(region, bpe));
   const rank = clipped.length;
   const out = new Uint8Array(4 + 4 * rank + payload.length);
   const view = new DataView(out.buffer);

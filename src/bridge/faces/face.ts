@@ -3,6 +3,7 @@
  * The HTTP layer turns replies into responses (Range, HEAD, ETag, errors).
  */
 import type { CatalogView } from '../catalog/catalog.js';
+import type { Compression } from '../encode/compression.js';
 import type { IoOptions, StoredObject } from '../model/node.js';
 
 export type FaceReply =
@@ -18,6 +19,8 @@ export interface FaceRequest {
   readonly segments: readonly string[];
   /** Absolute URL of this request without query, for listings. */
   readonly url: string;
+  /** How this server compresses transcoded chunks (declared in the metadata it writes). */
+  readonly compression: Compression;
 }
 
 export interface Face {

@@ -5,7 +5,7 @@
  * are the Zarr shape reversed. N5 datasets are passed through unchanged.
  */
 
-import { GZIP_LEVEL } from '../encode/gzip.js';
+import { type Compression, n5Compression } from '../encode/compression.js';
 import { encodeN5Block } from '../encode/n5-block.js';
 import { BridgeError, notFound } from '../errors.js';
 import { type DType, isDType, n5DataType } from '../model/dtype.js';
@@ -36,8 +36,8 @@ export const n5Face: Face = {
     }
     const levelOf = await datasetLevel(catalog, node, opts);
     if (rest.length === 0) return { kind: 'json', body: {} };
-    if (key === 'attributes.json') return { kind: 'json', body: datasetAttributes(node, levelOf) };
-    return block(node, rest, opts.signal);
+    if (key === 'attributes.json') return { kind: 'json', body: datasetAttributes(node, levelOf, request.compression) };
+    return block(node, rest, request.compression, opts.signal);
   },
 };
 
@@ -106,7 +106,11 @@ async function datasetLevel(
   return k < 0 ? undefined : { ms, k };
 }
 
-function datasetAttributes(node: ArrayNode, level: { ms: OmeMultiscale; k: number } | undefined): Attrs {
+function datasetAttributes(
+  node: ArrayNode,
+  level: { ms: OmeMultiscale; k: number } | undefined,
+  compression: Compression,
+): Attrs {
   if (node.stored?.format === 'n5') return node.stored.metadata;
   const { meta } = node;
   const dataType = isDType(meta.dtype) ? n5DataType(meta.dtype) : undefined;
@@ -130,11 +134,16 @@ function datasetAttributes(node: ArrayNode, level: { ms: OmeMultiscale; k: numbe
     dimensions: [...meta.shape].reverse(),
     blockSize: [...meta.chunkShape].reverse(),
     dataType,
-    compression: { type: 'gzip', level: GZIP_LEVEL, useZlib: false },
+    compression: n5Compression(compression),
   };
 }
 
-async function block(node: ArrayNode, rest: string[], signal: AbortSignal | undefined): Promise<FaceReply> {
+async function block(
+  node: ArrayNode,
+  rest: string[],
+  compression: Compression,
+  signal: AbortSignal | undefined,
+): Promise<FaceReply> {
   const key = rest.join('/');
   if (node.stored?.format === 'n5') {
     const object = await node.stored.object(key, { signal });
@@ -148,5 +157,5 @@ async function block(node: ArrayNode, rest: string[], signal: AbortSignal | unde
   const n5Coords = parseIndices(rest);
   const coords = checkChunkCoords(meta, n5Coords ? [...n5Coords].reverse() : undefined, key);
   const chunk = await node.readChunk(coords, { signal });
-  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, meta.dtype as DType) };
+  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, meta.dtype as DType, compression) };
 }

@@ -4,7 +4,7 @@
  * metadata. Arrays stored as Zarr v2 are passed through byte for byte.
  */
 
-import { GZIP_LEVEL, gzipBytes } from '../encode/gzip.js';
+import { type Compression, compress, zarrV2Compressor } from '../encode/compression.js';
 import { BridgeError, notFound } from '../errors.js';
 import { isDType, v2Descr } from '../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs } from '../model/node.js';
@@ -26,16 +26,16 @@ export const zarrV2Face: Face = {
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
     if (rest.length === 0) return { kind: 'json', body: {} };
-    if (key === '.zarray') return { kind: 'json', body: zarray(node) };
+    if (key === '.zarray') return { kind: 'json', body: zarray(node, request.compression) };
     if (key === '.zattrs') return { kind: 'json', body: zattrs(node) };
     if (key === '.zgroup' || key === '.zmetadata') throw notFound(`${key} is not there for an array`, key);
-    return chunk(node, rest, opts.signal);
+    return chunk(node, rest, request.compression, opts.signal);
   },
 };
 
 const passThrough = (node: ArrayNode): boolean => node.stored?.format === 'zarr2';
 
-export function zarray(node: ArrayNode): Attrs {
+export function zarray(node: ArrayNode, compression: Compression): Attrs {
   if (passThrough(node)) return node.stored!.metadata;
   const { meta } = node;
   if (!transcodable(node)) throw unrepresentable(node, 'Zarr v2');
@@ -45,7 +45,7 @@ export function zarray(node: ArrayNode): Attrs {
     shape: meta.shape,
     chunks: meta.chunkShape,
     dtype: isDType(meta.dtype) ? v2Descr(meta.dtype) : '|O',
-    compressor: { id: 'gzip', level: GZIP_LEVEL },
+    compressor: zarrV2Compressor(compression),
     fill_value: v2Fill(meta),
     order: 'C',
     filters: text ? [{ id: 'vlen-utf8' }] : null,
@@ -66,7 +66,12 @@ function v2Fill(meta: ArrayMeta): unknown {
   return v;
 }
 
-async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | undefined): Promise<FaceReply> {
+async function chunk(
+  node: ArrayNode,
+  rest: string[],
+  compression: Compression,
+  signal: AbortSignal | undefined,
+): Promise<FaceReply> {
   if (passThrough(node)) {
     const object = await node.stored!.object(rest.join('/'), { signal });
     if (!object) throw notFound(`no chunk ${rest.join('/')}`, rest.join('/'));
@@ -83,5 +88,5 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
         : undefined
       : checkChunkCoords(node.meta, parseIndices(parts), key);
   if (!coords) throw new BridgeError('BadRequest', `malformed chunk key: ${key}`, { key });
-  return { kind: 'bytes', bytes: await gzipBytes(await chunkPayload(node, coords, { signal })) };
+  return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
 }

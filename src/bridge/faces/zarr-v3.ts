@@ -5,7 +5,7 @@
  * the byte order declared truthfully.
  */
 
-import { GZIP_LEVEL, gzipBytes } from '../encode/gzip.js';
+import { type Compression, compress, zarrV3Compression } from '../encode/compression.js';
 import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
@@ -30,15 +30,15 @@ export const zarrV3Face: Face = {
       }
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
-    if (rest.length === 0 || key === 'zarr.json') return { kind: 'json', body: zarrJson(node) };
+    if (rest.length === 0 || key === 'zarr.json') return { kind: 'json', body: zarrJson(node, request.compression) };
     if (rest[0] !== 'c' && !passThrough(node)) throw notFound(`no such key: ${key}`, key);
-    return chunk(node, rest, opts.signal);
+    return chunk(node, rest, request.compression, opts.signal);
   },
 };
 
 const passThrough = (node: ArrayNode): boolean => node.stored?.format === 'zarr3';
 
-export function zarrJson(node: ArrayNode): Attrs {
+export function zarrJson(node: ArrayNode, compression: Compression): Attrs {
   if (passThrough(node)) return node.stored!.metadata;
   const { meta } = node;
   if (!transcodable(node)) throw unrepresentable(node, 'Zarr v3');
@@ -56,7 +56,7 @@ export function zarrJson(node: ArrayNode): Attrs {
     chunk_grid: { name: 'regular', configuration: { chunk_shape: meta.chunkShape } },
     chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
     fill_value: v3Fill(meta.fillValue),
-    codecs: [bytesCodec, { name: 'gzip', configuration: { level: GZIP_LEVEL } }],
+    codecs: [bytesCodec, ...zarrV3Compression(compression)],
     ...(meta.dimensionNames ? { dimension_names: meta.dimensionNames } : {}),
     attributes: attrs,
   };
@@ -68,7 +68,12 @@ function v3Fill(v: number | bigint | boolean | string): unknown {
   return v;
 }
 
-async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | undefined): Promise<FaceReply> {
+async function chunk(
+  node: ArrayNode,
+  rest: string[],
+  compression: Compression,
+  signal: AbortSignal | undefined,
+): Promise<FaceReply> {
   const key = rest.join('/');
   if (passThrough(node)) {
     const object = await node.stored!.object(key, { signal });
@@ -76,5 +81,5 @@ async function chunk(node: ArrayNode, rest: string[], signal: AbortSignal | unde
     return { kind: 'object', object };
   }
   const coords = checkChunkCoords(node.meta, parseIndices(rest.slice(1)), key);
-  return { kind: 'bytes', bytes: await gzipBytes(await chunkPayload(node, coords, { signal })) };
+  return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
 }

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Catalog } from '../catalog/catalog.js';
+import type { Compression } from '../encode/compression.js';
 import { isAbortError } from '../errors.js';
 import { bossdbN5Face, bossdbOmeFace } from '../faces/bossdb-zarr.js';
 import { catalogFace } from '../faces/catalog-json.js';
@@ -31,6 +32,8 @@ export interface BridgeServerOptions {
   /** A folder with the built viewer, served at `/`. */
   viewerDir?: string;
   logger?: Logger;
+  /** Compression of transcoded chunks; default raw on loopback, gzip when exposed (see encode/compression.ts). */
+  compression?: Compression;
   /** Extra fields for `/health` (cache figures). */
   health?: () => Record<string, unknown>;
   /** Extra routes under `/control` (mounting sources from the viewer). */
@@ -76,6 +79,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     throw new Error(`binding to ${host} exposes the bridge beyond this machine: pass --api-key`);
   }
   const log = options.logger ?? silentLogger;
+  const compression: Compression = options.compression ?? (isLoopbackHost(host) ? 'raw' : 'gzip');
   const policy = new OriginPolicy({
     allowedOrigins: [...DEFAULT_ALLOWED_ORIGINS, ...(options.allowOrigins ?? [])],
     boundHost: host,
@@ -171,11 +175,13 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     );
     if (!face) return void app(req, res);
     if (!admit(req, res)) return;
-    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', log).catch((e: unknown) => {
-      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-      if (!res.headersSent) sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-      else res.destroy();
-    });
+    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', compression, log).catch(
+      (e: unknown) => {
+        log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+        if (!res.headersSent) sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+        else res.destroy();
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -205,6 +211,7 @@ async function serveFace(
   req: IncomingMessage,
   res: ServerResponse,
   relUrl: string,
+  compression: Compression,
   log: Logger,
 ) {
   const head = req.method === 'HEAD';
@@ -229,7 +236,7 @@ async function serveFace(
   const proto = 'http';
   const url = `${proto}://${req.headers.host}${face.prefix}${rawPath === '/' ? '' : rawPath}`;
   try {
-    const reply = await face.handle(catalog, { segments, url }, { signal: controller.signal });
+    const reply = await face.handle(catalog, { segments, url, compression }, { signal: controller.signal });
     if (controller.signal.aborted) return;
     if (reply.kind === 'json') {
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
@@ -254,11 +261,13 @@ async function serveFace(
     sendJson(res, status, toJson(body), true, head);
   } finally {
     res.off('close', onClose);
-    log.log('debug', 'request', {
+    const ms = Math.round(performance.now() - started);
+    // Slow answers are worth a warning: they are what a user waiting on a viewer sees.
+    log.log(ms > 5_000 ? 'warn' : 'debug', 'request', {
       method: req.method,
       path: redactUrl(req.url ?? ''),
       status: controller.signal.aborted ? 499 : res.statusCode,
-      ms: Math.round(performance.now() - started),
+      ms,
     });
   }
 }
