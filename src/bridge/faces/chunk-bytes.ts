@@ -4,9 +4,10 @@
  */
 
 import { encodeVlenUtf8 } from '../encode/vlen-utf8.js';
-import { BridgeError } from '../errors.js';
+import { BridgeError, notFound } from '../errors.js';
 import { isDType } from '../model/dtype.js';
 import type { ArrayNode, IoOptions } from '../model/node.js';
+import type { FaceReply } from './face.js';
 
 /** Whether a face can transcode this array at all (else it is served only as stored). */
 export const transcodable = (node: ArrayNode): boolean => isDType(node.meta.dtype) || node.meta.dtype === 'string';
@@ -27,3 +28,10 @@ export const unrepresentable = (node: ArrayNode, face = 'this face'): BridgeErro
       key: node.path,
     },
   );
+
+/** The stored object at `key` of an array passed through unchanged; a missing one is a 404 (readers fill it). */
+export async function storedChunk(node: ArrayNode, key: string, signal: AbortSignal | undefined): Promise<FaceReply> {
+  const object = await node.stored!.object(key, { signal });
+  if (!object) throw notFound(`no chunk ${key}`, key);
+  return { kind: 'object', object };
+}

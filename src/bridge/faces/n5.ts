@@ -11,6 +11,7 @@ import { BridgeError, notFound } from '../errors.js';
 import { type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
+import { storedChunk } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -145,11 +146,7 @@ async function block(
   signal: AbortSignal | undefined,
 ): Promise<FaceReply> {
   const key = rest.join('/');
-  if (node.stored?.format === 'n5') {
-    const object = await node.stored.object(key, { signal });
-    if (!object) throw notFound(`no block ${key}`, key);
-    return { kind: 'object', object };
-  }
+  if (node.stored?.format === 'n5') return storedChunk(node, key, signal);
   const { meta } = node;
   if (!isDType(meta.dtype) || !n5DataType(meta.dtype)) {
     throw new BridgeError('NotRepresentable', `${node.path}: N5 has no data type for ${String(meta.dtype)}`, { key });

@@ -7,9 +7,9 @@
 import { type Compression, compress, zarrV2Compressor } from '../encode/compression.js';
 import { BridgeError, notFound } from '../errors.js';
 import { isDType, v2Descr } from '../model/dtype.js';
-import type { ArrayMeta, ArrayNode, Attrs } from '../model/node.js';
+import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme04 } from '../model/ome.js';
-import { chunkPayload, transcodable, unrepresentable } from './chunk-bytes.js';
+import { chunkPayload, storedChunk, transcodable, unrepresentable } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -46,7 +46,8 @@ export function zarray(node: ArrayNode, compression: Compression): Attrs {
     chunks: meta.chunkShape,
     dtype: isDType(meta.dtype) ? v2Descr(meta.dtype) : '|O',
     compressor: zarrV2Compressor(compression),
-    fill_value: v2Fill(meta),
+    // toJson writes NaN and ±Infinity as the strings Zarr expects.
+    fill_value: meta.fillValue,
     order: 'C',
     filters: text ? [{ id: 'vlen-utf8' }] : null,
     dimension_separator: '/',
@@ -59,24 +60,13 @@ function zattrs(node: ArrayNode): Attrs {
   return { ...attrs, _ARRAY_DIMENSIONS: node.meta.dimensionNames };
 }
 
-function v2Fill(meta: ArrayMeta): unknown {
-  const v = meta.fillValue;
-  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
-  if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-  return v;
-}
-
 async function chunk(
   node: ArrayNode,
   rest: string[],
   compression: Compression,
   signal: AbortSignal | undefined,
 ): Promise<FaceReply> {
-  if (passThrough(node)) {
-    const object = await node.stored!.object(rest.join('/'), { signal });
-    if (!object) throw notFound(`no chunk ${rest.join('/')}`, rest.join('/'));
-    return { kind: 'object', object };
-  }
+  if (passThrough(node)) return storedChunk(node, rest.join('/'), signal);
   if (!transcodable(node)) throw unrepresentable(node, 'Zarr v2');
   // We declare "/" but accept Tiled's "." spelling too.
   const parts = rest.length === 1 && node.meta.shape.length > 1 ? rest[0].split('.') : rest;

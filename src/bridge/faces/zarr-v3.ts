@@ -10,7 +10,7 @@ import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme05 } from '../model/ome.js';
-import { chunkPayload, transcodable, unrepresentable } from './chunk-bytes.js';
+import { chunkPayload, storedChunk, transcodable, unrepresentable } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -55,17 +55,11 @@ export function zarrJson(node: ArrayNode, compression: Compression): Attrs {
     data_type: meta.dtype,
     chunk_grid: { name: 'regular', configuration: { chunk_shape: meta.chunkShape } },
     chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
-    fill_value: v3Fill(meta.fillValue),
+    fill_value: meta.fillValue,
     codecs: [bytesCodec, ...zarrV3Compression(compression)],
     ...(meta.dimensionNames ? { dimension_names: meta.dimensionNames } : {}),
     attributes: attrs,
   };
-}
-
-function v3Fill(v: number | bigint | boolean | string): unknown {
-  if (typeof v === 'number' && Number.isNaN(v)) return 'NaN';
-  if (typeof v === 'number' && !Number.isFinite(v)) return v > 0 ? 'Infinity' : '-Infinity';
-  return v;
 }
 
 async function chunk(
@@ -75,11 +69,7 @@ async function chunk(
   signal: AbortSignal | undefined,
 ): Promise<FaceReply> {
   const key = rest.join('/');
-  if (passThrough(node)) {
-    const object = await node.stored!.object(key, { signal });
-    if (!object) throw notFound(`no chunk ${key}`, key);
-    return { kind: 'object', object };
-  }
+  if (passThrough(node)) return storedChunk(node, key, signal);
   const coords = checkChunkCoords(node.meta, parseIndices(rest.slice(1)), key);
   return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
 }

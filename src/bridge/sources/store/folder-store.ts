@@ -65,27 +65,15 @@ export class FolderStore implements KvStore {
     const file = await this.resolve(key);
     if (!file) return undefined;
     opts.signal?.throwIfAborted();
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(file, 'r');
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
-    }
+    const handle = await openExisting(file);
+    if (!handle) return undefined;
     try {
       const size = (await handle.stat()).size;
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
           : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
-      const out = new Uint8Array(length);
-      let done = 0;
-      while (done < length) {
-        const { bytesRead } = await handle.read(out, done, length - done, offset + done);
-        if (bytesRead === 0) break;
-        done += bytesRead;
-      }
-      return done === length ? out : out.subarray(0, done);
+      return await readAt(handle, offset, length);
     } finally {
       await handle.close();
     }
@@ -95,29 +83,15 @@ export class FolderStore implements KvStore {
     const file = await this.resolve(key);
     if (!file) return undefined;
     opts.signal?.throwIfAborted();
-    let handle: Awaited<ReturnType<typeof open>>;
-    try {
-      handle = await open(file, 'r');
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
-    }
+    const handle = await openExisting(file);
+    if (!handle) return undefined;
     let st: Stats;
-    let whole: Buffer | undefined;
+    let whole: Uint8Array | undefined;
     try {
       st = await handle.stat();
       if (!st.isFile()) return undefined;
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      if (st.size <= SMALL_OBJECT) {
-        whole = Buffer.allocUnsafe(st.size);
-        let done = 0;
-        while (done < st.size) {
-          const { bytesRead } = await handle.read(whole, done, st.size - done, done);
-          if (bytesRead === 0) break;
-          done += bytesRead;
-        }
-        if (done < st.size) whole = whole.subarray(0, done);
-      }
+      if (st.size <= SMALL_OBJECT) whole = await readAt(handle, 0, st.size);
     } catch (e) {
       if (isMissing(e)) return undefined;
       throw e;
@@ -126,7 +100,7 @@ export class FolderStore implements KvStore {
     }
     const version = `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`;
     if (whole) {
-      const bytes = new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength);
+      const bytes = whole;
       return {
         size: bytes.byteLength,
         version,
@@ -173,6 +147,29 @@ export class FolderStore implements KvStore {
       throw e;
     }
   }
+}
+
+type Handle = Awaited<ReturnType<typeof open>>;
+
+async function openExisting(file: string): Promise<Handle | undefined> {
+  try {
+    return await open(file, 'r');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+}
+
+/** `length` bytes from `offset`, fewer only if the file is shorter. */
+async function readAt(handle: Handle, offset: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+    if (bytesRead === 0) break;
+    done += bytesRead;
+  }
+  return done === length ? out : out.subarray(0, done);
 }
 
 function isMissing(e: unknown): boolean {
