@@ -12,10 +12,10 @@ const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
 
 function codec(decode: (b: Uint8Array) => Promise<Buffer>) {
-  return class {
+  class NodeZlibCodec {
     kind = 'bytes_to_bytes' as const;
     static fromConfig() {
-      return new this();
+      return new NodeZlibCodec();
     }
     encode(): never {
       throw new Error('the bridge does not write through zarrita');
@@ -24,7 +24,8 @@ function codec(decode: (b: Uint8Array) => Promise<Buffer>) {
       const out = await decode(bytes);
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
-  };
+  }
+  return NodeZlibCodec;
 }
 
 /** Output is usually a few times the input: a large chunkSize keeps it to one or two thread-pool trips. */
