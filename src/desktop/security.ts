@@ -26,24 +26,7 @@ export function webPreferences(preloadPath: string) {
   } as const;
 }
 
-/**
- * No `unsafe-eval`: blosc and zstd are decoded in the bridge, the viewer only
- * inflates gzip. `wasm-unsafe-eval` allows WebAssembly compilation only.
- */
-export function contentSecurityPolicy(): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "connect-src 'self'",
-    "worker-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
-}
+export { contentSecurityPolicy } from '../shared/csp.js';
 
 /** Only the viewer's own pages may be shown in the window. */
 export function navigationAllowed(url: string): boolean {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import { contentSecurityPolicy } from '../../shared/csp.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Compression } from '../encode/compression.js';
 import { isAbortError } from '../errors.js';
@@ -151,7 +152,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   }
 
   if (options.viewerDir && existsSync(options.viewerDir)) {
-    app.use(express.static(options.viewerDir, { index: 'index.html', dotfiles: 'ignore', fallthrough: true }));
+    app.use(
+      express.static(options.viewerDir, {
+        index: 'index.html',
+        dotfiles: 'ignore',
+        fallthrough: true,
+        // The policy as a header too: a <meta> tag cannot say frame-ancestors.
+        setHeaders: (res, path) => {
+          if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', contentSecurityPolicy());
+        },
+      }),
+    );
   }
 
   app.use((req: Request, res: Response) => {
