@@ -63,11 +63,6 @@ export class Catalog implements CatalogView {
     return mount;
   }
 
-  remove(path: string): boolean {
-    const [kind, name] = path.split('/');
-    return this.#mounts.get(kind as MountKind)?.delete(name) ?? false;
-  }
-
   mounts(): Mount[] {
     const named = [...this.#mounts.values()].flatMap((m) => [...m.values()]);
     const boss = this.#bossdb;

@@ -105,11 +105,3 @@ export function copyRegion(
   }
   return out;
 }
-
-/** Fill a buffer of `n` elements with the little-endian bytes of one value. */
-export function filledBytes(n: number, bpe: number, valueBytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(n * bpe);
-  if (valueBytes.every((b) => b === 0)) return out;
-  for (let i = 0; i < n; i++) out.set(valueBytes, i * bpe);
-  return out;
-}

@@ -55,21 +55,6 @@ export function v2Descr(d: DType, endian: 'little' | 'big' = 'little'): string {
   return `${order}${numpyCode(d)}`;
 }
 
-/** Parse a numpy descr back into a DType and byte order, or undefined. */
-export function parseV2Descr(descr: string): { dtype: DType; endian: 'little' | 'big' } | undefined {
-  const m = /^([<>|=])([biuf])(\d+)$/.exec(descr);
-  if (!m) return undefined;
-  const [, order, kind, size] = m;
-  const name =
-    kind === 'b'
-      ? size === '1'
-        ? 'bool'
-        : ''
-      : `${{ i: 'int', u: 'uint', f: 'float' }[kind as 'i' | 'u' | 'f']}${Number(size) * 8}`;
-  if (!isDType(name)) return undefined;
-  return { dtype: name, endian: order === '>' ? 'big' : 'little' };
-}
-
 const N5_TYPES: Partial<Record<DType, string>> = {
   int8: 'int8',
   int16: 'int16',
@@ -89,5 +74,3 @@ export const n5DataType = (d: DType): string | undefined => N5_TYPES[d];
 export function fromN5DataType(name: string): DType | undefined {
   return isDType(name) && N5_TYPES[name] !== undefined ? name : undefined;
 }
-
-export const isIntegerDType = (d: DType): boolean => d.includes('int');

@@ -148,10 +148,8 @@ function group(
           if (names.has(name)) continue;
           if (await hasMetadata(kv, joinKey(key, name), opts)) names.add(name);
         }
-      } else if (!ome?.multiscales) {
-        // Without a listing, an image's `labels` group can only be probed.
-        if (await hasMetadata(kv, joinKey(key, 'labels'), opts)) names.add('labels');
       }
+      // Without a listing (HTTP), an image's `labels` group can only be probed.
       if (ome?.multiscales && !names.has('labels') && (await hasMetadata(kv, joinKey(key, 'labels'), opts))) {
         names.add('labels');
       }
