@@ -15,6 +15,9 @@ import { shardedImage } from './dataset.js';
 import { runPool } from './pool.js';
 import { hasWrk, measureWrk, spawnBridge } from './serving.js';
 
+/** v2: decode + gzip; n5: decode + N5 block (gzip); raw: decode only. */
+type Kind = 'v2' | 'n5' | 'raw';
+
 const GRID = 16; // 4096 / 256 inner chunks per axis
 const CHUNK_BYTES = 256 * 256 * 2;
 
@@ -23,7 +26,7 @@ export interface TranscodeRow {
   mbPerSec: number;
 }
 
-async function codecLoop(kind: 'v2' | 'n5', seconds: number): Promise<number> {
+async function codecLoop(kind: Kind, seconds: number): Promise<number> {
   const catalog = new Catalog();
   const mount = await mountLocalFolder(catalog, shardedImage());
   const node = (await catalog.resolve(`${mount.path}/0`, {})) as ArrayNode;
@@ -36,6 +39,7 @@ async function codecLoop(kind: 'v2' | 'n5', seconds: number): Promise<number> {
       // A fresh read of the shard each time, like the bridge on a cache miss.
       const chunk = await node.readChunk([0, Math.floor(k / GRID), k % GRID], {});
       if (kind === 'v2') await gzipBytes(chunk.bytes);
+      else if (kind === 'raw') void chunk.bytes;
       else await encodeN5Block(chunk, [0, Math.floor(k / GRID), k % GRID], node.meta.shape, 'uint16');
       bytes += CHUNK_BYTES;
     }
@@ -48,8 +52,8 @@ async function codecLoop(kind: 'v2' | 'n5', seconds: number): Promise<number> {
   return bytes / 2 ** 20 / ((performance.now() - started) / 1000);
 }
 
-async function overHttp(kind: 'v2' | 'n5', seconds: number): Promise<number> {
-  const bridge = await spawnBridge(['--open', shardedImage()]);
+async function overHttp(kind: Kind, seconds: number): Promise<number> {
+  const bridge = await spawnBridge(['--open', shardedImage(), '--compression', kind === 'raw' ? 'raw' : 'gzip']);
   try {
     const paths: string[] = [];
     for (let y = 0; y < GRID; y++)
@@ -77,12 +81,13 @@ async function overHttp(kind: 'v2' | 'n5', seconds: number): Promise<number> {
 
 export async function transcodingBench(seconds = 5): Promise<{ kind: string; http: number; loop: number }[]> {
   const out = [];
-  for (const kind of ['v2', 'n5'] as const) {
-    out.push({
-      kind: kind === 'v2' ? 'sharded v3 → Zarr v2 gzip' : 'sharded v3 → N5 gzip',
-      http: await overHttp(kind, seconds),
-      loop: await codecLoop(kind, seconds),
-    });
+  const names: Record<Kind, string> = {
+    v2: 'sharded v3 → Zarr v2 gzip',
+    n5: 'sharded v3 → N5 gzip',
+    raw: 'sharded v3 → Zarr v2 raw (loopback default)',
+  };
+  for (const kind of ['v2', 'n5', 'raw'] as const) {
+    out.push({ kind: names[kind], http: await overHttp(kind, seconds), loop: await codecLoop(kind, seconds) });
   }
   return out;
 }
