@@ -132,6 +132,9 @@ describe.skipIf(skip)('zarr-python 2.13 reads what the bridge serves', () => {
       }
     }
     results = new Map((await readBackWithPython(cases)).map((r) => [r.id, r]));
+    console.log(
+      `zarr-python read back ${cases.length} cases (${new Set(cases.map((c) => c.id.split(':')[1])).size} arrays); ${opaque.length} pass-through-only`,
+    );
   }, 180_000);
 
   afterAll(async () => {

@@ -89,6 +89,9 @@ describe.skipIf(skip)('zarrita.js reads what the bridge serves on /zarr/v3', () 
       }
     }
     results = await readBackWithPython(cases);
+    console.log(
+      `zarrita read ${cases.length + stringsChecked.length} arrays through /zarr/v3 (${stringsChecked.length} of strings); ${notOnV3.length} not representable`,
+    );
   }, 180_000);
 
   afterAll(async () => {
