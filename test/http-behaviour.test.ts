@@ -170,6 +170,35 @@ describe.skipIf(skip)('HTTP behaviour', () => {
   });
 });
 
+describe.skipIf(skip)('hot-object cache', () => {
+  it('serves changed files fresh, and a file swapped for a symlink to outside is refused', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'zb-hot-'));
+    const opened = join(work, 'img.ome.zarr');
+    cpSync(join(FIXTURES, 'generated/image_gzip.ome.zarr'), opened, { recursive: true });
+    writeFileSync(join(work, 'outside.txt'), 'CANARY-hot-cache');
+    const bridge = await startBridge({ port: 0, open: [opened] });
+    try {
+      const url = `${bridge.url}/zarr/v2/local/img.ome.zarr/0/0/0/0/0/0`;
+      const first = Buffer.from(await (await fetch(url)).arrayBuffer());
+      expect(first.length).toBeGreaterThan(0);
+      // Rewritten: served fresh once the 1 s freshness window has passed.
+      writeFileSync(join(opened, '0/0/0/0/0/0'), Buffer.concat([first, Buffer.from('x')]));
+      await new Promise((r) => setTimeout(r, 1100));
+      expect((await (await fetch(url)).arrayBuffer()).byteLength).toBe(first.length + 1);
+      // Swapped for a symlink leading outside: never those bytes.
+      rmSync(join(opened, '0/0/0/0/0/0'));
+      symlinkSync(join(work, 'outside.txt'), join(opened, '0/0/0/0/0/0'));
+      await new Promise((r) => setTimeout(r, 1100));
+      const res = await fetch(url);
+      expect(res.status).toBe(403);
+      expect(await res.text()).not.toContain('CANARY');
+    } finally {
+      await bridge.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe.skipIf(skip)('API key', () => {
   it('is required to bind beyond loopback', async () => {
     await expect(startBridge({ port: 0, host: '0.0.0.0' })).rejects.toThrow(/api-key/);

@@ -8,16 +8,39 @@ import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { IoOptions, StoredObject } from '../../model/node.js';
+import { LruCache } from '../../util/lru.js';
 import type { KvStore, RangeQuery } from './kv-store.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 
 /** Objects up to this size are read in one go and sent from memory (one read, one write). */
 const SMALL_OBJECT = 4 * 2 ** 20;
+/** Chunks up to this size are kept in the hot-object cache. */
+const HOT_OBJECT = 2 ** 20;
+/** Total bytes of the hot-object cache. */
+const HOT_BYTES = 48 * 2 ** 20;
+/** A cached object is served without touching the disk for this long, then revalidated with one stat. */
+const HOT_FRESH_MS = 1_000;
+
+interface HotObject {
+  file: string;
+  size: number;
+  mtimeMs: number;
+  checked: number;
+  object: StoredObject;
+}
 
 export class FolderStore implements KvStore {
   /** The folder's real path (symlinks resolved), set by `open`. */
   readonly root: string;
+  /**
+   * Recently served chunk files, by key. Their bytes were read after the key
+   * passed the confinement check, so a hit can only ever return bytes from
+   * inside the folder; freshness is rechecked with a stat after 1 s, and a
+   * changed or vanished file drops the entry (and goes through the full check).
+   * Serving from memory is what lets pass-through keep up with nginx.
+   */
+  readonly #hot = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
   private constructor(root: string) {
     this.root = root;
   }
@@ -80,6 +103,17 @@ export class FolderStore implements KvStore {
   }
 
   async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
+    const hot = this.#hot.get(key);
+    if (hot) {
+      const now = Date.now();
+      if (now - hot.checked < HOT_FRESH_MS) return hot.object;
+      const st = await stat(hot.file).catch(() => undefined);
+      if (st?.isFile() && st.size === hot.size && st.mtimeMs === hot.mtimeMs) {
+        hot.checked = now;
+        return hot.object;
+      }
+      this.#hot.delete(key);
+    }
     const file = await this.resolve(key);
     if (!file) return undefined;
     opts.signal?.throwIfAborted();
@@ -101,7 +135,7 @@ export class FolderStore implements KvStore {
     const version = `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`;
     if (whole) {
       const bytes = whole;
-      return {
+      const object: StoredObject = {
         size: bytes.byteLength,
         version,
         read: async (range) =>
@@ -109,6 +143,10 @@ export class FolderStore implements KvStore {
             ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
             : bytes,
       };
+      if (bytes.byteLength <= HOT_OBJECT && bytes.byteLength === st.size) {
+        this.#hot.set(key, { file, size: st.size, mtimeMs: st.mtimeMs, checked: Date.now(), object });
+      }
+      return object;
     }
     return {
       size: st.size,
