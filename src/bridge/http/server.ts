@@ -274,11 +274,13 @@ async function serveFace(
     res.off('close', onClose);
     const ms = Math.round(performance.now() - started);
     // Slow answers are worth a warning: they are what a user waiting on a viewer sees.
-    log.log(ms > 5_000 ? 'warn' : 'debug', 'request', {
-      method: req.method,
-      path: redactUrl(req.url ?? ''),
-      status: controller.signal.aborted ? 499 : res.statusCode,
-      ms,
-    });
+    const level = ms > 5_000 ? 'warn' : 'debug';
+    if (log.enabled(level))
+      log.log(level, 'request', {
+        method: req.method,
+        path: redactUrl(req.url ?? ''),
+        status: controller.signal.aborted ? 499 : res.statusCode,
+        ms,
+      });
   }
 }

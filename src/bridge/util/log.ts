@@ -8,6 +8,8 @@ const SECRET_KEY = /token|api[_-]?key|authorization|password|secret/i;
 
 export interface Logger {
   log(level: LogLevel, msg: string, fields?: Record<string, unknown>): void;
+  /** Whether `level` is written at all (so hot paths skip building fields). */
+  enabled(level: LogLevel): boolean;
 }
 
 export function createLogger(
@@ -15,6 +17,7 @@ export function createLogger(
   write: (line: string) => void = (l) => process.stderr.write(l),
 ): Logger {
   return {
+    enabled: (level) => ORDER[level] >= ORDER[min],
     log(level, msg, fields = {}) {
       if (ORDER[level] < ORDER[min]) return;
       const safe: Record<string, unknown> = {};
@@ -29,4 +32,4 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:api_key|token|access_token)=)[^&#]*/gi, '$1[redacted]');
 }
 
-export const silentLogger: Logger = { log() {} };
+export const silentLogger: Logger = { log() {}, enabled: () => false };
