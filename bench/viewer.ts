@@ -8,20 +8,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/support/env.js';
 import { viewerImage } from './dataset.js';
 import { spawnBridge } from './serving.js';
-
-const ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--use-gl=angle',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
 
 /** Compressed bytes of every stored inner chunk of one level (the fitted view shows the whole image). */
 function levelBytes(image: string, level: number): number {
@@ -59,7 +48,7 @@ export interface ViewerResult {
 export async function viewerBench(): Promise<ViewerResult> {
   const image = viewerImage();
   const bridge = await spawnBridge(['--open', image], true);
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
     const fetched: { url: string; bytes: number }[] = [];

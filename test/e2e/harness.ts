@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
-import { REPO, FIXTURES as SHARED_FIXTURES } from '../support/env.js';
+import { CHROMIUM_ARGS, REPO, FIXTURES as SHARED_FIXTURES } from '../support/env.js';
 
 export const FIXTURES = join(SHARED_FIXTURES, 'generated');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,17 +49,7 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-gl=angle',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const origin = new URL(bridge.url).origin.replace('localhost', '127.0.0.1');
   return {

@@ -15,6 +15,18 @@ export const FIXTURES = join(SHARED, 'fixtures');
 export const IN_CI = process.env.CI === 'true';
 export const PYTHON = '/usr/bin/python3';
 export const CHROMIUM = '/usr/bin/chromium';
+/** Debian's Chromium headless with WebGL2 on SwiftShader, and none of its background network traffic. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-gl=angle',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
 
 export const fixturesPresent = (): boolean => existsSync(join(FIXTURES, 'generated', 'MANIFEST.json'));
 
