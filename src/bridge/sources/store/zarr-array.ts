@@ -82,16 +82,7 @@ async function readStrings(
   path: string,
   opts: IoOptions,
 ): Promise<StringChunk> {
-  let chunk: zarr.Chunk<zarr.DataType>;
-  try {
-    chunk = await arr.getChunk([...coords], { signal: opts.signal });
-  } catch (e) {
-    if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
-    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}`, {
-      key: `${path}/${coords.join('/')}`,
-      cause: e,
-    });
-  }
+  const chunk = await decodeChunk(arr, coords, path, opts);
   const values = Array.from(chunk.data as Iterable<unknown>, (v) => (v === null || v === undefined ? '' : String(v)));
   const shape = chunk.shape;
   const cStride = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
@@ -149,17 +140,7 @@ async function readChunk(
     });
   }
   const dtype: DType = meta.dtype;
-  let chunk: zarr.Chunk<zarr.DataType>;
-  try {
-    chunk = await arr.getChunk([...coords], { signal: opts.signal });
-  } catch (e) {
-    if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
-    if (e instanceof BridgeError) throw e;
-    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}`, {
-      key: `${path}/${coords.join('/')}`,
-      cause: e,
-    });
-  }
+  const chunk = await decodeChunk(arr, coords, path, opts);
   const bpe = bytesPerElement(dtype);
   const data = chunk.data as unknown as { buffer: ArrayBufferLike; byteOffset: number; length: number };
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.length * bpe);
@@ -221,4 +202,23 @@ function v3KeyParser(meta: Attrs): (k: string) => number[] | undefined {
     const parts = k.split(sep);
     return parts.every((p) => INDEX.test(p)) ? parts.map(Number) : undefined;
   };
+}
+
+/** zarrita's decode of one chunk; a failure that is not ours (an abort, a store error) means the bytes are bad. */
+async function decodeChunk(
+  arr: zarr.Array<zarr.DataType, zarr.Readable>,
+  coords: readonly number[],
+  path: string,
+  opts: IoOptions,
+): Promise<zarr.Chunk<zarr.DataType>> {
+  try {
+    return await arr.getChunk([...coords], { signal: opts.signal });
+  } catch (e) {
+    if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
+    if (e instanceof BridgeError) throw e;
+    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}`, {
+      key: `${path}/${coords.join('/')}`,
+      cause: e,
+    });
+  }
 }
