@@ -1,6 +1,7 @@
 /** Small pure pieces: OME conversion, dtype spellings, JSON, Range parsing, CLI arguments, origin policy. */
 import { describe, expect, it } from 'vitest';
 import { copyRegion, toBigEndian, toCOrder } from '../src/bridge/encode/c-order.js';
+import { HeldReplies } from '../src/bridge/http/held-replies.js';
 import { OriginPolicy } from '../src/bridge/http/origin-policy.js';
 import { parseRange } from '../src/bridge/http/send.js';
 import { v2Descr } from '../src/bridge/model/dtype.js';
@@ -119,6 +120,40 @@ describe('LRU', () => {
     expect(lru.size).toBe(3);
     expect(lru.get(49)).toBeDefined();
     expect(lru.get(0)).toBeUndefined();
+  });
+});
+
+describe('held replies', () => {
+  const object = (held: Uint8Array | undefined, current: { now: boolean } | undefined) => ({
+    size: 3,
+    version: 'v',
+    held,
+    read: async () => new Uint8Array(3),
+    ...(current ? { current: () => current.now } : {}),
+  });
+
+  it('replays only objects held in memory that their source still vouches for', () => {
+    const replies = new HeldReplies();
+    const state = { now: true };
+    const ok = object(new Uint8Array(3), state);
+    replies.remember('/a', ok);
+    replies.remember('/streamed', object(undefined, { now: true }));
+    replies.remember('/unvouched', object(new Uint8Array(3), undefined));
+    expect(replies.lookup('/a')).toBe(ok);
+    expect(replies.lookup('/streamed')).toBeUndefined();
+    expect(replies.lookup('/unvouched')).toBeUndefined();
+    // Once the source stops vouching (revalidation due, evicted), the entry is gone for good.
+    state.now = false;
+    expect(replies.lookup('/a')).toBeUndefined();
+    state.now = true;
+    expect(replies.lookup('/a')).toBeUndefined();
+  });
+
+  it('keeps at most its entry bound', () => {
+    const replies = new HeldReplies(2);
+    for (const p of ['/1', '/2', '/3']) replies.remember(p, object(new Uint8Array(1), { now: true }));
+    expect(replies.lookup('/1')).toBeUndefined();
+    expect(replies.lookup('/3')).toBeDefined();
   });
 });
 

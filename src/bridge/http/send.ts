@@ -34,18 +34,9 @@ function notModified(req: IncomingMessage, etag: string): boolean {
   return !!inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-interface Body {
-  size: number;
-  etag: string;
-  slice(range: ByteRange | undefined): Promise<NodeJS.ReadableStream | Uint8Array>;
-}
-
-export async function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, cacheControl: string) {
-  await sendBody(req, res, cacheControl, {
-    size: bytes.byteLength,
-    etag: etagOfBytes(bytes),
-    slice: async (r) => (r ? bytes.subarray(r.offset, r.offset + (r.length ?? bytes.byteLength)) : bytes),
-  });
+/** Transcoded bytes: their ETag is a hash of the content. */
+export function sendBytes(req: IncomingMessage, res: ServerResponse, bytes: Uint8Array, cacheControl: string): void {
+  sendHeld(req, res, bytes, etagOfBytes(bytes), cacheControl);
 }
 
 export async function sendObject(
@@ -54,47 +45,70 @@ export async function sendObject(
   object: StoredObject,
   cacheControl: string,
   signal: AbortSignal,
-) {
-  await sendBody(req, res, cacheControl, {
-    size: object.size,
-    etag: `"${object.version}"`,
-    slice: (r) => object.read(r, { signal }),
-  });
+): Promise<void> {
+  const etag = `"${object.version}"`;
+  if (object.held) {
+    sendHeld(req, res, object.held, etag, cacheControl);
+    return;
+  }
+  const range = prepare(req, res, object.size, etag, cacheControl);
+  if (range === 'answered') return;
+  const data = await object.read(range, { signal });
+  if (data instanceof Uint8Array) res.end(data);
+  else await pipeline(data, res);
 }
 
-async function sendBody(req: IncomingMessage, res: ServerResponse, cacheControl: string, body: Body) {
-  res.setHeader('ETag', body.etag);
+/** Bytes in memory go out synchronously: no awaits between the request and the one write. */
+export function sendHeld(
+  req: IncomingMessage,
+  res: ServerResponse,
+  bytes: Uint8Array,
+  etag: string,
+  cacheControl: string,
+): void {
+  const range = prepare(req, res, bytes.byteLength, etag, cacheControl);
+  if (range === 'answered') return;
+  res.end(range ? bytes.subarray(range.offset, range.offset + (range.length ?? bytes.byteLength)) : bytes);
+}
+
+/**
+ * Everything before the body: validators, 304, 416, HEAD and the status of a
+ * range. Returns the range still to send, or 'answered' when the response is complete.
+ */
+function prepare(
+  req: IncomingMessage,
+  res: ServerResponse,
+  size: number,
+  etag: string,
+  cacheControl: string,
+): ByteRange | undefined | 'answered' {
+  res.setHeader('ETag', etag);
   res.setHeader('Cache-Control', cacheControl);
   res.setHeader('Accept-Ranges', 'bytes');
   res.setHeader('Content-Type', 'application/octet-stream');
-  if (notModified(req, body.etag)) {
+  if (notModified(req, etag)) {
     res.statusCode = 304;
     res.end();
-    return;
+    return 'answered';
   }
-  const range = parseRange(typeof req.headers.range === 'string' ? req.headers.range : undefined, body.size);
+  const range = parseRange(typeof req.headers.range === 'string' ? req.headers.range : undefined, size);
   if (range === 'unsatisfiable') {
     res.statusCode = 416;
-    res.setHeader('Content-Range', `bytes */${body.size}`);
+    res.setHeader('Content-Range', `bytes */${size}`);
     res.setHeader('Content-Length', 0);
     res.end();
-    return;
+    return 'answered';
   }
   if (range) {
     res.statusCode = 206;
-    res.setHeader('Content-Range', `bytes ${range.offset}-${range.offset + (range.length ?? 0) - 1}/${body.size}`);
+    res.setHeader('Content-Range', `bytes ${range.offset}-${range.offset + (range.length ?? 0) - 1}/${size}`);
   }
-  res.setHeader('Content-Length', range ? (range.length ?? 0) : body.size);
+  res.setHeader('Content-Length', range ? (range.length ?? 0) : size);
   if (req.method === 'HEAD') {
     res.end();
-    return;
+    return 'answered';
   }
-  const data = await body.slice(range);
-  if (data instanceof Uint8Array) {
-    res.end(data);
-    return;
-  }
-  await pipeline(data, res);
+  return range;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: string, withContentType: boolean, head: boolean) {

@@ -17,11 +17,13 @@ import type { Face } from '../faces/face.js';
 import { n5Face } from '../faces/n5.js';
 import { zarrV2Face } from '../faces/zarr-v2.js';
 import { zarrV3Face } from '../faces/zarr-v3.js';
+import type { StoredObject } from '../model/node.js';
 import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
+import { HeldReplies } from './held-replies.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, OriginPolicy } from './origin-policy.js';
-import { sendBytes, sendJson, sendObject } from './send.js';
+import { sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
 export interface BridgeServerOptions {
   catalog: Catalog;
@@ -178,6 +180,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     else res.destroy();
   });
 
+  const held = new HeldReplies();
   // Data requests skip express's router: they are most requests, and each one counts.
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
@@ -186,7 +189,20 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     );
     if (!face) return void app(req, res);
     if (!admit(req, res)) return;
-    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', compression, log).catch(
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      // A chunk served moments ago and still vouched for by its source: no walk, no awaits.
+      const object = held.lookup(path);
+      if (object?.held) {
+        sendHeld(req, res, object.held, `"${object.version}"`, 'no-cache');
+        if (log.enabled('debug'))
+          log.log('debug', 'request', { method: req.method, path: redactUrl(url), status: res.statusCode, ms: 0 });
+        return;
+      }
+    }
+    const remember = (object: StoredObject) => held.remember(path, object);
+    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', compression, log, remember).catch(
       (e: unknown) => {
         log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
         if (!res.headersSent) sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
@@ -224,6 +240,7 @@ async function serveFace(
   relUrl: string,
   compression: Compression,
   log: Logger,
+  remember: (object: StoredObject) => void,
 ) {
   const head = req.method === 'HEAD';
   if (req.method !== 'GET' && !head) {
@@ -252,8 +269,9 @@ async function serveFace(
     if (reply.kind === 'json') {
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
     } else if (reply.kind === 'bytes') {
-      await sendBytes(req, res, reply.bytes, 'no-cache');
+      sendBytes(req, res, reply.bytes, 'no-cache');
     } else {
+      remember(reply.object);
       await sendObject(req, res, reply.object, 'no-cache', controller.signal);
     }
   } catch (e) {

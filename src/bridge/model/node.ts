@@ -49,6 +49,13 @@ export interface StoredObject {
   /** Changes whenever the bytes change (mtime + size for files). */
   readonly version: string;
   read(range: ByteRange | undefined, opts: IoOptions): Promise<NodeJS.ReadableStream | Uint8Array>;
+  /** The whole object, when the source holds it in memory (then it can be sent without I/O). */
+  readonly held?: Uint8Array;
+  /**
+   * Whether `held` may still be sent as is, without asking the source again
+   * (a hot-cache entry not yet due for revalidation). Checked on every reuse.
+   */
+  current?(): boolean;
 }
 
 /**

@@ -22,6 +22,11 @@ export class LruCache<K, V> {
     return hit.value;
   }
 
+  /** The value without making it recently used. */
+  peek(key: K): V | undefined {
+    return this.#map.get(key)?.value;
+  }
+
   has(key: K): boolean {
     return this.#map.has(key);
   }

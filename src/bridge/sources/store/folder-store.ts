@@ -135,18 +135,29 @@ export class FolderStore implements KvStore {
     const version = `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`;
     if (whole) {
       const bytes = whole;
-      const object: StoredObject = {
-        size: bytes.byteLength,
-        version,
-        read: async (range) =>
-          range
-            ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
-            : bytes,
-      };
-      if (bytes.byteLength <= HOT_OBJECT && bytes.byteLength === st.size) {
-        this.#hot.set(key, { file, size: st.size, mtimeMs: st.mtimeMs, checked: Date.now(), object });
+      const read: StoredObject['read'] = async (range) =>
+        range
+          ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
+          : bytes;
+      if (bytes.byteLength > HOT_OBJECT || bytes.byteLength !== st.size) {
+        return { size: bytes.byteLength, version, held: bytes, read };
       }
-      return object;
+      const entry: HotObject = {
+        file,
+        size: st.size,
+        mtimeMs: st.mtimeMs,
+        checked: Date.now(),
+        object: {
+          size: bytes.byteLength,
+          version,
+          held: bytes,
+          read,
+          // Still cached and checked within the last second: exactly when a hit here would skip the disk.
+          current: () => this.#hot.peek(key) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
+        },
+      };
+      this.#hot.set(key, entry);
+      return entry.object;
     }
     return {
       size: st.size,
