@@ -35,9 +35,11 @@ export const n5Face: Face = {
         return { kind: 'json', body: groupAttributes(node, request.segments.length === 0) };
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
-    const levelOf = await datasetLevel(catalog, node, opts);
     if (rest.length === 0) return { kind: 'json', body: {} };
-    if (key === 'attributes.json') return { kind: 'json', body: datasetAttributes(node, levelOf, request.compression) };
+    if (key === 'attributes.json') {
+      const level = await datasetLevel(catalog, node, opts);
+      return { kind: 'json', body: datasetAttributes(node, level, request.compression) };
+    }
     return block(node, rest, request.compression, opts.signal);
   },
 };

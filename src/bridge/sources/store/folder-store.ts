@@ -91,6 +91,11 @@ export class FolderStore implements KvStore {
     const handle = await openExisting(file);
     if (!handle) return undefined;
     try {
+      if (!('suffixLength' in range) && range.length <= SMALL_OBJECT) {
+        // A read past the end comes back short: no stat needed (one thread-pool trip fewer per inner chunk).
+        return await readAt(handle, range.offset, Math.max(0, range.length));
+      }
+      // Larger asks (a corrupt shard index can ask for petabytes) are clamped to the file first.
       const size = (await handle.stat()).size;
       const [offset, length] =
         'suffixLength' in range
