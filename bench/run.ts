@@ -47,8 +47,10 @@ if (want('bossdb')) {
 }
 
 if (want('serving')) {
-  console.log('## Pass-through serving of local chunk files (4096² uint16, 256² gzip chunks), 5 s per cell\n');
-  const { rows, nginxMissing } = await servingBench(5);
+  console.log(
+    '## Pass-through serving of local chunk files (4096² uint16, 256² gzip chunks): median of 3 interleaved rounds of 4 s\n',
+  );
+  const { rows, nginxMissing } = await servingBench(4, 3);
   if (nginxMissing) console.log('nginx is not installed (apt-get install nginx): its column is missing.\n');
   const nginxAt = (c: number) => rows.find((r) => r.server === 'nginx' && r.connections === c);
   table(
@@ -59,19 +61,23 @@ if (want('serving')) {
       'MB/s': r.mbPerSec,
       'p99 ms': r.p99,
       '÷ nginx req/s': nginxAt(r.connections) ? r.reqPerSec / nginxAt(r.connections)!.reqPerSec : 'n/a',
+      'per-round ÷ nginx': r.ratioRange ? `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}` : '',
     })),
   );
 }
 
 if (want('transcoding')) {
-  console.log('## Transcoding a sharded Zarr v3 image (4096² uint16), 16 connections, MB/s of voxels\n');
-  const rows = await transcodingBench(5);
+  console.log(
+    '## Transcoding a sharded Zarr v3 image (4096² uint16), 16 connections, MB/s of voxels: median of 3 interleaved rounds of 4 s\n',
+  );
+  const rows = await transcodingBench(4, 3);
   table(
     rows.map((r) => ({
       path: r.kind,
       'over HTTP MB/s': r.http,
       'bare codec loop MB/s': r.loop,
       'HTTP ÷ loop': r.http / r.loop,
+      'per-round ÷ loop': `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
     })),
   );
 }

@@ -147,48 +147,68 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 100000;
   };
 }
 
-export async function servingBench(seconds = 5): Promise<{ rows: ServingRow[]; nginxMissing: boolean }> {
+/** The median of a few numbers (the middle one, or the mean of the two middle ones). */
+export const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+/**
+ * Every server at every connection count, `rounds` times over, interleaved so
+ * that drift on a shared 2-core machine hits all columns alike. Each row is
+ * the median of its rounds; `ratioRange` is the spread of the per-round
+ * bridge ÷ nginx ratios.
+ */
+export async function servingBench(
+  seconds = 4,
+  rounds = 3,
+): Promise<{ rows: (ServingRow & { ratioRange?: [number, number] })[]; nginxMissing: boolean }> {
   const dir = chunkedImage();
   const files = chunkFiles(dir);
   const bridge = await spawnBridge(['--open', dir]);
   const node = await spawnServer([fileURLToPath(new URL('./static-server.mjs', import.meta.url)), dir]);
   const ng = await nginx(dir);
-  const rows: ServingRow[] = [];
+  const servers = [
+    { name: 'bridge (/zarr/v3 pass-through)', url: bridge.url, prefix: '/zarr/v3/local/chunked.ome.zarr/' },
+    ...(ng ? [{ name: 'nginx', url: ng.url, prefix: '/' }] : []),
+    { name: 'plain Node static server', url: node.url, prefix: '/' },
+  ];
+  const measured = new Map<string, ServingRow[]>();
   try {
-    for (const connections of [1, 16, 64]) {
-      rows.push(
-        await measure(
-          'bridge (/zarr/v3 pass-through)',
-          `${bridge.url}`,
-          files.map((f) => `/zarr/v3/local/chunked.ome.zarr/${f}`),
-          connections,
-          seconds,
-        ),
-      );
-      if (ng)
-        rows.push(
-          await measure(
-            'nginx',
-            ng.url,
-            files.map((f) => `/${f}`),
-            connections,
-            seconds,
-          ),
-        );
-      rows.push(
-        await measure(
-          'plain Node static server',
-          node.url,
-          files.map((f) => `/${f}`),
-          connections,
-          seconds,
-        ),
-      );
+    for (let round = 0; round < rounds; round++) {
+      for (const connections of [1, 16, 64]) {
+        for (const server of servers) {
+          const paths = files.map((f) => `${server.prefix}${f}`);
+          const row = await measure(server.name, server.url, paths, connections, seconds);
+          const key = `${server.name}@${connections}`;
+          measured.set(key, [...(measured.get(key) ?? []), row]);
+        }
+      }
     }
   } finally {
     await bridge.close();
     await node.close();
     await ng?.close();
+  }
+  const rows = [];
+  for (const connections of [1, 16, 64]) {
+    for (const server of servers) {
+      const runs = measured.get(`${server.name}@${connections}`) ?? [];
+      const row: ServingRow & { ratioRange?: [number, number] } = {
+        server: server.name,
+        connections,
+        reqPerSec: median(runs.map((r) => r.reqPerSec)),
+        mbPerSec: median(runs.map((r) => r.mbPerSec)),
+        p99: median(runs.map((r) => r.p99)),
+      };
+      const nginxRuns = measured.get(`nginx@${connections}`);
+      if (nginxRuns && server.name !== 'nginx') {
+        const ratios = runs.map((r, i) => r.reqPerSec / nginxRuns[i].reqPerSec);
+        row.ratioRange = [Math.min(...ratios), Math.max(...ratios)];
+      }
+      rows.push(row);
+    }
   }
   return { rows, nginxMissing: !ng };
 }

@@ -13,7 +13,7 @@ import type { ArrayNode } from '../src/bridge/model/node.js';
 import { mountLocalFolder } from '../src/bridge/sources/local/local-source.js';
 import { shardedImage } from './dataset.js';
 import { runPool } from './pool.js';
-import { hasWrk, measureWrk, spawnBridge } from './serving.js';
+import { hasWrk, measureWrk, median, spawnBridge } from './serving.js';
 
 /** v2: decode + gzip; n5: decode + N5 block (gzip); raw: decode only. */
 type Kind = 'v2' | 'n5' | 'raw';
@@ -79,15 +79,32 @@ async function overHttp(kind: Kind, seconds: number): Promise<number> {
   }
 }
 
-export async function transcodingBench(seconds = 5): Promise<{ kind: string; http: number; loop: number }[]> {
-  const out = [];
+/** Each path over HTTP and in the bare loop, `rounds` times interleaved; medians, and the spread of per-round ratios. */
+export async function transcodingBench(
+  seconds = 4,
+  rounds = 3,
+): Promise<{ kind: string; http: number; loop: number; ratioRange: [number, number] }[]> {
   const names: Record<Kind, string> = {
     v2: 'sharded v3 → Zarr v2 gzip',
     n5: 'sharded v3 → N5 gzip',
     raw: 'sharded v3 → Zarr v2 raw (loopback default)',
   };
-  for (const kind of ['v2', 'n5', 'raw'] as const) {
-    out.push({ kind: names[kind], http: await overHttp(kind, seconds), loop: await codecLoop(kind, seconds) });
+  const kinds = ['v2', 'n5', 'raw'] as const;
+  const runs = new Map<Kind, { http: number; loop: number }[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const kind of kinds) {
+      const run = { http: await overHttp(kind, seconds), loop: await codecLoop(kind, seconds) };
+      runs.set(kind, [...(runs.get(kind) ?? []), run]);
+    }
   }
-  return out;
+  return kinds.map((kind) => {
+    const r = runs.get(kind) ?? [];
+    const ratios = r.map((x) => x.http / x.loop);
+    return {
+      kind: names[kind],
+      http: median(r.map((x) => x.http)),
+      loop: median(r.map((x) => x.loop)),
+      ratioRange: [Math.min(...ratios), Math.max(...ratios)],
+    };
+  });
 }

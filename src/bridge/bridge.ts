@@ -88,5 +88,13 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
       });
     },
   });
-  return { ...server, catalog, ...(bossdb ? { bossdb } : {}) };
+  return {
+    ...server,
+    close: async () => {
+      await server.close();
+      await catalog.close();
+    },
+    catalog,
+    ...(bossdb ? { bossdb } : {}),
+  };
 }

@@ -17,6 +17,8 @@ export interface Mount {
   /** Where it comes from: a folder, a URL, a BossDB API. */
   origin: string;
   open(opts: IoOptions): Promise<CatalogNode | undefined>;
+  /** Releases what the source holds open (file handles), when the bridge stops. */
+  close?(): Promise<void>;
 }
 
 /** What faces read: a root to walk from and a resolver of catalog paths. */
@@ -49,8 +51,11 @@ export class Catalog implements CatalogView {
     this.#bossdb = { root, origin };
   }
 
-  /** Adds a mount, returning its catalog path. `preferredName` defaults to the origin's base name. */
-  add(kind: MountKind, origin: string, open: Mount['open'], preferredName?: string): Mount {
+  /**
+   * Adds a mount, or returns the one already made for `origin`. `preferredName`
+   * defaults to the origin's base name.
+   */
+  add(kind: MountKind, origin: string, open: Mount['open'], preferredName?: string, close?: Mount['close']): Mount {
     const mounts = this.#mounts.get(kind) ?? new Map<string, Mount>();
     this.#mounts.set(kind, mounts);
     const existing = [...mounts.values()].find((m) => m.origin === origin);
@@ -58,7 +63,7 @@ export class Catalog implements CatalogView {
     const base = sanitise(preferredName ?? (basename(origin.replace(/[/\\]+$/, '')) || kind));
     let name = base;
     for (let n = 2; mounts.has(name); n++) name = `${base}-${n}`;
-    const mount: Mount = { kind, name, path: `${kind}/${name}`, origin, open };
+    const mount: Mount = { kind, name, path: `${kind}/${name}`, origin, open, ...(close ? { close } : {}) };
     mounts.set(name, mount);
     return mount;
   }
@@ -71,6 +76,11 @@ export class Catalog implements CatalogView {
       ...named,
       { kind: 'bossdb', name: 'bossdb', path: 'bossdb', origin: boss.origin, open: async () => boss.root },
     ];
+  }
+
+  /** Closes what every mount holds open. */
+  async close(): Promise<void> {
+    await Promise.all(this.mounts().map((m) => m.close?.()));
   }
 
   /** The node at a catalog path (`local/a.zarr/0`), or undefined. */

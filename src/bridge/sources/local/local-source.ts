@@ -9,7 +9,13 @@ import { type StoreTree, storeTree } from '../store/open-node.js';
 export async function mountLocalFolder(catalog: Catalog, folder: string): Promise<Mount> {
   const store = await FolderStore.open(folder);
   let tree: StoreTree | undefined;
-  const mount = catalog.add('local', store.root, (opts) => tree!.open('', opts));
+  const mount = catalog.add(
+    'local',
+    store.root,
+    (opts) => tree!.open('', opts),
+    undefined,
+    () => store.close(),
+  );
   tree ??= storeTree(store, mount.path);
   return mount;
 }

@@ -3,13 +3,13 @@
  * `.`, backslashes, NUL or empty segments are refused, and a symlink may not
  * lead outside the folder (its real path is checked against the root's).
  */
-import { createReadStream, type Stats } from 'node:fs';
-import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { type FileHandle, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
-import type { IoOptions, StoredObject } from '../../model/node.js';
+import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import type { KvStore, RangeQuery } from './kv-store.js';
+import { OpenFiles } from './open-files.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 
@@ -41,6 +41,8 @@ export class FolderStore implements KvStore {
    * Serving from memory is what lets pass-through keep up with nginx.
    */
   readonly #hot = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+  /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
+  readonly #files = new OpenFiles((key) => this.resolve(key));
   private constructor(root: string) {
     this.root = root;
   }
@@ -85,25 +87,19 @@ export class FolderStore implements KvStore {
   }
 
   async getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined> {
-    const file = await this.resolve(key);
-    if (!file) return undefined;
-    opts.signal?.throwIfAborted();
-    const handle = await openExisting(file);
-    if (!handle) return undefined;
+    const lease = await this.#files.acquire(key);
+    if (!lease) return undefined;
     try {
-      if (!('suffixLength' in range) && range.length <= SMALL_OBJECT) {
-        // A read past the end comes back short: no stat needed (one thread-pool trip fewer per inner chunk).
-        return await readAt(handle, range.offset, Math.max(0, range.length));
-      }
-      // Larger asks (a corrupt shard index can ask for petabytes) are clamped to the file first.
-      const size = (await handle.stat()).size;
+      opts.signal?.throwIfAborted();
+      const { handle, size } = lease.file;
+      // Clamped to the file: a corrupt shard index can ask for petabytes.
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
           : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
       return await readAt(handle, offset, length);
     } finally {
-      await handle.close();
+      lease.release();
     }
   }
 
@@ -119,61 +115,74 @@ export class FolderStore implements KvStore {
       }
       this.#hot.delete(key);
     }
-    const file = await this.resolve(key);
-    if (!file) return undefined;
-    opts.signal?.throwIfAborted();
-    const handle = await openExisting(file);
-    if (!handle) return undefined;
-    let st: Stats;
-    let whole: Uint8Array | undefined;
+    const lease = await this.#files.acquire(key);
+    if (!lease) return undefined;
+    const { size, mtimeMs, path } = lease.file;
+    const version = `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
+    let whole: Uint8Array;
     try {
-      st = await handle.stat();
-      if (!st.isFile()) return undefined;
+      opts.signal?.throwIfAborted();
+      // Large files (shards) are read by range, on a handle leased per read.
+      if (size > SMALL_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      if (st.size <= SMALL_OBJECT) whole = await readAt(handle, 0, st.size);
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
+      whole = await readAt(lease.file.handle, 0, size);
     } finally {
-      await handle.close();
+      lease.release();
     }
-    const version = `${st.size.toString(36)}-${Math.floor(st.mtimeMs).toString(36)}`;
-    if (whole) {
-      const bytes = whole;
-      const read: StoredObject['read'] = async (range) =>
-        range
-          ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
-          : bytes;
-      if (bytes.byteLength > HOT_OBJECT || bytes.byteLength !== st.size) {
-        return { size: bytes.byteLength, version, held: bytes, read };
-      }
-      const entry: HotObject = {
-        file,
-        size: st.size,
-        mtimeMs: st.mtimeMs,
-        checked: Date.now(),
-        object: {
-          size: bytes.byteLength,
-          version,
-          held: bytes,
-          read,
-          // Still cached and checked within the last second: exactly when a hit here would skip the disk.
-          current: () => this.#hot.peek(key) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
-        },
-      };
-      this.#hot.set(key, entry);
-      return entry.object;
+    const bytes = whole;
+    const read: StoredObject['read'] = async (range) =>
+      range
+        ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
+        : bytes;
+    if (bytes.byteLength > HOT_OBJECT || bytes.byteLength !== size) {
+      return { size: bytes.byteLength, version, held: bytes, read };
     }
-    return {
-      size: st.size,
-      version,
-      read: async (range, o) => {
-        o.signal?.throwIfAborted();
-        if (range && range.length === 0) return new Uint8Array(0);
-        const end = range?.length === undefined ? undefined : range.offset + range.length - 1;
-        return createReadStream(file, { start: range?.offset ?? 0, end, signal: o.signal });
+    const entry: HotObject = {
+      file: path,
+      size,
+      mtimeMs,
+      checked: Date.now(),
+      object: {
+        size,
+        version,
+        held: bytes,
+        read,
+        // Still cached and checked within the last second: exactly when a hit here would skip the disk.
+        current: () => this.#hot.peek(key) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
       },
     };
+    this.#hot.set(key, entry);
+    return entry.object;
+  }
+
+  /** A range of a large file: in memory when small (one positioned read), else streamed from the leased handle. */
+  async #readLeased(
+    key: string,
+    range: ByteRange | undefined,
+    opts: IoOptions,
+  ): Promise<NodeJS.ReadableStream | Uint8Array> {
+    opts.signal?.throwIfAborted();
+    const lease = await this.#files.acquire(key);
+    if (!lease) throw new BridgeError('NotFound', `${key} disappeared while being read`, { key });
+    const { handle, size } = lease.file;
+    const offset = Math.min(range?.offset ?? 0, size);
+    const length = Math.max(0, Math.min(range?.length ?? size - offset, size - offset));
+    if (length <= SMALL_OBJECT) {
+      try {
+        return await readAt(handle, offset, length);
+      } finally {
+        lease.release();
+      }
+    }
+    const stream = handle.createReadStream({ start: offset, end: offset + length - 1, autoClose: false });
+    stream.once('close', () => lease.release());
+    opts.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
+    return stream;
+  }
+
+  /** Closes the file handles kept open for range reads. */
+  close(): Promise<void> {
+    return this.#files.close();
   }
 
   async list(prefix: string, opts: IoOptions): Promise<string[]> {
@@ -203,19 +212,8 @@ export class FolderStore implements KvStore {
   }
 }
 
-type Handle = Awaited<ReturnType<typeof open>>;
-
-async function openExisting(file: string): Promise<Handle | undefined> {
-  try {
-    return await open(file, 'r');
-  } catch (e) {
-    if (isMissing(e)) return undefined;
-    throw e;
-  }
-}
-
 /** `length` bytes from `offset`, fewer only if the file is shorter. */
-async function readAt(handle: Handle, offset: number, length: number): Promise<Uint8Array> {
+async function readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
   const out = new Uint8Array(length);
   let done = 0;
   while (done < length) {

@@ -1,0 +1,95 @@
+/**
+ * Kept-open file handles (shard reads): reused while fresh, re-checked after
+ * the window (a replaced file is reopened, a path swapped for a symlink out
+ * of the folder is refused), closed on eviction only once no read holds them.
+ */
+import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FolderStore } from '../src/bridge/sources/store/folder-store.js';
+import { OpenFiles } from '../src/bridge/sources/store/open-files.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('open file handles', () => {
+  let work: string;
+  let folder: string;
+  let store: FolderStore;
+  let files: OpenFiles;
+
+  beforeEach(async () => {
+    work = mkdtempSync(join(tmpdir(), 'zb-files-'));
+    folder = join(work, 'data');
+    mkdirSync(join(folder, 'sub'), { recursive: true });
+    for (const name of ['a', 'b', 'c']) writeFileSync(join(folder, name), `content of ${name}`);
+    writeFileSync(join(work, 'outside'), 'CANARY outside');
+    store = await FolderStore.open(folder);
+    files = new OpenFiles((key) => store.resolve(key), 2, 50);
+  });
+  afterEach(async () => {
+    await files.close();
+    await store.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const read = async (key: string) => {
+    const lease = await files.acquire(key);
+    if (!lease) return undefined;
+    try {
+      const buf = Buffer.alloc(lease.file.size);
+      await lease.file.handle.read(buf, 0, buf.length, 0);
+      return { text: buf.toString(), fd: lease.file.handle.fd };
+    } finally {
+      lease.release();
+    }
+  };
+
+  it('reuses one handle while fresh, and reopens a replaced file after the window', async () => {
+    const first = await read('a');
+    expect(first?.text).toBe('content of a');
+    expect((await read('a'))?.fd).toBe(first?.fd);
+    writeFileSync(join(folder, 'a.new'), 'new content of a');
+    renameSync(join(folder, 'a.new'), join(folder, 'a'));
+    await sleep(80);
+    expect((await read('a'))?.text).toBe('new content of a');
+  });
+
+  it('refuses a path swapped for a symlink leading outside, once re-checked', async () => {
+    expect((await read('b'))?.text).toBe('content of b');
+    rmSync(join(folder, 'b'));
+    symlinkSync(join(work, 'outside'), join(folder, 'b'));
+    await sleep(80);
+    await expect(read('b')).rejects.toMatchObject({ tag: 'Forbidden' });
+  });
+
+  it('answers undefined for missing files and folders, without remembering the miss', async () => {
+    expect(await read('missing')).toBeUndefined();
+    expect(await read('sub')).toBeUndefined();
+    writeFileSync(join(folder, 'missing'), 'now here');
+    expect((await read('missing'))?.text).toBe('now here');
+  });
+
+  it('closes evicted handles only after their last read', async () => {
+    const held = await files.acquire('a');
+    expect(held).toBeDefined();
+    await read('b');
+    await read('c'); // evicts 'a' (max 2), which is still leased
+    const buf = Buffer.alloc(4);
+    await held!.file.handle.read(buf, 0, 4, 0);
+    expect(buf.toString()).toBe('cont');
+    expect(held!.file.handle.fd).toBeGreaterThan(0);
+    held!.release();
+    held!.release(); // a second release changes nothing
+    await sleep(20);
+    expect(held!.file.handle.fd).toBe(-1);
+  });
+
+  it('closes everything on close', async () => {
+    const lease = await files.acquire('c');
+    lease!.release();
+    await files.close();
+    await sleep(20);
+    expect(lease!.file.handle.fd).toBe(-1);
+  });
+});
