@@ -9,6 +9,7 @@ import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from 
 import { mountLocalFolder } from './sources/local/local-source.js';
 import type { HttpStoreOptions } from './sources/remote/http-store.js';
 import { mountRemote } from './sources/remote/remote-source.js';
+import { DecodedChunks } from './sources/store/decoded-chunks.js';
 import type { Logger } from './util/log.js';
 
 export interface BridgeOptions {
@@ -24,9 +25,14 @@ export interface BridgeOptions {
   logger?: Logger;
   /** Compression of transcoded chunks (default: raw on loopback, gzip otherwise). */
   compression?: Compression;
+  /** Bytes of decoded chunks kept for transcoding local arrays (default 64 MiB; 0: none). */
+  chunkCacheBytes?: number;
   /** Mount BossDB at `bossdb/…`; omitted: no BossDB. */
   bossdb?: BossdbSourceOptions;
 }
+
+/** Decoded chunks kept for transcoding: a few hundred typical 128–256 KiB chunks. */
+export const DEFAULT_CHUNK_CACHE_BYTES = 64 * 2 ** 20;
 
 export interface Bridge extends BridgeServer {
   catalog: Catalog;
@@ -34,7 +40,9 @@ export interface Bridge extends BridgeServer {
 }
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
-  for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder);
+  const chunkCacheBytes = options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES;
+  const decoded = chunkCacheBytes > 0 ? new DecodedChunks(chunkCacheBytes) : undefined;
+  for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder, decoded);
   for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
@@ -48,14 +56,17 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     viewerDir: options.viewerDir,
     logger: options.logger,
     compression: options.compression,
-    health: () => (bossdb ? { bossdb: bossdb.stats() } : {}),
+    health: () => ({
+      decodedChunkBytes: decoded?.bytes ?? 0,
+      ...(bossdb ? { bossdb: bossdb.stats() } : {}),
+    }),
     control: (router) => {
       router.post('/open', async (req, res) => {
         const path = (req.body as { path?: unknown } | undefined)?.path;
         if (typeof path !== 'string')
           return void res.status(400).json({ error: 'BadRequest', detail: 'path required' });
         try {
-          const mount = await mountLocalFolder(catalog, path);
+          const mount = await mountLocalFolder(catalog, path, decoded);
           res.json({ path: mount.path });
         } catch (e) {
           res.status(400).json({ error: 'BadRequest', detail: `cannot open ${path}: ${(e as Error).message}` });

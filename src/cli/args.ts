@@ -11,6 +11,7 @@ export interface ServeOptions {
   bossdbUrl?: string;
   bossdbToken?: string;
   cacheMb: number;
+  chunkCacheMb: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   viewer: boolean;
   demo: boolean;
@@ -31,7 +32,8 @@ Options:
   --api-key KEY         require this key (Authorization: Apikey KEY, or ?api_key=KEY)
   --bossdb-url URL      BossDB API (default https://api.bossdb.io; "none" leaves BossDB out)
   --bossdb-token TOKEN  BossDB token (or the BOSSDB_TOKEN environment variable)
-  --cache-mb N          decoded-block cache size in MiB (default 512)
+  --cache-mb N          BossDB block cache size in MiB (default 512)
+  --chunk-cache-mb N    decoded chunks kept for transcoding local arrays, MiB (default 64; 0: none)
   --compression C       transcoded chunks: raw or gzip (default raw on loopback, gzip otherwise)
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-viewer           do not serve the viewer at /
@@ -52,6 +54,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'bossdb-url': { type: 'string' },
       'bossdb-token': { type: 'string' },
       'cache-mb': { type: 'string', default: '512' },
+      'chunk-cache-mb': { type: 'string', default: '64' },
       'log-level': { type: 'string', default: 'info' },
       'no-viewer': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
@@ -64,6 +67,10 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
   const cacheMb = Number(values['cache-mb']);
   if (!Number.isFinite(cacheMb) || cacheMb < 0) throw new Error(`--cache-mb: not a size: ${values['cache-mb']}`);
+  const chunkCacheMb = Number(values['chunk-cache-mb']);
+  if (!Number.isFinite(chunkCacheMb) || chunkCacheMb < 0) {
+    throw new Error(`--chunk-cache-mb: not a size: ${values['chunk-cache-mb']}`);
+  }
   const compression = values.compression;
   if (compression !== undefined && compression !== 'gzip' && compression !== 'raw') {
     throw new Error(`--compression: gzip or raw, not ${compression}`);
@@ -80,6 +87,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     bossdbUrl: values['bossdb-url'] ?? env.BOSSDB_URL,
     bossdbToken: values['bossdb-token'] ?? env.BOSSDB_TOKEN,
     cacheMb,
+    chunkCacheMb,
     logLevel: logLevel as ServeOptions['logLevel'],
     viewer: !values['no-viewer'],
     demo: !values['no-demo'],

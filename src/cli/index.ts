@@ -36,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     allowOrigins: options.allowOrigin,
     apiKey: options.apiKey,
     compression: options.compression,
+    chunkCacheBytes: options.chunkCacheMb * 2 ** 20,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
     logger,
     ...(options.bossdbUrl === 'none'

@@ -3,10 +3,12 @@
  * them), mounted at `local/<basename>`. Nothing outside it is ever read.
  */
 import type { Catalog, Mount } from '../../catalog/catalog.js';
+import type { DecodedChunks } from '../store/decoded-chunks.js';
 import { FolderStore } from '../store/folder-store.js';
 import { type StoreTree, storeTree } from '../store/open-node.js';
 
-export async function mountLocalFolder(catalog: Catalog, folder: string): Promise<Mount> {
+/** `decoded`: the bridge's cache of decoded chunks, shared by all local mounts. */
+export async function mountLocalFolder(catalog: Catalog, folder: string, decoded?: DecodedChunks): Promise<Mount> {
   const store = await FolderStore.open(folder);
   let tree: StoreTree | undefined;
   const mount = catalog.add(
@@ -16,6 +18,6 @@ export async function mountLocalFolder(catalog: Catalog, folder: string): Promis
     undefined,
     () => store.close(),
   );
-  tree ??= storeTree(store, mount.path);
+  tree ??= storeTree(store, mount.path, decoded);
   return mount;
 }

@@ -118,7 +118,7 @@ export class FolderStore implements KvStore {
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
     const { size, mtimeMs, path } = lease.file;
-    const version = `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
+    const version = versionOf(size, mtimeMs);
     let whole: Uint8Array;
     try {
       opts.signal?.throwIfAborted();
@@ -180,6 +180,14 @@ export class FolderStore implements KvStore {
     return stream;
   }
 
+  /** Size and mtime, from the kept-open handle (no I/O while it is fresh); null when absent. */
+  async version(key: string): Promise<string | null> {
+    const lease = await this.#files.acquire(key);
+    if (!lease) return null;
+    lease.release();
+    return versionOf(lease.file.size, lease.file.mtimeMs);
+  }
+
   /** Closes the file handles kept open for range reads. */
   close(): Promise<void> {
     return this.#files.close();
@@ -223,6 +231,8 @@ async function readAt(handle: FileHandle, offset: number, length: number): Promi
   }
   return done === length ? out : out.subarray(0, done);
 }
+
+const versionOf = (size: number, mtimeMs: number): string => `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
 
 function isMissing(e: unknown): boolean {
   const code = (e as NodeJS.ErrnoException | undefined)?.code;

@@ -15,6 +15,16 @@ export interface KvStore {
   object(key: string, opts: IoOptions): Promise<StoredObject | undefined>;
   /** Names of the sub-folders of `prefix` (`''` = the root), when enumerable. */
   list?(prefix: string, opts: IoOptions): Promise<string[]>;
+  /**
+   * A cheap version of the object at `key` (null when absent), for caches of
+   * what was decoded from it; undefined when the store cannot tell.
+   */
+  version?(key: string, opts: IoOptions): Promise<string | null | undefined>;
+}
+
+/** Options of a read that also notes which keys it touched (for the decoded-chunk cache). */
+export interface NotedReadOptions extends IoOptions {
+  reads?: string[];
 }
 
 export const joinKey = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');

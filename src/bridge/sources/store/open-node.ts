@@ -7,6 +7,7 @@ import { BridgeError } from '../../errors.js';
 import type { Attrs, CatalogNode, GroupNode, IoOptions } from '../../model/node.js';
 import { type OmeMeta, parseOme } from '../../model/ome.js';
 import { LruCache } from '../../util/lru.js';
+import type { DecodedChunks } from './decoded-chunks.js';
 import { joinKey, type KvStore } from './kv-store.js';
 import { isN5Dataset, openN5Array } from './n5-array.js';
 import { n5MultiscaleAsOme } from './n5-multiscale.js';
@@ -17,14 +18,17 @@ export interface StoreTree {
   open(key: string, opts: IoOptions): Promise<CatalogNode | undefined>;
 }
 
-/** `mountPath` is the catalog path of the store's root, e.g. `local/cells.ome.zarr`. */
-export function storeTree(kv: KvStore, mountPath: string): StoreTree {
+/**
+ * `mountPath` is the catalog path of the store's root, e.g. `local/cells.ome.zarr`;
+ * `decoded`, where the arrays keep decoded chunks.
+ */
+export function storeTree(kv: KvStore, mountPath: string, decoded?: DecodedChunks): StoreTree {
   const cache = new LruCache<string, Promise<CatalogNode | undefined>>(20_000);
   const tree: StoreTree = {
     open(key, opts) {
       let hit = cache.get(key);
       if (!hit) {
-        hit = openUncached(kv, tree, key, joinKey(mountPath, key), opts);
+        hit = openUncached(kv, tree, key, joinKey(mountPath, key), opts, decoded);
         cache.set(key, hit);
         // Errors (an abort, a transient upstream failure) must not stick.
         hit.catch(() => cache.delete(key));
@@ -53,6 +57,7 @@ async function openUncached(
   key: string,
   path: string,
   opts: IoOptions,
+  decoded: DecodedChunks | undefined,
 ): Promise<CatalogNode | undefined> {
   const parentOme = key === '' ? undefined : await parentMeta(tree, key, opts);
   const v3 = await readJson(kv, joinKey(key, 'zarr.json'), opts);
@@ -68,7 +73,7 @@ async function openUncached(
     }
     const { ome, rest } = parseOme((v3.attributes as Attrs | undefined) ?? {});
     if (v3.node_type === 'array') {
-      return openZarrArray({ kv, key, path, format: 3, metadata: v3, attrs: rest, ome, opts }).then((a) =>
+      return openZarrArray({ kv, key, path, format: 3, metadata: v3, attrs: rest, ome, opts, decoded }).then((a) =>
         withAxisNames(a, key, parentOme),
       );
     }
@@ -78,7 +83,7 @@ async function openUncached(
   const zattrs = (await readJson(kv, joinKey(key, '.zattrs'), opts)) ?? {};
   if (zarray) {
     const { ome, rest } = parseOme(zattrs);
-    return openZarrArray({ kv, key, path, format: 2, metadata: zarray, attrs: rest, ome, opts }).then((a) =>
+    return openZarrArray({ kv, key, path, format: 2, metadata: zarray, attrs: rest, ome, opts, decoded }).then((a) =>
       withAxisNames(a, key, parentOme),
     );
   }

@@ -11,7 +11,8 @@ import { BridgeError } from '../../errors.js';
 import { bytesPerElement, type DType, isDType } from '../../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs, Chunk, IoOptions, StoredEncoding, StringChunk } from '../../model/node.js';
 import type { OmeMeta } from '../../model/ome.js';
-import { joinKey, type KvStore } from './kv-store.js';
+import type { DecodedChunks } from './decoded-chunks.js';
+import { joinKey, type KvStore, type NotedReadOptions } from './kv-store.js';
 import { asZarritaStore } from './zarrita-store.js';
 
 export interface ZarrArrayInput {
@@ -24,6 +25,8 @@ export interface ZarrArrayInput {
   attrs: Attrs;
   ome?: OmeMeta;
   opts: IoOptions;
+  /** Where decoded chunks are kept for the next request, if anywhere. */
+  decoded?: DecodedChunks;
 }
 
 export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
@@ -63,7 +66,8 @@ export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
     meta,
     // zarrita (the viewer's reader) ignores `index_location: "start"`: such shards are re-encoded, not passed on.
     ...(indexAtStart(metadata) ? {} : { stored: storedEncoding(kv, key, format, metadata) }),
-    readChunk: (coords, o) => readChunk(arr, meta, coords, input.path, o),
+    readChunk: (coords, o) =>
+      readChunk(arr, meta, coords, input.path, o, input.decoded && { chunks: input.decoded, kv }),
     ...(dtype === 'string' ? { readStrings: (coords, o) => readStrings(arr, meta, coords, input.path, o) } : {}),
   };
 }
@@ -133,6 +137,7 @@ async function readChunk(
   coords: readonly number[],
   path: string,
   opts: IoOptions,
+  cache?: { chunks: DecodedChunks; kv: KvStore },
 ): Promise<Chunk> {
   if (!isDType(meta.dtype)) {
     throw new BridgeError('NotRepresentable', `data type ${String(meta.dtype).slice(7)} is served only as stored`, {
@@ -140,14 +145,20 @@ async function readChunk(
     });
   }
   const dtype: DType = meta.dtype;
-  const chunk = await decodeChunk(arr, coords, path, opts);
+  const id = `${path}/${coords.join('/')}`;
+  const hit = await cache?.chunks.get(cache.kv, id, opts);
+  if (hit) return hit;
+  const reads: string[] = [];
+  const chunk = await decodeChunk(arr, coords, path, { signal: opts.signal, reads });
   const bpe = bytesPerElement(dtype);
   const data = chunk.data as unknown as { buffer: ArrayBufferLike; byteOffset: number; length: number };
   const raw = new Uint8Array(data.buffer, data.byteOffset, data.length * bpe);
   const cOrder = toCOrder(raw, chunk.shape, chunk.stride, bpe);
   // zarrita returns full-size chunks; keep the invariant even if it did not.
   const bytes = copyRegion(cOrder, chunk.shape, meta.chunkShape, bpe);
-  return { shape: meta.chunkShape, bytes };
+  const decoded: Chunk = { shape: meta.chunkShape, bytes };
+  await cache?.chunks.set(cache.kv, id, decoded, reads, opts);
+  return decoded;
 }
 
 function storedEncoding(kv: KvStore, key: string, format: 2 | 3, metadata: Attrs): StoredEncoding {
@@ -209,10 +220,11 @@ async function decodeChunk(
   arr: zarr.Array<zarr.DataType, zarr.Readable>,
   coords: readonly number[],
   path: string,
-  opts: IoOptions,
+  opts: NotedReadOptions,
 ): Promise<zarr.Chunk<zarr.DataType>> {
   try {
-    return await arr.getChunk([...coords], { signal: opts.signal });
+    // The options object itself, so the store can note the keys read into it.
+    return await arr.getChunk([...coords], opts);
   } catch (e) {
     if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
     if (e instanceof BridgeError) throw e;
