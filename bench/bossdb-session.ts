@@ -13,6 +13,7 @@ import { runPool } from './pool.js';
 
 const CHANNEL = { collection: 'zb_public', experiment: 'big', channel: 'em' } as const;
 const CHUNK = [256, 256, 16] as const; // x, y, z: the bridge's served block for BossDB
+const SMALL = [128, 128, 16] as const;
 const CONNECTIONS = 6;
 
 interface Block {
@@ -22,14 +23,14 @@ interface Block {
   z: number;
 }
 
-/** Served blocks covering [0, size) in x, y and [0, depth) in z at each level (anisotropic: z kept). */
-function session(size: number, depth: number, levels: number[]): Block[] {
+/** Blocks of `chunk` covering [0, size) in x, y and [0, depth) in z at each level (anisotropic: z kept). */
+function session(size: number, depth: number, levels: number[], chunk: readonly number[] = CHUNK): Block[] {
   const blocks: Block[] = [];
   for (const level of levels) {
     const s = size >> level;
-    for (let z = 0; z < depth / CHUNK[2]; z++)
-      for (let y = 0; y < Math.ceil(s / CHUNK[1]); y++)
-        for (let x = 0; x < Math.ceil(s / CHUNK[0]); x++) blocks.push({ level, x, y, z });
+    for (let z = 0; z < depth / chunk[2]; z++)
+      for (let y = 0; y < Math.ceil(s / chunk[1]); y++)
+        for (let x = 0; x < Math.ceil(s / chunk[0]); x++) blocks.push({ level, x, y, z });
   }
   return blocks;
 }
@@ -77,8 +78,13 @@ async function viaBridge(name: string, blocks: Block[], latencyMs: number): Prom
   }
 }
 
-/** What a proxy without cuboid alignment or cache does: one cutout per block asked for. */
-async function naive(name: string, blocks: Block[], latencyMs: number): Promise<SessionResult> {
+/** What a proxy without cuboid alignment or cache does: one cutout per block asked for (of `chunk` voxels). */
+async function naive(
+  name: string,
+  blocks: Block[],
+  latencyMs: number,
+  chunk: readonly [number, number, number] = CHUNK,
+): Promise<SessionResult> {
   const fixture = await startBossdbFixture();
   fixture.settings.latencyMs = latencyMs;
   const client = new BossdbClient({ url: fixture.url });
@@ -86,15 +92,15 @@ async function naive(name: string, blocks: Block[], latencyMs: number): Promise<
     const started = performance.now();
     await runPool(
       blocks.map((b) => async () => {
-        const x0 = b.x * CHUNK[0];
-        const y0 = b.y * CHUNK[1];
-        const z0 = b.z * CHUNK[2];
+        const x0 = b.x * chunk[0];
+        const y0 = b.y * chunk[1];
+        const z0 = b.z * chunk[2];
         const cut = await client.cutout({
           ...CHANNEL,
           resolution: b.level,
-          x: [x0, x0 + CHUNK[0]],
-          y: [y0, y0 + CHUNK[1]],
-          z: [z0, z0 + CHUNK[2]],
+          x: [x0, x0 + chunk[0]],
+          y: [y0, y0 + chunk[1]],
+          z: [z0, z0 + chunk[2]],
           datatype: 'uint8',
         });
         gzipSync(cut.bytes, { level: 1 });
@@ -107,7 +113,7 @@ async function naive(name: string, blocks: Block[], latencyMs: number): Promise<
       name,
       blocks: blocks.length,
       upstreamCutouts: fixture.counters.cutoutsServed,
-      amplification: voxels / (blocks.length * CHUNK[0] * CHUNK[1] * CHUNK[2]),
+      amplification: voxels / (blocks.length * chunk[0] * chunk[1] * chunk[2]),
       wallMs,
     };
   } finally {
@@ -124,5 +130,7 @@ export async function bossdbBench(latencyMs = 100): Promise<SessionResult[]> {
     await naive('naive proxy: same session', full, latencyMs),
     await viaBridge('bridge: aligned 1024²×16 L0', region, latencyMs),
     await naive('naive proxy: aligned 1024²×16 L0', region, latencyMs),
+    // The issue's yardstick: a naive proxy serving 128×128×16 blocks.
+    await naive('naive proxy, 128²×16 blocks: aligned 1024²×16 L0', session(1024, 16, [0], SMALL), latencyMs, SMALL),
   ];
 }

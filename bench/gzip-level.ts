@@ -34,6 +34,7 @@ export async function gzipLevelBench(folders: { name: string; path: string; leve
       }
       chunks.push((await node.readChunk(coords, {})).bytes);
     }
+    await catalog.close();
     const raw = chunks.reduce((a, c) => a + c.byteLength, 0);
     for (const level of [1, 3, 6, 9]) {
       const t = performance.now();

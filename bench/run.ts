@@ -37,12 +37,12 @@ if (want('bossdb')) {
       'wall ms': Math.round(r.wallMs),
     })),
   );
-  const [bridge, naive, aligned, alignedNaive] = rows;
+  const [bridge, naive, aligned, alignedNaive, alignedNaive128] = rows;
   console.log(
     `bridge ÷ naive: cutouts ${(bridge.upstreamCutouts / naive.upstreamCutouts).toFixed(2)}, wall time ${(bridge.wallMs / naive.wallMs).toFixed(2)}`,
   );
   console.log(
-    `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts}\n`,
+    `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts} with 256² blocks, ${alignedNaive128.upstreamCutouts} with 128² blocks\n`,
   );
 }
 

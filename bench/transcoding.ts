@@ -49,6 +49,7 @@ async function codecLoop(kind: Kind, seconds: number): Promise<number> {
     Array.from({ length: 16 }, () => worker),
     16,
   );
+  await catalog.close();
   return bytes / 2 ** 20 / ((performance.now() - started) / 1000);
 }
 

@@ -2,7 +2,7 @@
  * Assembles a running bridge from options: a catalog with its mounts and the
  * HTTP server. Shared by the CLI, the Electron main process and the tests.
  */
-import { Catalog } from './catalog/catalog.js';
+import { Catalog, type Mount } from './catalog/catalog.js';
 import type { Compression } from './encode/compression.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
@@ -36,13 +36,16 @@ export const DEFAULT_CHUNK_CACHE_BYTES = 64 * 2 ** 20;
 
 export interface Bridge extends BridgeServer {
   catalog: Catalog;
+  /** Mounts a folder at `local/<name>`, sharing the bridge's decoded-chunk cache. */
+  mountFolder(path: string): Promise<Mount>;
   bossdb?: BossdbSource;
 }
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
   const chunkCacheBytes = options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES;
   const decoded = chunkCacheBytes > 0 ? new DecodedChunks(chunkCacheBytes) : undefined;
-  for (const folder of options.open ?? []) await mountLocalFolder(catalog, folder, decoded);
+  const mountFolder = (path: string) => mountLocalFolder(catalog, path, decoded);
+  for (const folder of options.open ?? []) await mountFolder(folder);
   for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
@@ -66,7 +69,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
         if (typeof path !== 'string')
           return void res.status(400).json({ error: 'BadRequest', detail: 'path required' });
         try {
-          const mount = await mountLocalFolder(catalog, path, decoded);
+          const mount = await mountFolder(path);
           res.json({ path: mount.path });
         } catch (e) {
           res.status(400).json({ error: 'BadRequest', detail: `cannot open ${path}: ${(e as Error).message}` });
@@ -106,6 +109,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
       await catalog.close();
     },
     catalog,
+    mountFolder,
     ...(bossdb ? { bossdb } : {}),
   };
 }

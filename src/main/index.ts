@@ -7,7 +7,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol, safeStorage, session, shell } from 'electron';
 import { type Bridge, startBridge } from '../bridge/bridge.js';
-import { mountLocalFolder } from '../bridge/sources/local/local-source.js';
 import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { createLogger } from '../bridge/util/log.js';
 import { fileResponse, routeAppRequest } from '../desktop/app-protocol.js';
@@ -46,7 +45,7 @@ function show(source?: string) {
 
 async function openFolders(paths: string[]): Promise<string | undefined> {
   let last: string | undefined;
-  for (const p of paths) last = (await mountLocalFolder(bridge!.catalog, p)).path;
+  for (const p of paths) last = (await bridge!.mountFolder(p)).path;
   return last;
 }
 
@@ -67,7 +66,7 @@ async function ready() {
     bossdb: { url: s.bossdbUrl, token: settings.token(), cacheBytes: s.cacheMb * 2 ** 20 },
   });
   const initial = foldersToOpen(process.argv.slice(1), process.cwd());
-  const first = (await openFolders(initial)) ?? (await mountLocalFolder(bridge.catalog, demoImage)).path;
+  const first = (await openFolders(initial)) ?? (await bridge.mountFolder(demoImage)).path;
 
   protocol.handle(APP_SCHEME, async (request) => {
     const route = routeAppRequest(request.url, rendererDir, bridge!.url);
@@ -93,7 +92,7 @@ async function ready() {
   const handlers = ipcHandlers({
     bridgeUrl: bridge.url,
     settings,
-    mountFolder: (p) => mountLocalFolder(bridge!.catalog, p),
+    mountFolder: (p) => bridge!.mountFolder(p),
     mountRemote: (u) => mountRemote(bridge!.catalog, u),
     chooseFolder: async () => {
       const r = await dialog.showOpenDialog({ properties: ['openDirectory'] });

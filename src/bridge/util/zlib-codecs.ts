@@ -7,31 +7,52 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import * as zarr from 'zarrita';
+import { bytesPerElement, isDType } from '../model/dtype.js';
 
-const gunzipAsync = promisify(gunzip);
-const inflateAsync = promisify(inflate);
+/** What zarrita tells a codec about the chunks it will see. */
+interface ChunkMeta {
+  shape?: readonly number[];
+  dataType?: string;
+}
 
-function codec(decode: (b: Uint8Array) => Promise<Buffer>) {
+/**
+ * Decoded bytes of one chunk, when the data type has a fixed size: the output
+ * buffer is then made to fit (plus a little slack, so zlib needs no second
+ * trip to find the end), instead of a generous block that a cached chunk
+ * would keep alive whole.
+ */
+function expectedBytes(meta: ChunkMeta | undefined): number | undefined {
+  if (!meta?.shape || !meta.dataType || !isDType(meta.dataType)) return undefined;
+  return meta.shape.reduce((a, b) => a * b, 1) * bytesPerElement(meta.dataType);
+}
+
+type Inflate = (b: Uint8Array, options: { chunkSize: number }) => Promise<Buffer>;
+
+function codec(inflateWith: Inflate) {
   class NodeZlibCodec {
     kind = 'bytes_to_bytes' as const;
-    static fromConfig() {
-      return new NodeZlibCodec();
+    readonly #expected?: number;
+    constructor(expected?: number) {
+      this.#expected = expected;
+    }
+    static fromConfig(_config: unknown, meta?: ChunkMeta) {
+      return new NodeZlibCodec(expectedBytes(meta));
     }
     encode(): never {
       throw new Error('the bridge does not write through zarrita');
     }
     async decode(bytes: Uint8Array): Promise<Uint8Array> {
-      const out = await decode(bytes);
+      // Unknown size: output is usually a few times the input, and a large block keeps it to one or two trips.
+      const chunkSize = this.#expected !== undefined ? this.#expected + 64 : Math.max(256 * 1024, bytes.byteLength * 4);
+      const out = await inflateWith(bytes, { chunkSize });
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
   }
   return NodeZlibCodec;
 }
 
-/** Output is usually a few times the input: a large chunkSize keeps it to one or two thread-pool trips. */
-const big = (b: Uint8Array) => ({ chunkSize: Math.max(256 * 1024, b.byteLength * 4) });
-const NodeGzip = codec((b) => gunzipAsync(b, big(b)));
-const NodeZlib = codec((b) => inflateAsync(b, big(b)));
+const NodeGzip = codec(promisify(gunzip));
+const NodeZlib = codec(promisify(inflate));
 type Entry = Awaited<ReturnType<NonNullable<ReturnType<typeof zarr.registry.get>>>>;
 
 for (const name of ['gzip', 'numcodecs.gzip']) zarr.registry.set(name, async () => NodeGzip as unknown as Entry);

@@ -22,7 +22,7 @@ export class DecodedChunks {
   readonly #entries: LruCache<string, Entry>;
 
   constructor(capacityBytes: number) {
-    // The chunk may view a larger buffer (zlib's output block): count what is held.
+    // Count the whole buffer held, not only the view.
     this.#entries = new LruCache(capacityBytes, (e) => e.chunk.bytes.buffer.byteLength + 256);
   }
 
@@ -53,6 +53,9 @@ export class DecodedChunks {
       if (version === undefined) return;
       sources.push([key, version]);
     }
-    this.#entries.set(id, { chunk, sources });
+    // A view into a much larger buffer (zlib's output block) is copied out, so the cache holds what it counts.
+    const tight =
+      chunk.bytes.buffer.byteLength > chunk.bytes.byteLength * 1.25 ? { ...chunk, bytes: chunk.bytes.slice() } : chunk;
+    this.#entries.set(id, { chunk: tight, sources });
   }
 }
