@@ -88,6 +88,7 @@ if (want('viewer')) {
   table([
     {
       'first complete frame ms': Math.round(r.firstFrameMs),
+      'of which app start-up ms': Math.round(r.firstRequestMs),
       'displayed level': r.level,
       requests: r.requests,
       'bytes fetched': r.fetchedBytes,

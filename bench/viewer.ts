@@ -39,6 +39,8 @@ function levelBytes(image: string, level: number): number {
 
 export interface ViewerResult {
   firstFrameMs: number;
+  /** When the page asked for its first data URL: the app's own start-up, before any data. */
+  firstRequestMs: number;
   fetchedBytes: number;
   neededBytes: number;
   level: number;
@@ -62,8 +64,11 @@ export async function viewerBench(): Promise<ViewerResult> {
     // frame counts as complete once that has happened and the data requests have gone quiet.
     let outstanding = 0;
     let lastDone = 0;
+    let firstRequest = 0;
     page.on('request', (r) => {
-      if (r.url().includes('/zarr/v3/')) outstanding++;
+      if (!r.url().includes('/zarr/v3/')) return;
+      outstanding++;
+      firstRequest ||= performance.now();
     });
     const done = (r: { url(): string }) => {
       if (!r.url().includes('/zarr/v3/')) return;
@@ -92,6 +97,7 @@ export async function viewerBench(): Promise<ViewerResult> {
     const level = Math.min(...levels);
     return {
       firstFrameMs,
+      firstRequestMs: firstRequest - started,
       fetchedBytes: fetched.reduce((a, f) => a + f.bytes, 0),
       neededBytes: levelBytes(image, level),
       level,

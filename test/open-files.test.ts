@@ -85,6 +85,26 @@ describe('open file handles', () => {
     expect(held!.file.handle.fd).toBe(-1);
   });
 
+  it('reads larger files by range through the kept handles: only the bytes asked for', async () => {
+    const big = Buffer.alloc(2 * 2 ** 20 + 5);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 255;
+    writeFileSync(join(folder, 'shard'), big);
+    const huge = Buffer.alloc(5 * 2 ** 20, 3);
+    writeFileSync(join(folder, 'huge'), huge);
+    const object = await store.object('shard', {});
+    expect(object?.size).toBe(big.length);
+    expect(object?.held).toBeUndefined();
+    const part = await object!.read({ offset: 4096 * 7, length: 4097 }, {});
+    expect(Buffer.from(part as Uint8Array).equals(big.subarray(4096 * 7, 4096 * 8 + 1))).toBe(true);
+    const whole = await object!.read(undefined, {});
+    expect(Buffer.from(whole as Uint8Array).equals(big)).toBe(true);
+    // Past 4 MiB the bytes stream.
+    const stream = (await (await store.object('huge', {}))!.read(undefined, {})) as NodeJS.ReadableStream;
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(huge)).toBe(true);
+  });
+
   it('closes everything on close', async () => {
     const lease = await files.acquire('c');
     lease!.release();

@@ -13,9 +13,9 @@ import { OpenFiles } from './open-files.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 
-/** Objects up to this size are read in one go and sent from memory (one read, one write). */
+/** Reads up to this size are made in one go and sent from memory (one read, one write); larger ones stream. */
 const SMALL_OBJECT = 4 * 2 ** 20;
-/** Chunks up to this size are kept in the hot-object cache. */
+/** Files up to this size are read whole and kept in the hot-object cache; larger ones are read by range. */
 const HOT_OBJECT = 2 ** 20;
 /** Total bytes of the hot-object cache. */
 const HOT_BYTES = 48 * 2 ** 20;
@@ -122,8 +122,9 @@ export class FolderStore implements KvStore {
     let whole: Uint8Array;
     try {
       opts.signal?.throwIfAborted();
-      // Large files (shards) are read by range, on a handle leased per read.
-      if (size > SMALL_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
+      // Larger files (shards) are read by range, on a handle leased per read: a Range request
+      // for one inner chunk then reads that chunk, not the whole shard.
+      if (size > HOT_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
       whole = await readAt(lease.file.handle, 0, size);
     } finally {
@@ -134,9 +135,8 @@ export class FolderStore implements KvStore {
       range
         ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
         : bytes;
-    if (bytes.byteLength > HOT_OBJECT || bytes.byteLength !== size) {
-      return { size: bytes.byteLength, version, held: bytes, read };
-    }
+    // Shorter than its stat said (being rewritten): served as read, not kept.
+    if (bytes.byteLength !== size) return { size: bytes.byteLength, version, held: bytes, read };
     const entry: HotObject = {
       file: path,
       size,

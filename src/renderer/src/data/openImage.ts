@@ -87,11 +87,19 @@ export async function openImage(node: CatalogNode, signal?: AbortSignal): Promis
   }
 
   const lowest = sources[sources.length - 1];
+  // Every channel's lowest level at once: the requests overlap instead of queueing one per channel.
+  const rasters = await Promise.all(
+    Array.from({ length: channelCount }, (_, c) =>
+      lowest.getRaster({
+        selection: channelAxis ? { ...defaultSelection, [channelAxis]: c } : defaultSelection,
+        signal,
+      }),
+    ),
+  );
   const defaultChannels: ChannelState[] = [];
   for (let c = 0; c < channelCount; c++) {
     const meta = omero?.channels?.[c];
-    const sel = channelAxis ? { ...defaultSelection, [channelAxis]: c } : defaultSelection;
-    const raster = await lowest.getRaster({ selection: sel, signal });
+    const raster = rasters[c];
     const range = sliderRange(lowest.dtype, raster.data);
     const w = meta?.window;
     const auto = percentileLimits(raster.data);

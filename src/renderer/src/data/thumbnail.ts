@@ -10,11 +10,22 @@ export async function renderThumbnail(
   const lowest = image.sources[image.sources.length - 1];
   const [height, width] = lowest.shape.slice(-2);
   const rgb = new Float32Array(width * height * 3);
+  // The visible channels are read at once, then composited in order.
+  const rasters = await Promise.all(
+    Array.from({ length: image.channelCount }, (_, c) =>
+      channels[c]?.visible
+        ? lowest.getRaster({
+            selection: image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection,
+            signal,
+          })
+        : undefined,
+    ),
+  );
   for (let c = 0; c < image.channelCount; c++) {
     const ch = channels[c];
-    if (!ch?.visible) continue;
-    const sel = image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection;
-    const { data } = await lowest.getRaster({ selection: sel, signal });
+    const raster = rasters[c];
+    if (!ch?.visible || !raster) continue;
+    const { data } = raster;
     const [lo, hi] = ch.limits;
     for (let i = 0; i < width * height; i++) {
       const f = Math.max(0, Math.min(1, (Number(data[i]) - lo) / (hi - lo)));

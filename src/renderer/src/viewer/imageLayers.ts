@@ -11,6 +11,28 @@ import type { Layer } from '../state/layers';
 
 type AnyProps = ConstructorParameters<typeof MultiscaleImageLayer>[0];
 
+/**
+ * One selections array per image, plane and visibility, the same object from
+ * render to render. viv lists it in `updateTriggers.getTileData`, which deck.gl
+ * compares by identity: a new array reloads every tile and aborts those in
+ * flight (measured: the first frame's tile requests were cancelled and sent
+ * again, 250–350 ms lost). Visibility is part of the key because hiding a layer
+ * does not reach tiles already drawn unless they are reloaded (layers.e2e
+ * checks the pixels).
+ */
+const selectionCache = new WeakMap<Layer['image'], { key: string; value: Record<string, number>[] }>();
+
+function selectionsFor(image: Layer['image'], selection: Record<string, number>, visible: boolean) {
+  const key = `${visible}:${JSON.stringify(selection)}`;
+  const hit = selectionCache.get(image);
+  if (hit?.key === key) return hit.value;
+  const value = Array.from({ length: image.channelCount }, (_, c) =>
+    image.channelAxis ? { ...selection, [image.channelAxis]: c } : { ...selection },
+  );
+  selectionCache.set(image, { key, value });
+  return value;
+}
+
 export function buildLayers(args: {
   layers: Layer[];
   overlays: { model: LabelLayerModel; opacity: number }[];
@@ -21,9 +43,7 @@ export function buildLayers(args: {
   const base = layers[0];
   const out: DeckLayer[] = layers.map((l) => {
     const { image } = l;
-    const selections = Array.from({ length: image.channelCount }, (_, c) =>
-      image.channelAxis ? { ...l.selection, [image.channelAxis]: c } : { ...l.selection },
-    );
+    const selections = selectionsFor(image, l.selection, l.visible);
     const props = {
       id: `image-${l.id}`,
       selections,
