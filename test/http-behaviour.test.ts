@@ -3,14 +3,14 @@
  * the way Neuroglancer reads it), the origin policy (Host, CORS, Private
  * Network Access, API key), and confinement to the opened folders.
  */
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
-import { FIXTURES, fixturesPresent, missing } from './support/env.js';
+import { FIXTURES, fixturesPresent, missing, REPO } from './support/env.js';
 
 /** Raw request, so Host and odd paths go out exactly as written. */
 function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -234,11 +234,52 @@ describe.skipIf(skip)('replayed chunks', () => {
       expect((await raw(bridge.port, path, key, 'DELETE')).status).toBe(405);
       const cors = await raw(bridge.port, path, { ...key, Origin: 'https://evil.example' });
       expect(cors.headers['access-control-allow-origin']).toBeUndefined();
+      expect(cors.headers.vary).toBe('Origin');
+      // An allowed origin gets its CORS headers on replayed chunks, decoded chunks, JSON and errors alike.
+      const viewer = { ...key, Origin: 'https://ome.github.io' };
+      for (const [url, status] of [
+        [path, 200],
+        ['/zarr/v3/local/image_gzip.ome.zarr/0/c/0/0/0/0/0', 200],
+        ['/zarr/v2/local/image_gzip.ome.zarr/0/.zarray', 200],
+        ['/zarr/v2/local/image_gzip.ome.zarr/0/9/9/9/9/9', 404],
+        ['/zarr/v2/local/nothing-here/.zarray', 404],
+      ] as const) {
+        const res = await raw(bridge.port, url, viewer);
+        expect(res.status, url).toBe(status);
+        expect(res.headers['access-control-allow-origin'], url).toBe('https://ome.github.io');
+        expect(res.headers['access-control-expose-headers'], url).toContain('ETag');
+        expect(res.headers.vary, url).toBe('Origin');
+      }
     } finally {
       await bridge.close();
     }
   });
 });
+
+const viewerDir = join(REPO, 'out/renderer');
+
+describe.skipIf(missing('the built viewer (npm run build)', existsSync(join(viewerDir, 'index.html'))))(
+  'the served viewer',
+  () => {
+    it('sends its page with a CSP and revalidation, and hashed assets as immutable', async () => {
+      const bridge = await startBridge({ port: 0, viewerDir });
+      try {
+        const page = await raw(bridge.port, '/');
+        expect(page.status).toBe(200);
+        expect(String(page.headers['content-security-policy'])).toContain("frame-ancestors 'none'");
+        expect(String(page.headers['cache-control'] ?? '')).not.toContain('immutable');
+        const asset = /src="\.?(\/assets\/[^"]+\.js)"/.exec(page.body.toString())?.[1];
+        expect(asset).toBeDefined();
+        const js = await raw(bridge.port, asset!);
+        expect(js.status).toBe(200);
+        expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+        expect(js.headers['content-security-policy']).toBeUndefined();
+      } finally {
+        await bridge.close();
+      }
+    });
+  },
+);
 
 describe.skipIf(skip)('API key', () => {
   it('is required to bind beyond loopback', async () => {

@@ -38,11 +38,19 @@ export class OriginPolicy {
     this.#apiKey = options.apiKey ? Buffer.from(options.apiKey) : undefined;
   }
 
+  /** Host headers already judged: nearly every request repeats the same one or two. */
+  readonly #hostVerdicts = new Map<string, boolean>();
+
   /** DNS rebinding: a page at evil.example resolving to 127.0.0.1 sends `Host: evil.example`. */
   hostAllowed(hostHeader: string | undefined): boolean {
     if (!hostHeader) return false;
+    const known = this.#hostVerdicts.get(hostHeader);
+    if (known !== undefined) return known;
     const host = hostHeader.replace(/:\d+$/, '').toLowerCase();
-    return isLoopbackHost(host) || host === this.#boundHost;
+    const allowed = isLoopbackHost(host) || host === this.#boundHost;
+    // Bounded: a client sending endless distinct Host headers only fills it up to here.
+    if (this.#hostVerdicts.size < 64) this.#hostVerdicts.set(hostHeader, allowed);
+    return allowed;
   }
 
   /** The exact origin to echo, or undefined (then no CORS headers at all). */

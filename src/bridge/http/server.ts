@@ -23,7 +23,7 @@ import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, OriginPolicy } from './origin-policy.js';
-import { sendBytes, sendHeld, sendJson, sendObject } from './send.js';
+import { applyHeaders, type HeaderList, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
 export interface BridgeServerOptions {
   catalog: Catalog;
@@ -59,6 +59,17 @@ export const DEFAULT_FACES: readonly Face[] = [
   bossdbOmeFace,
 ];
 
+/** The face whose prefix starts `url` (followed by `/`, `?` or nothing). */
+function faceFor(url: string): Face | undefined {
+  for (const f of DEFAULT_FACES) {
+    if (!url.startsWith(f.prefix)) continue;
+    const next = url.charCodeAt(f.prefix.length);
+    // NaN: the URL is the prefix itself; 47 '/', 63 '?'.
+    if (Number.isNaN(next) || next === 47 || next === 63) return f;
+  }
+  return undefined;
+}
+
 /** Decoded path segments; rejects `.`/`..` and undecodable escapes. */
 function segmentsOf(rawPath: string): string[] | 'bad' {
   const parts = rawPath.split('/').filter((s) => s !== '');
@@ -93,24 +104,34 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   app.set('etag', false);
   app.set('query parser', 'simple');
 
-  /** Host check, CORS, preflight and API key for one request; false when it has been answered already. */
-  const admit = (req: IncomingMessage, res: ServerResponse, keyFree = false): boolean => {
+  /**
+   * Host check, CORS, preflight and API key for one request. Returns the
+   * headers every response to it carries (Vary, CORS), or undefined when it
+   * has been answered already.
+   */
+  const admit = (req: IncomingMessage, res: ServerResponse, keyFree = false): HeaderList | undefined => {
     const head = req.method === 'HEAD';
     if (!policy.hostAllowed(req.headers.host)) {
       sendJson(res, 403, toJson({ error: 'Forbidden', detail: 'Host not allowed' }), true, head);
-      return false;
+      return undefined;
     }
     const origin = policy.allowedOrigin(req.headers.origin);
-    if (origin) {
-      res.setHeader('Access-Control-Allow-Origin', origin);
-      res.setHeader('Access-Control-Expose-Headers', 'Content-Length, Content-Range, ETag, Accept-Ranges');
-    }
-    res.setHeader('Vary', 'Origin');
+    const headers: HeaderList = origin
+      ? [
+          'Vary',
+          'Origin',
+          'Access-Control-Allow-Origin',
+          origin,
+          'Access-Control-Expose-Headers',
+          'Content-Length, Content-Range, ETag, Accept-Ranges',
+        ]
+      : ['Vary', 'Origin'];
     if (req.method === 'OPTIONS') {
+      applyHeaders(res, headers);
       if (!origin) {
         res.statusCode = 403;
         res.end();
-        return false;
+        return undefined;
       }
       res.setHeader('Access-Control-Allow-Methods', 'GET, HEAD, OPTIONS');
       const asked = req.headers['access-control-request-headers'];
@@ -121,22 +142,27 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       }
       res.statusCode = 204;
       res.end();
-      return false;
+      return undefined;
     }
     const url = req.url ?? '/';
     if (
       !keyFree &&
+      policy.requiresKey &&
       !policy.keyAccepted(req, new URLSearchParams(url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''))
     ) {
+      applyHeaders(res, headers);
       res.setHeader('WWW-Authenticate', 'Apikey');
       sendJson(res, 401, toJson({ error: 'Unauthorized', detail: 'API key required' }), true, head);
-      return false;
+      return undefined;
     }
-    return true;
+    return headers;
   };
 
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (admit(req, res, req.path === '/health')) next();
+    const headers = admit(req, res, req.path === '/health');
+    if (!headers) return;
+    applyHeaders(res, headers);
+    next();
   });
 
   const started = Date.now();
@@ -159,9 +185,13 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
         index: 'index.html',
         dotfiles: 'ignore',
         fallthrough: true,
-        // The policy as a header too: a <meta> tag cannot say frame-ancestors.
         setHeaders: (res, path) => {
+          // The policy as a header too: a <meta> tag cannot say frame-ancestors.
           if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', contentSecurityPolicy());
+          // Built assets carry a content hash in their name: a reload need not even revalidate them.
+          else if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.\w+$/.test(path)) {
+            res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+          }
         },
       }),
     );
@@ -184,31 +214,30 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   // Data requests skip express's router: they are most requests, and each one counts.
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
-    const face = DEFAULT_FACES.find(
-      (f) => url === f.prefix || url.startsWith(`${f.prefix}/`) || url.startsWith(`${f.prefix}?`),
-    );
+    const face = faceFor(url);
     if (!face) return void app(req, res);
-    if (!admit(req, res)) return;
+    const headers = admit(req, res);
+    if (!headers) return;
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     if (req.method === 'GET' || req.method === 'HEAD') {
       // A chunk served moments ago and still vouched for by its source: no walk, no awaits.
       const object = held.lookup(path);
       if (object?.held) {
-        sendHeld(req, res, object.held, `"${object.version}"`, 'no-cache');
+        sendHeld(req, res, object.held, `"${object.version}"`, 'no-cache', headers);
         if (log.enabled('debug'))
           log.log('debug', 'request', { method: req.method, path: redactUrl(url), status: res.statusCode, ms: 0 });
         return;
       }
     }
     const remember = (object: StoredObject) => held.remember(path, object);
-    serveFace(face, options.catalog, req, res, url.slice(face.prefix.length) || '/', compression, log, remember).catch(
-      (e: unknown) => {
-        log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-        if (!res.headersSent) sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-        else res.destroy();
-      },
-    );
+    const rest = url.slice(face.prefix.length) || '/';
+    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, headers }).catch((e: unknown) => {
+      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+      if (res.headersSent) return void res.destroy();
+      applyHeaders(res, headers);
+      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -238,12 +267,21 @@ async function serveFace(
   req: IncomingMessage,
   res: ServerResponse,
   relUrl: string,
-  compression: Compression,
-  log: Logger,
-  remember: (object: StoredObject) => void,
+  context: {
+    compression: Compression;
+    log: Logger;
+    /** Offers a served stored object to the replay cache. */
+    remember: (object: StoredObject) => void;
+    /** Vary and CORS headers from the origin policy. */
+    headers: HeaderList;
+  },
 ) {
+  const { compression, log, remember, headers } = context;
   const head = req.method === 'HEAD';
+  // Chunk bytes write these in one `writeHead`; everything else (JSON, errors) sets them first.
+  const jsonHeaders = () => applyHeaders(res, headers);
   if (req.method !== 'GET' && !head) {
+    jsonHeaders();
     res.setHeader('Allow', 'GET, HEAD, OPTIONS');
     sendJson(res, 405, toJson({ error: 'MethodNotAllowed', detail: `${req.method} is not allowed` }), true, false);
     return;
@@ -251,6 +289,7 @@ async function serveFace(
   const rawPath = relUrl.split('?')[0];
   const segments = segmentsOf(rawPath);
   if (segments === 'bad') {
+    jsonHeaders();
     sendJson(res, 400, toJson({ error: 'BadRequest', detail: 'malformed path' }), true, head);
     return;
   }
@@ -267,12 +306,13 @@ async function serveFace(
     const reply = await face.handle(catalog, { segments, url, compression }, { signal: controller.signal });
     if (controller.signal.aborted) return;
     if (reply.kind === 'json') {
+      jsonHeaders();
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
     } else if (reply.kind === 'bytes') {
-      sendBytes(req, res, reply.bytes, 'no-cache');
+      sendBytes(req, res, reply.bytes, 'no-cache', headers);
     } else {
       remember(reply.object);
-      await sendObject(req, res, reply.object, 'no-cache', controller.signal);
+      await sendObject(req, res, reply.object, 'no-cache', controller.signal, headers);
     }
   } catch (e) {
     if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
@@ -287,6 +327,7 @@ async function serveFace(
       res.destroy();
       return;
     }
+    jsonHeaders();
     sendJson(res, status, toJson(body), true, head);
   } finally {
     res.off('close', onClose);
