@@ -7,11 +7,16 @@ import { bossdbBench } from './bossdb-session.js';
 import { shardedImage } from './dataset.js';
 import { gzipLevelBench } from './gzip-level.js';
 import { servingBench } from './serving.js';
+import { ensureAptTool } from './tools.js';
 import { transcodingBench } from './transcoding.js';
 import { viewerBench } from './viewer.js';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
+
+// wrk loads the servers far less than a JS client would; nginx is the pass-through baseline.
+if (want('serving') || want('transcoding')) ensureAptTool('wrk', 'wrk');
+if (want('serving')) ensureAptTool('nginx', 'nginx');
 
 function table(rows: Record<string, string | number>[]) {
   const cols = Object.keys(rows[0]);

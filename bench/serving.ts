@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { BENCH_DIR, chunkedImage } from './dataset.js';
+import { hasCommand } from './tools.js';
 
 export interface ServingRow {
   server: string;
@@ -32,7 +33,7 @@ function chunkFiles(dir: string): string[] {
 }
 
 /** wrk (C, one thread) loads the servers far less than a JS client would on 2 cores. */
-export const hasWrk = () => spawnSync('sh', ['-c', 'command -v wrk'], { stdio: 'ignore' }).status === 0;
+export const hasWrk = () => hasCommand('wrk');
 
 export async function measureWrk(
   server: string,
@@ -124,7 +125,7 @@ export const spawnBridge = (args: string[], viewer = false) =>
   ]);
 
 async function nginx(root: string): Promise<{ url: string; close(): Promise<void> } | undefined> {
-  if (spawnSync('sh', ['-c', 'command -v nginx'], { stdio: 'ignore' }).status !== 0) return undefined;
+  if (!hasCommand('nginx')) return undefined;
   const prefix = join(BENCH_DIR, 'nginx');
   mkdirSync(join(prefix, 'logs'), { recursive: true });
   const port = 20000 + Math.floor(Math.random() * 20000);
