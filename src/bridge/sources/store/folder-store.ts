@@ -222,14 +222,17 @@ export class FolderStore implements KvStore {
 
 /** `length` bytes from `offset`, fewer only if the file is shorter. */
 async function readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
-  const out = new Uint8Array(length);
+  // Not zero-filled first (the read overwrites it), and its own ArrayBuffer (never Node's shared pool).
+  const buf = Buffer.allocUnsafeSlow(length);
+  const out = new Uint8Array(buf.buffer, buf.byteOffset, length);
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(out, done, length - done, offset + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
-  return done === length ? out : out.subarray(0, done);
+  // A short read (the file shrank) is copied out, so no unwritten byte stays reachable through `.buffer`.
+  return done === length ? out : out.slice(0, done);
 }
 
 const versionOf = (size: number, mtimeMs: number): string => `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
