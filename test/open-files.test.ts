@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FolderStore } from '../src/bridge/sources/store/folder-store.js';
+import { FolderStore, hotObjectBytes } from '../src/bridge/sources/store/folder-store.js';
 import { OpenFiles } from '../src/bridge/sources/store/open-files.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -103,6 +103,36 @@ describe('open file handles', () => {
     const chunks: Buffer[] = [];
     for await (const c of stream) chunks.push(c as Buffer);
     expect(Buffer.concat(chunks).equals(huge)).toBe(true);
+  });
+
+  it('keeps one hot-object budget for all folders', async () => {
+    const otherDir = join(work, 'other');
+    mkdirSync(otherDir);
+    writeFileSync(join(otherDir, 'a'), 'another folder, another a');
+    const other = await FolderStore.open(otherDir);
+    const before = hotObjectBytes();
+    const mine = await store.object('a', {});
+    const theirs = await other.object('a', {});
+    // Same key, two folders: two entries, counted in one total.
+    expect(Buffer.from(mine!.held!).toString()).toBe('content of a');
+    expect(Buffer.from(theirs!.held!).toString()).toBe('another folder, another a');
+    expect(hotObjectBytes() - before).toBeGreaterThanOrEqual(mine!.size + theirs!.size);
+    expect(await store.object('a', {})).toBe(mine);
+    await other.close();
+  });
+
+  it('closes handles left idle', async () => {
+    const idle = new OpenFiles((key) => store.resolve(key), 8, 1_000, 60);
+    const lease = await idle.acquire('a');
+    lease!.release();
+    expect(lease!.file.handle.fd).toBeGreaterThan(0);
+    await sleep(200);
+    expect(lease!.file.handle.fd).toBe(-1);
+    // Still readable: the next use opens it again.
+    const again = await idle.acquire('a');
+    expect(again!.file.handle.fd).toBeGreaterThan(0);
+    again!.release();
+    await idle.close();
   });
 
   it('closes everything on close', async () => {

@@ -10,6 +10,7 @@ import { mountLocalFolder } from './sources/local/local-source.js';
 import type { HttpStoreOptions } from './sources/remote/http-store.js';
 import { mountRemote } from './sources/remote/remote-source.js';
 import { DecodedChunks } from './sources/store/decoded-chunks.js';
+import { hotObjectBytes } from './sources/store/folder-store.js';
 import type { Logger } from './util/log.js';
 
 export interface BridgeOptions {
@@ -61,6 +62,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     compression: options.compression,
     health: () => ({
       decodedChunkBytes: decoded?.bytes ?? 0,
+      hotObjectBytes: hotObjectBytes(),
       ...(bossdb ? { bossdb: bossdb.stats() } : {}),
     }),
     control: (router) => {

@@ -17,7 +17,7 @@ const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 const SMALL_OBJECT = 4 * 2 ** 20;
 /** Files up to this size are read whole and kept in the hot-object cache; larger ones are read by range. */
 const HOT_OBJECT = 2 ** 20;
-/** Total bytes of the hot-object cache. */
+/** Total bytes of the hot-object cache, shared by all opened folders. */
 const HOT_BYTES = 48 * 2 ** 20;
 /** A cached object is served without touching the disk for this long, then revalidated with one stat. */
 const HOT_FRESH_MS = 1_000;
@@ -30,21 +30,35 @@ interface HotObject {
   object: StoredObject;
 }
 
+/**
+ * Recently served chunk files of every opened folder, one budget for the
+ * process however many folders are open. Their bytes were read after the key
+ * passed the confinement check, so a hit can only ever return bytes from
+ * inside the folder; freshness is rechecked with a stat after 1 s, and a
+ * changed or vanished file drops the entry (and goes through the full check).
+ * Serving from memory is what lets pass-through keep up with nginx.
+ */
+const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+
+/** Bytes held by the hot-object cache of all folders (for `/health`). */
+export const hotObjectBytes = (): number => HOT.weight;
+
 export class FolderStore implements KvStore {
   /** The folder's real path (symlinks resolved), set by `open`. */
   readonly root: string;
-  /**
-   * Recently served chunk files, by key. Their bytes were read after the key
-   * passed the confinement check, so a hit can only ever return bytes from
-   * inside the folder; freshness is rechecked with a stat after 1 s, and a
-   * changed or vanished file drops the entry (and goes through the full check).
-   * Serving from memory is what lets pass-through keep up with nginx.
-   */
-  readonly #hot = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+  /** This folder's part of the process-wide hot-object cache (keys are prefixed with the root). */
+  readonly #hot: Pick<LruCache<string, HotObject>, 'get' | 'peek' | 'set' | 'delete'>;
   /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
   readonly #files = new OpenFiles((key) => this.resolve(key));
   private constructor(root: string) {
     this.root = root;
+    const id = (key: string) => `${root}\0${key}`;
+    this.#hot = {
+      get: (k) => HOT.get(id(k)),
+      peek: (k) => HOT.peek(id(k)),
+      set: (k, v) => HOT.set(id(k), v),
+      delete: (k) => HOT.delete(id(k)),
+    };
   }
 
   static async open(folder: string): Promise<FolderStore> {

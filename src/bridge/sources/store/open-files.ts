@@ -33,6 +33,8 @@ interface Entry {
   file?: Identified;
   leases: number;
   checked: number;
+  /** Last acquired (ms), for closing handles left idle. */
+  used: number;
   retired: boolean;
   closed: boolean;
   /** One re-check at a time; concurrent users wait for it. */
@@ -44,12 +46,19 @@ export class OpenFiles {
   readonly #locate: (key: string) => Promise<string | undefined>;
   readonly #max: number;
   readonly #freshMs: number;
+  readonly #idleMs: number;
+  #sweeper?: NodeJS.Timeout;
 
-  /** `locate` maps a key to its confined real path (throwing on escape), or undefined when missing. */
-  constructor(locate: (key: string) => Promise<string | undefined>, max = 64, freshMs = 1_000) {
+  /**
+   * `locate` maps a key to its confined real path (throwing on escape), or
+   * undefined when missing. At most `max` handles are kept, and none left
+   * unused for `idleMs`: a folder nobody reads holds no descriptors.
+   */
+  constructor(locate: (key: string) => Promise<string | undefined>, max = 64, freshMs = 1_000, idleMs = 30_000) {
     this.#locate = locate;
     this.#max = max;
     this.#freshMs = freshMs;
+    this.#idleMs = idleMs;
   }
 
   /** An open handle on the regular file at `key`, or undefined when there is none. */
@@ -69,6 +78,7 @@ export class OpenFiles {
       entry = this.#open(key);
       entry.leases++;
     }
+    entry.used = Date.now();
     const held = entry;
     let file: OpenFile | undefined;
     try {
@@ -94,6 +104,8 @@ export class OpenFiles {
 
   /** Closes every handle now not in use, and the others when their last lease ends. */
   async close(): Promise<void> {
+    clearInterval(this.#sweeper);
+    this.#sweeper = undefined;
     const entries = [...this.#entries.values()];
     this.#entries.clear();
     for (const e of entries) this.#retire(e);
@@ -104,6 +116,7 @@ export class OpenFiles {
     const entry: Entry = {
       leases: 0,
       checked: Date.now(),
+      used: Date.now(),
       retired: false,
       closed: false,
       opening: this.#locate(key)
@@ -122,7 +135,20 @@ export class OpenFiles {
       () => this.#forget(key, entry),
     );
     this.#evict();
+    // Unref'd: it never keeps the process alive.
+    this.#sweeper ??= setInterval(() => this.#closeIdle(), Math.max(10, this.#idleMs / 3)).unref();
     return entry;
+  }
+
+  #closeIdle(): void {
+    const now = Date.now();
+    for (const [key, entry] of this.#entries) {
+      if (entry.leases === 0 && now - entry.used >= this.#idleMs) this.#forget(key, entry);
+    }
+    if (this.#entries.size === 0) {
+      clearInterval(this.#sweeper);
+      this.#sweeper = undefined;
+    }
   }
 
   /** Most recently used last, so eviction takes the least recently used first. */
