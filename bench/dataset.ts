@@ -65,6 +65,10 @@ function image(
 export const chunkedImage = () =>
   image(join(BENCH_DIR, 'chunked.ome.zarr'), 4096, 1, () => ({ chunks: [1, 256, 256] }), 1);
 
+/** 1 channel, 8192², 256² gzip chunks: 1024 files, about twice the hot-object cache, so reads stay cold. */
+export const largeChunkedImage = () =>
+  image(join(BENCH_DIR, 'chunked-8192.ome.zarr'), 8192, 1, () => ({ chunks: [1, 256, 256] }), 1);
+
 /** 1 channel, 4096², shards of 1024² holding 256² inner chunks. */
 export const shardedImage = () =>
   image(join(BENCH_DIR, 'sharded.ome.zarr'), 4096, 1, () => ({ chunks: [1, 256, 256], shards: [1, 1024, 1024] }), 1);

@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `transcoding`, `gzip`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
 import { shardedImage } from './dataset.js';
 import { gzipLevelBench } from './gzip-level.js';
-import { servingBench } from './serving.js';
+import { coldServingBench, servingBench } from './serving.js';
 import { ensureAptTool } from './tools.js';
 import { transcodingBench } from './transcoding.js';
 import { viewerBench } from './viewer.js';
@@ -15,8 +15,8 @@ const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
 
 // wrk loads the servers far less than a JS client would; nginx is the pass-through baseline.
-if (want('serving') || want('transcoding')) ensureAptTool('wrk', 'wrk');
-if (want('serving')) ensureAptTool('nginx', 'nginx');
+if (want('serving') || want('cold') || want('transcoding')) ensureAptTool('wrk', 'wrk');
+if (want('serving') || want('cold')) ensureAptTool('nginx', 'nginx');
 
 function table(rows: Record<string, string | number>[]) {
   const cols = Object.keys(rows[0]);
@@ -67,6 +67,23 @@ if (want('serving')) {
       'p99 ms': r.p99,
       '÷ nginx req/s': nginxAt(r.connections) ? r.reqPerSec / nginxAt(r.connections)!.reqPerSec : 'n/a',
       'per-round ÷ nginx': r.ratioRange ? `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}` : '',
+    })),
+  );
+}
+
+if (want('cold')) {
+  console.log(
+    '### The cold path: 1024 chunk files (~90 MB), twice the hot-object cache, 16 connections, median of 3\n',
+  );
+  const { rows } = await coldServingBench(4, 3);
+  const ng = rows.find((r) => r.server.startsWith('nginx'));
+  table(
+    rows.map((r) => ({
+      server: r.server,
+      'req/s': Math.round(r.reqPerSec),
+      'MB/s': r.mbPerSec,
+      'p99 ms': r.p99,
+      '÷ nginx req/s': ng ? r.reqPerSec / ng.reqPerSec : 'n/a',
     })),
   );
 }

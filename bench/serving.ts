@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { BENCH_DIR, chunkedImage } from './dataset.js';
+import { BENCH_DIR, chunkedImage, largeChunkedImage } from './dataset.js';
 import { hasCommand } from './tools.js';
 
 export interface ServingRow {
@@ -212,4 +212,47 @@ export async function servingBench(
     }
   }
   return { rows, nginxMissing: !ng };
+}
+
+/**
+ * The cold path: a working set twice the hot-object cache, read in a cycle
+ * (the worst case for an LRU), so every bridge answer opens and reads the file,
+ * as when browsing a large volume once. 16 connections, next to nginx.
+ */
+export async function coldServingBench(
+  seconds = 4,
+  rounds = 3,
+): Promise<{ rows: ServingRow[]; nginxMissing: boolean }> {
+  const dir = largeChunkedImage();
+  const files = chunkFiles(dir);
+  const bridge = await spawnBridge(['--open', dir]);
+  const ng = await nginx(dir);
+  const runs: { bridge: ServingRow[]; nginx: ServingRow[] } = { bridge: [], nginx: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      const paths = files.map((f) => `/zarr/v3/local/chunked-8192.ome.zarr/${f}`);
+      runs.bridge.push(await measure('bridge, cold (working set 2× its cache)', bridge.url, paths, 16, seconds));
+      if (ng)
+        runs.nginx.push(
+          await measure(
+            'nginx, same files',
+            ng.url,
+            files.map((f) => `/${f}`),
+            16,
+            seconds,
+          ),
+        );
+    }
+  } finally {
+    await bridge.close();
+    await ng?.close();
+  }
+  const summary = (r: ServingRow[]): ServingRow => ({
+    server: r[0].server,
+    connections: 16,
+    reqPerSec: median(r.map((x) => x.reqPerSec)),
+    mbPerSec: median(r.map((x) => x.mbPerSec)),
+    p99: median(r.map((x) => x.p99)),
+  });
+  return { rows: [summary(runs.bridge), ...(ng ? [summary(runs.nginx)] : [])], nginxMissing: !ng };
 }

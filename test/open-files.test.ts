@@ -3,143 +3,187 @@
  * the window (a replaced file is reopened, a path swapped for a symlink out
  * of the folder is refused), closed on eviction only once no read holds them.
  */
-import { mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FolderStore, hotObjectBytes } from '../src/bridge/sources/store/folder-store.js';
 import { OpenFiles } from '../src/bridge/sources/store/open-files.js';
+import { SyncGuard } from '../src/bridge/sources/store/sync-guard.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe('open file handles', () => {
-  let work: string;
-  let folder: string;
-  let store: FolderStore;
-  let files: OpenFiles;
+for (const mode of ['opened on the event loop', 'opened on the thread pool'] as const) {
+  describe(`open file handles, ${mode}`, () => {
+    let work: string;
+    let folder: string;
+    let store: FolderStore;
+    let files: OpenFiles;
 
-  beforeEach(async () => {
-    work = mkdtempSync(join(tmpdir(), 'zb-files-'));
-    folder = join(work, 'data');
-    mkdirSync(join(folder, 'sub'), { recursive: true });
-    for (const name of ['a', 'b', 'c']) writeFileSync(join(folder, name), `content of ${name}`);
-    writeFileSync(join(work, 'outside'), 'CANARY outside');
-    store = await FolderStore.open(folder);
-    files = new OpenFiles((key) => store.resolve(key), 2, 50);
+    beforeEach(async () => {
+      work = mkdtempSync(join(tmpdir(), 'zb-files-'));
+      folder = join(work, 'data');
+      mkdirSync(join(folder, 'sub'), { recursive: true });
+      for (const name of ['a', 'b', 'c']) writeFileSync(join(folder, name), `content of ${name}`);
+      writeFileSync(join(work, 'outside'), 'CANARY outside');
+      store = await FolderStore.open(folder);
+      files = openFiles(2, 50);
+    });
+    afterEach(async () => {
+      await files.close();
+      await store.close();
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    const openFiles = (max: number, freshMs: number, idleMs?: number) =>
+      new OpenFiles((key) => store.resolve(key), {
+        max,
+        freshMs,
+        idleMs,
+        ...(mode === 'opened on the event loop'
+          ? { sync: { locate: (key: string) => store.resolveSync(key), guard: new SyncGuard() } }
+          : {}),
+      });
+
+    const read = async (key: string) => {
+      const lease = await files.acquire(key);
+      if (!lease) return undefined;
+      try {
+        const buf = Buffer.alloc(lease.file.size);
+        readSync(lease.file.fd, buf, 0, buf.length, 0);
+        return { text: buf.toString(), fd: lease.file.fd };
+      } finally {
+        lease.release();
+      }
+    };
+
+    it('reuses one handle while fresh, and reopens a replaced file after the window', async () => {
+      const first = await read('a');
+      expect(first?.text).toBe('content of a');
+      expect((await read('a'))?.fd).toBe(first?.fd);
+      writeFileSync(join(folder, 'a.new'), 'new content of a');
+      renameSync(join(folder, 'a.new'), join(folder, 'a'));
+      await sleep(80);
+      expect((await read('a'))?.text).toBe('new content of a');
+    });
+
+    it('refuses a path swapped for a symlink leading outside, once re-checked', async () => {
+      expect((await read('b'))?.text).toBe('content of b');
+      rmSync(join(folder, 'b'));
+      symlinkSync(join(work, 'outside'), join(folder, 'b'));
+      await sleep(80);
+      await expect(read('b')).rejects.toMatchObject({ tag: 'Forbidden' });
+    });
+
+    it('answers undefined for missing files and folders, without remembering the miss', async () => {
+      expect(await read('missing')).toBeUndefined();
+      expect(await read('sub')).toBeUndefined();
+      writeFileSync(join(folder, 'missing'), 'now here');
+      expect((await read('missing'))?.text).toBe('now here');
+    });
+
+    it('closes evicted handles only after their last read', async () => {
+      const held = await files.acquire('a');
+      expect(held).toBeDefined();
+      await read('b');
+      await read('c'); // evicts 'a' (max 2), which is still leased
+      expect(files.openDescriptors).toBe(3);
+      const buf = Buffer.alloc(4);
+      readSync(held!.file.fd, buf, 0, 4, 0);
+      expect(buf.toString()).toBe('cont');
+      held!.release();
+      held!.release(); // a second release changes nothing
+      await sleep(20);
+      expect(files.openDescriptors).toBe(2);
+    });
+
+    it('reads larger files by range through the kept handles: only the bytes asked for', async () => {
+      const big = Buffer.alloc(2 * 2 ** 20 + 5);
+      for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 255;
+      writeFileSync(join(folder, 'shard'), big);
+      const huge = Buffer.alloc(5 * 2 ** 20, 3);
+      writeFileSync(join(folder, 'huge'), huge);
+      const object = await store.object('shard', {});
+      expect(object?.size).toBe(big.length);
+      expect(object?.held).toBeUndefined();
+      const part = await object!.read({ offset: 4096 * 7, length: 4097 }, {});
+      expect(Buffer.from(part as Uint8Array).equals(big.subarray(4096 * 7, 4096 * 8 + 1))).toBe(true);
+      const whole = await object!.read(undefined, {});
+      expect(Buffer.from(whole as Uint8Array).equals(big)).toBe(true);
+      // Past 4 MiB the bytes stream.
+      const stream = (await (await store.object('huge', {}))!.read(undefined, {})) as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      for await (const c of stream) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(huge)).toBe(true);
+    });
+
+    it('keeps one hot-object budget for all folders', async () => {
+      const otherDir = join(work, 'other');
+      mkdirSync(otherDir);
+      writeFileSync(join(otherDir, 'a'), 'another folder, another a');
+      const other = await FolderStore.open(otherDir);
+      const before = hotObjectBytes();
+      const mine = await store.object('a', {});
+      const theirs = await other.object('a', {});
+      // Same key, two folders: two entries, counted in one total.
+      expect(Buffer.from(mine!.held!).toString()).toBe('content of a');
+      expect(Buffer.from(theirs!.held!).toString()).toBe('another folder, another a');
+      expect(hotObjectBytes() - before).toBeGreaterThanOrEqual(mine!.size + theirs!.size);
+      expect(await store.object('a', {})).toBe(mine);
+      await other.close();
+    });
+
+    it('closes handles left idle', async () => {
+      const idle = openFiles(8, 1_000, 60);
+      const lease = await idle.acquire('a');
+      lease!.release();
+      expect(idle.openDescriptors).toBe(1);
+      await sleep(200);
+      expect(idle.openDescriptors).toBe(0);
+      // Still readable: the next use opens it again.
+      const again = await idle.acquire('a');
+      expect(idle.openDescriptors).toBe(1);
+      again!.release();
+      await idle.close();
+      await sleep(20);
+      expect(idle.openDescriptors).toBe(0);
+    });
+
+    it('closes everything on close', async () => {
+      const lease = await files.acquire('c');
+      lease!.release();
+      expect(files.openDescriptors).toBe(1);
+      await files.close();
+      await sleep(20);
+      expect(files.openDescriptors).toBe(0);
+    });
   });
-  afterEach(async () => {
-    await files.close();
-    await store.close();
-    rmSync(work, { recursive: true, force: true });
+}
+
+describe('synchronous metadata calls', () => {
+  it('are given up for good after one slow call', () => {
+    const guard = new SyncGuard(5);
+    expect(guard.run(() => 42)).toBe(42);
+    expect(guard.allowed).toBe(true);
+    const until = performance.now() + 8;
+    guard.run(() => {
+      while (performance.now() < until);
+    });
+    expect(guard.allowed).toBe(false);
   });
 
-  const read = async (key: string) => {
-    const lease = await files.acquire(key);
-    if (!lease) return undefined;
+  it('still refuse a symlink out of the folder', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'zb-sync-'));
+    mkdirSync(join(work, 'data'));
+    writeFileSync(join(work, 'outside'), 'CANARY');
+    symlinkSync(join(work, 'outside'), join(work, 'data', 'link'));
+    const store = await FolderStore.open(join(work, 'data'));
     try {
-      const buf = Buffer.alloc(lease.file.size);
-      await lease.file.handle.read(buf, 0, buf.length, 0);
-      return { text: buf.toString(), fd: lease.file.handle.fd };
+      expect(() => store.resolveSync('link')).toThrow(/outside the opened folder/);
+      await expect(store.getRange('link', { offset: 0, length: 6 }, {})).rejects.toMatchObject({ tag: 'Forbidden' });
     } finally {
-      lease.release();
+      await store.close();
+      rmSync(work, { recursive: true, force: true });
     }
-  };
-
-  it('reuses one handle while fresh, and reopens a replaced file after the window', async () => {
-    const first = await read('a');
-    expect(first?.text).toBe('content of a');
-    expect((await read('a'))?.fd).toBe(first?.fd);
-    writeFileSync(join(folder, 'a.new'), 'new content of a');
-    renameSync(join(folder, 'a.new'), join(folder, 'a'));
-    await sleep(80);
-    expect((await read('a'))?.text).toBe('new content of a');
-  });
-
-  it('refuses a path swapped for a symlink leading outside, once re-checked', async () => {
-    expect((await read('b'))?.text).toBe('content of b');
-    rmSync(join(folder, 'b'));
-    symlinkSync(join(work, 'outside'), join(folder, 'b'));
-    await sleep(80);
-    await expect(read('b')).rejects.toMatchObject({ tag: 'Forbidden' });
-  });
-
-  it('answers undefined for missing files and folders, without remembering the miss', async () => {
-    expect(await read('missing')).toBeUndefined();
-    expect(await read('sub')).toBeUndefined();
-    writeFileSync(join(folder, 'missing'), 'now here');
-    expect((await read('missing'))?.text).toBe('now here');
-  });
-
-  it('closes evicted handles only after their last read', async () => {
-    const held = await files.acquire('a');
-    expect(held).toBeDefined();
-    await read('b');
-    await read('c'); // evicts 'a' (max 2), which is still leased
-    const buf = Buffer.alloc(4);
-    await held!.file.handle.read(buf, 0, 4, 0);
-    expect(buf.toString()).toBe('cont');
-    expect(held!.file.handle.fd).toBeGreaterThan(0);
-    held!.release();
-    held!.release(); // a second release changes nothing
-    await sleep(20);
-    expect(held!.file.handle.fd).toBe(-1);
-  });
-
-  it('reads larger files by range through the kept handles: only the bytes asked for', async () => {
-    const big = Buffer.alloc(2 * 2 ** 20 + 5);
-    for (let i = 0; i < big.length; i += 4096) big[i] = (i / 4096) & 255;
-    writeFileSync(join(folder, 'shard'), big);
-    const huge = Buffer.alloc(5 * 2 ** 20, 3);
-    writeFileSync(join(folder, 'huge'), huge);
-    const object = await store.object('shard', {});
-    expect(object?.size).toBe(big.length);
-    expect(object?.held).toBeUndefined();
-    const part = await object!.read({ offset: 4096 * 7, length: 4097 }, {});
-    expect(Buffer.from(part as Uint8Array).equals(big.subarray(4096 * 7, 4096 * 8 + 1))).toBe(true);
-    const whole = await object!.read(undefined, {});
-    expect(Buffer.from(whole as Uint8Array).equals(big)).toBe(true);
-    // Past 4 MiB the bytes stream.
-    const stream = (await (await store.object('huge', {}))!.read(undefined, {})) as NodeJS.ReadableStream;
-    const chunks: Buffer[] = [];
-    for await (const c of stream) chunks.push(c as Buffer);
-    expect(Buffer.concat(chunks).equals(huge)).toBe(true);
-  });
-
-  it('keeps one hot-object budget for all folders', async () => {
-    const otherDir = join(work, 'other');
-    mkdirSync(otherDir);
-    writeFileSync(join(otherDir, 'a'), 'another folder, another a');
-    const other = await FolderStore.open(otherDir);
-    const before = hotObjectBytes();
-    const mine = await store.object('a', {});
-    const theirs = await other.object('a', {});
-    // Same key, two folders: two entries, counted in one total.
-    expect(Buffer.from(mine!.held!).toString()).toBe('content of a');
-    expect(Buffer.from(theirs!.held!).toString()).toBe('another folder, another a');
-    expect(hotObjectBytes() - before).toBeGreaterThanOrEqual(mine!.size + theirs!.size);
-    expect(await store.object('a', {})).toBe(mine);
-    await other.close();
-  });
-
-  it('closes handles left idle', async () => {
-    const idle = new OpenFiles((key) => store.resolve(key), 8, 1_000, 60);
-    const lease = await idle.acquire('a');
-    lease!.release();
-    expect(lease!.file.handle.fd).toBeGreaterThan(0);
-    await sleep(200);
-    expect(lease!.file.handle.fd).toBe(-1);
-    // Still readable: the next use opens it again.
-    const again = await idle.acquire('a');
-    expect(again!.file.handle.fd).toBeGreaterThan(0);
-    again!.release();
-    await idle.close();
-  });
-
-  it('closes everything on close', async () => {
-    const lease = await files.acquire('c');
-    lease!.release();
-    await files.close();
-    await sleep(20);
-    expect(lease!.file.handle.fd).toBe(-1);
   });
 });

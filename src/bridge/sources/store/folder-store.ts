@@ -3,13 +3,15 @@
  * `.`, backslashes, NUL or empty segments are refused, and a symlink may not
  * lead outside the folder (its real path is checked against the root's).
  */
-import { type FileHandle, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { createReadStream, read, realpathSync } from 'node:fs';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import type { KvStore, RangeQuery } from './kv-store.js';
 import { OpenFiles } from './open-files.js';
+import { SyncGuard } from './sync-guard.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
 
@@ -49,7 +51,9 @@ export class FolderStore implements KvStore {
   /** This folder's part of the process-wide hot-object cache (keys are prefixed with the root). */
   readonly #hot: Pick<LruCache<string, HotObject>, 'get' | 'peek' | 'set' | 'delete'>;
   /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
-  readonly #files = new OpenFiles((key) => this.resolve(key));
+  readonly #files = new OpenFiles((key) => this.resolve(key), {
+    sync: { locate: (key) => this.resolveSync(key), guard: new SyncGuard() },
+  });
   private constructor(root: string) {
     this.root = root;
     const id = (key: string) => `${root}\0${key}`;
@@ -70,23 +74,41 @@ export class FolderStore implements KvStore {
 
   /** The real file path for `key`, or undefined when it does not exist. Throws Forbidden on escape. */
   async resolve(key: string): Promise<string | undefined> {
+    const joined = this.#joined(key);
+    try {
+      // A full realpath every time: a cached folder could be swapped for a symlink meanwhile.
+      return this.#confined(key, await realpath(joined));
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  /** `resolve` on the event loop (for the guard's fast path): the same checks. */
+  resolveSync(key: string): string | undefined {
+    const joined = this.#joined(key);
+    try {
+      return this.#confined(key, realpathSync.native(joined));
+    } catch (e) {
+      if (isMissing(e)) return undefined;
+      throw e;
+    }
+  }
+
+  #joined(key: string): string {
     const segments = key === '' ? [] : key.split('/');
     for (const s of segments) {
       if (s === '' || BAD_SEGMENT.test(s))
         throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
     }
-    const joined = segments.length === 0 ? this.root : this.root + sep + segments.join(sep);
-    try {
-      // A full realpath every time: a cached folder could be swapped for a symlink meanwhile.
-      const real = await realpath(joined);
-      if (real !== this.root && !real.startsWith(this.root + sep)) {
-        throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
-      }
-      return real;
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
+    return segments.length === 0 ? this.root : this.root + sep + segments.join(sep);
+  }
+
+  #confined(key: string, real: string): string {
+    if (real !== this.root && !real.startsWith(this.root + sep)) {
+      throw new BridgeError('Forbidden', 'path outside the opened folder', { key });
     }
+    return real;
   }
 
   async get(key: string, opts: IoOptions): Promise<Uint8Array | undefined> {
@@ -105,13 +127,13 @@ export class FolderStore implements KvStore {
     if (!lease) return undefined;
     try {
       opts.signal?.throwIfAborted();
-      const { handle, size } = lease.file;
+      const { fd, size } = lease.file;
       // Clamped to the file: a corrupt shard index can ask for petabytes.
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
           : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
-      return await readAt(handle, offset, length);
+      return await readAt(fd, offset, length);
     } finally {
       lease.release();
     }
@@ -140,7 +162,7 @@ export class FolderStore implements KvStore {
       // for one inner chunk then reads that chunk, not the whole shard.
       if (size > HOT_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      whole = await readAt(lease.file.handle, 0, size);
+      whole = await readAt(lease.file.fd, 0, size);
     } finally {
       lease.release();
     }
@@ -178,17 +200,18 @@ export class FolderStore implements KvStore {
     opts.signal?.throwIfAborted();
     const lease = await this.#files.acquire(key);
     if (!lease) throw new BridgeError('NotFound', `${key} disappeared while being read`, { key });
-    const { handle, size } = lease.file;
+    const { fd, size } = lease.file;
     const offset = Math.min(range?.offset ?? 0, size);
     const length = Math.max(0, Math.min(range?.length ?? size - offset, size - offset));
     if (length <= SMALL_OBJECT) {
       try {
-        return await readAt(handle, offset, length);
+        return await readAt(fd, offset, length);
       } finally {
         lease.release();
       }
     }
-    const stream = handle.createReadStream({ start: offset, end: offset + length - 1, autoClose: false });
+    // The path is ignored when `fd` is given; the descriptor stays ours (the lease closes it).
+    const stream = createReadStream('', { fd, start: offset, end: offset + length - 1, autoClose: false });
     stream.once('close', () => lease.release());
     opts.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
     return stream;
@@ -235,19 +258,22 @@ export class FolderStore implements KvStore {
 }
 
 /** `length` bytes from `offset`, fewer only if the file is shorter. */
-async function readAt(handle: FileHandle, offset: number, length: number): Promise<Uint8Array> {
+async function readAt(fd: number, offset: number, length: number): Promise<Uint8Array> {
   // Not zero-filled first (the read overwrites it), and its own ArrayBuffer (never Node's shared pool).
   const buf = Buffer.allocUnsafeSlow(length);
   const out = new Uint8Array(buf.buffer, buf.byteOffset, length);
   let done = 0;
   while (done < length) {
-    const { bytesRead } = await handle.read(out, done, length - done, offset + done);
+    const bytesRead = await readAsync(fd, out, done, length - done, offset + done);
     if (bytesRead === 0) break;
     done += bytesRead;
   }
   // A short read (the file shrank) is copied out, so no unwritten byte stays reachable through `.buffer`.
   return done === length ? out : out.slice(0, done);
 }
+
+const readAsync = (fd: number, into: Uint8Array, at: number, length: number, position: number): Promise<number> =>
+  new Promise((resolve, reject) => read(fd, into, at, length, position, (e, n) => (e ? reject(e) : resolve(n))));
 
 const versionOf = (size: number, mtimeMs: number): string => `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
 

@@ -9,13 +9,22 @@
  * hot-object cache: a handle older than 1 s is re-checked (locate again, same
  * file identity, size and mtime) before use, and a changed file is reopened.
  * Handles are counted by lease and closed when evicted and no longer in use.
+ * With a `SyncGuard` allowing it, opening (locate, open, fstat) and closing
+ * run on the event loop; reads never do.
  */
-import { type FileHandle, open, stat } from 'node:fs/promises';
+import { close, closeSync, fstat, fstatSync, open, openSync, type Stats, stat } from 'node:fs';
+import { promisify } from 'node:util';
+import type { SyncGuard } from './sync-guard.js';
+
+const openAsync = promisify(open);
+const fstatAsync = promisify(fstat);
+const statAsync = promisify(stat);
 
 export interface OpenFile {
   /** The real path it was opened at (inside the folder). */
   readonly path: string;
-  readonly handle: FileHandle;
+  /** A file descriptor, open while the lease is held. */
+  readonly fd: number;
   readonly size: number;
   readonly mtimeMs: number;
 }
@@ -44,18 +53,31 @@ interface Entry {
 export class OpenFiles {
   readonly #entries = new Map<string, Entry>();
   readonly #locate: (key: string) => Promise<string | undefined>;
+  readonly #sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
   readonly #max: number;
   readonly #freshMs: number;
   readonly #idleMs: number;
   #sweeper?: NodeJS.Timeout;
+  #descriptors = 0;
 
   /**
    * `locate` maps a key to its confined real path (throwing on escape), or
    * undefined when missing. At most `max` handles are kept, and none left
    * unused for `idleMs`: a folder nobody reads holds no descriptors.
    */
-  constructor(locate: (key: string) => Promise<string | undefined>, max = 64, freshMs = 1_000, idleMs = 30_000) {
+  constructor(
+    locate: (key: string) => Promise<string | undefined>,
+    options: {
+      max?: number;
+      freshMs?: number;
+      idleMs?: number;
+      /** `locate` on the event loop, used while `guard` allows synchronous calls. */
+      sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
+    } = {},
+  ) {
+    const { max = 64, freshMs = 1_000, idleMs = 30_000, sync } = options;
     this.#locate = locate;
+    this.#sync = sync;
     this.#max = max;
     this.#freshMs = freshMs;
     this.#idleMs = idleMs;
@@ -102,6 +124,11 @@ export class OpenFiles {
     };
   }
 
+  /** Descriptors open right now (in use or kept). */
+  get openDescriptors(): number {
+    return this.#descriptors;
+  }
+
   /** Closes every handle now not in use, and the others when their last lease ends. */
   async close(): Promise<void> {
     clearInterval(this.#sweeper);
@@ -119,12 +146,11 @@ export class OpenFiles {
       used: Date.now(),
       retired: false,
       closed: false,
-      opening: this.#locate(key)
-        .then((real) => (real ? openRegularFile(real) : undefined))
-        .then((file) => {
-          entry.file = file;
-          return file;
-        }),
+      opening: this.#openFile(key).then((file) => {
+        entry.file = file;
+        if (file) this.#descriptors++;
+        return file;
+      }),
     };
     this.#entries.set(key, entry);
     // Failures and misses are not remembered: the next read looks again.
@@ -151,6 +177,20 @@ export class OpenFiles {
     }
   }
 
+  /** The confined file at `key`, opened: on the event loop while the guard allows it, else on the thread pool. */
+  async #openFile(key: string): Promise<Identified | undefined> {
+    const sync = this.#sync;
+    if (sync?.guard.allowed) {
+      const opened = sync.guard.run(() => {
+        const real = sync.locate(key);
+        return real ? openRegularFileSync(real) : undefined;
+      });
+      return opened;
+    }
+    const real = await this.#locate(key);
+    return real ? openRegularFile(real) : undefined;
+  }
+
   /** Most recently used last, so eviction takes the least recently used first. */
   #touch(key: string, entry: Entry): void {
     if (this.#entries.get(key) !== entry) return;
@@ -165,7 +205,7 @@ export class OpenFiles {
     entry.checking ??= (async () => {
       const file = await entry.opening.catch(() => undefined);
       const real = await this.#locate(key).catch(() => undefined);
-      const st = real ? await stat(real).catch(() => undefined) : undefined;
+      const st = real ? await statAsync(real).catch(() => undefined) : undefined;
       const same =
         !!file &&
         !!st &&
@@ -196,41 +236,77 @@ export class OpenFiles {
 
   #retire(entry: Entry): void {
     entry.retired = true;
-    if (entry.leases === 0) void closeWhenOpen(entry);
+    if (entry.leases === 0) void this.#closeWhenOpen(entry);
   }
 
   #release(entry: Entry): void {
     entry.leases--;
-    if (entry.retired && entry.leases === 0) void closeWhenOpen(entry);
+    if (entry.retired && entry.leases === 0) void this.#closeWhenOpen(entry);
+  }
+
+  /** Closes a retired entry's descriptor once it is open and its last lease has ended (once only). */
+  async #closeWhenOpen(entry: Entry): Promise<void> {
+    const file = await entry.opening.catch(() => undefined);
+    if (!file || entry.closed || entry.leases > 0) return;
+    entry.closed = true;
+    this.#descriptors--;
+    // Closing a file opened for reading flushes nothing: on the event loop too, while the guard allows it.
+    const sync = this.#sync;
+    if (sync?.guard.allowed) sync.guard.run(() => closeQuietly(file.fd));
+    else close(file.fd, () => undefined);
   }
 }
 
 /** The regular file at a real path, opened; undefined when it is missing or not a file. */
 async function openRegularFile(real: string): Promise<Identified | undefined> {
-  let handle: FileHandle;
+  let fd: number;
   try {
-    handle = await open(real, 'r');
+    fd = await openAsync(real, 'r');
   } catch (e) {
     if (isMissing(e)) return undefined;
     throw e;
   }
+  let st: Stats;
   try {
-    const st = await handle.stat();
-    if (st.isFile()) return { path: real, handle, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+    st = await fstatAsync(fd);
   } catch (e) {
-    await handle.close().catch(() => undefined);
+    close(fd, () => undefined);
     throw e;
   }
-  await handle.close().catch(() => undefined);
+  return identified(real, fd, st);
+}
+
+/** The same, on the event loop. */
+function openRegularFileSync(real: string): Identified | undefined {
+  let fd: number;
+  try {
+    fd = openSync(real, 'r');
+  } catch (e) {
+    if (isMissing(e)) return undefined;
+    throw e;
+  }
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+  } catch (e) {
+    close(fd, () => undefined);
+    throw e;
+  }
+  return identified(real, fd, st);
+}
+
+function identified(real: string, fd: number, st: Stats): Identified | undefined {
+  if (st.isFile()) return { path: real, fd, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
+  close(fd, () => undefined);
   return undefined;
 }
 
-/** Closes a retired entry's handle once it is open and its last lease has ended (once only). */
-async function closeWhenOpen(entry: Entry): Promise<void> {
-  const file = await entry.opening.catch(() => undefined);
-  if (!file || entry.closed || entry.leases > 0) return;
-  entry.closed = true;
-  await file.handle.close().catch(() => undefined);
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed: nothing to release */
+  }
 }
 
 function isMissing(e: unknown): boolean {
