@@ -33,9 +33,9 @@ function chunkFiles(dir: string): string[] {
 }
 
 /** wrk (C, one thread) loads the servers far less than a JS client would on 2 cores. */
-export const hasWrk = () => hasCommand('wrk');
+const hasWrk = () => hasCommand('wrk');
 
-export async function measureWrk(
+async function measureWrk(
   server: string,
   base: string,
   paths: string[],
@@ -63,7 +63,8 @@ end
   return { server, connections, reqPerSec: requests / secs, mbPerSec: bytes / 2 ** 20 / secs, p99: p99us / 1000 };
 }
 
-async function measure(
+/** req/s of `paths` served at `base`: with wrk when installed, else autocannon. */
+export async function measure(
   server: string,
   base: string,
   paths: string[],

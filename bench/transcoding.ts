@@ -5,7 +5,6 @@
  * disk) and encode (gzip, N5 block) with the same libraries, no HTTP — as
  * the limit.
  */
-import autocannon from 'autocannon';
 import { Catalog } from '../src/bridge/catalog/catalog.js';
 import { gzipBytes } from '../src/bridge/encode/gzip.js';
 import { encodeN5Block } from '../src/bridge/encode/n5-block.js';
@@ -13,7 +12,7 @@ import type { ArrayNode } from '../src/bridge/model/node.js';
 import { mountLocalFolder } from '../src/bridge/sources/local/local-source.js';
 import { shardedImage } from './dataset.js';
 import { runPool } from './pool.js';
-import { hasWrk, measureWrk, median, spawnBridge } from './serving.js';
+import { measure, median, spawnBridge } from './serving.js';
 
 /** v2: decode + gzip; n5: decode + N5 block (gzip); raw: decode only. */
 type Kind = 'v2' | 'n5' | 'raw';
@@ -71,18 +70,7 @@ async function overHttp(kind: Kind, seconds: number, warm = false): Promise<numb
           kind === 'v2' ? `/zarr/v2/local/sharded.ome.zarr/0/0/${y}/${x}` : `/n5/local/sharded.ome.zarr/s0/${x}/${y}/0`,
         );
       }
-    if (hasWrk())
-      return (
-        ((await measureWrk(`transcode ${kind}`, bridge.url, paths, 16, seconds)).reqPerSec * CHUNK_BYTES) / 2 ** 20
-      );
-    const r = await autocannon({
-      url: bridge.url,
-      connections: 16,
-      duration: seconds,
-      requests: paths.map((path) => ({ method: 'GET', path })),
-    });
-    if (r.non2xx || r.errors) throw new Error(`transcoding ${kind}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-    return (r.requests.total * CHUNK_BYTES) / 2 ** 20 / seconds;
+    return ((await measure(`transcode ${kind}`, bridge.url, paths, 16, seconds)).reqPerSec * CHUNK_BYTES) / 2 ** 20;
   } finally {
     await bridge.close();
   }

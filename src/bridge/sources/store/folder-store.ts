@@ -48,21 +48,17 @@ export const hotObjectBytes = (): number => HOT.weight;
 export class FolderStore implements KvStore {
   /** The folder's real path (symlinks resolved), set by `open`. */
   readonly root: string;
-  /** This folder's part of the process-wide hot-object cache (keys are prefixed with the root). */
-  readonly #hot: Pick<LruCache<string, HotObject>, 'get' | 'peek' | 'set' | 'delete'>;
   /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
   readonly #files = new OpenFiles((key) => this.resolve(key), {
     sync: { locate: (key) => this.resolveSync(key), guard: new SyncGuard() },
   });
   private constructor(root: string) {
     this.root = root;
-    const id = (key: string) => `${root}\0${key}`;
-    this.#hot = {
-      get: (k) => HOT.get(id(k)),
-      peek: (k) => HOT.peek(id(k)),
-      set: (k, v) => HOT.set(id(k), v),
-      delete: (k) => HOT.delete(id(k)),
-    };
+  }
+
+  /** This folder's keys in the process-wide hot-object cache. */
+  #hotKey(key: string): string {
+    return `${this.root}\0${key}`;
   }
 
   static async open(folder: string): Promise<FolderStore> {
@@ -140,7 +136,8 @@ export class FolderStore implements KvStore {
   }
 
   async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
-    const hot = this.#hot.get(key);
+    const hotKey = this.#hotKey(key);
+    const hot = HOT.get(hotKey);
     if (hot) {
       const now = Date.now();
       if (now - hot.checked < HOT_FRESH_MS) return hot.object;
@@ -149,7 +146,7 @@ export class FolderStore implements KvStore {
         hot.checked = now;
         return hot.object;
       }
-      this.#hot.delete(key);
+      HOT.delete(hotKey);
     }
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
@@ -184,10 +181,10 @@ export class FolderStore implements KvStore {
         held: bytes,
         read,
         // Still cached and checked within the last second: exactly when a hit here would skip the disk.
-        current: () => this.#hot.peek(key) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
+        current: () => HOT.peek(hotKey) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
       },
     };
-    this.#hot.set(key, entry);
+    HOT.set(hotKey, entry);
     return entry.object;
   }
 

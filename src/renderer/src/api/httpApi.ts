@@ -3,31 +3,17 @@
  * itself (recent sources in localStorage). Settings are read-only here: `serve` is configured by its flags.
  */
 import type { BridgeSettings, SettingsUpdate, ZarrBridgeApi } from '../../../shared/api';
+import { bridgeJson } from './bridgeResponse';
 
 const RECENT_KEY = 'zarrBridge.recentSources';
 const RECENT_MAX = 10;
-
-/** Turns a non-2xx answer into an Error carrying the bridge's `detail` (its error bodies are JSON). */
-async function json<T>(res: Response, what: string): Promise<T> {
-  if (!res.ok) {
-    let detail = res.statusText;
-    try {
-      const body = (await res.json()) as { error?: string; detail?: string; message?: string };
-      detail = body.detail ?? body.message ?? body.error ?? detail;
-    } catch {
-      // Not JSON: keep the status text.
-    }
-    throw new Error(`${what}: ${res.status} ${detail}`);
-  }
-  return (await res.json()) as T;
-}
 
 function post<T>(route: string, body: unknown, what: string): Promise<T> {
   return fetch(route, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
-  }).then((res) => json<T>(res, what));
+  }).then((res) => bridgeJson<T>(res, what));
 }
 
 function readRecent(): string[] {
@@ -69,7 +55,7 @@ export const httpApi: ZarrBridgeApi = {
     }
   },
   async getSettings() {
-    return json<BridgeSettings>(await fetch('/control/settings'), 'Settings');
+    return bridgeJson<BridgeSettings>(await fetch('/control/settings'), 'Settings');
   },
   async updateSettings(_update: SettingsUpdate): Promise<BridgeSettings> {
     throw new Error(

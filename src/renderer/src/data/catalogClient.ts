@@ -1,30 +1,7 @@
 /** The viewer's catalog reads, and `?source=` resolution (mounting goes through the API seam, api/api.ts). */
 import type { CatalogNode } from '../../../shared/catalog';
 import { api } from '../api/api';
-
-export class BridgeError extends Error {
-  readonly tag = 'BridgeError';
-  constructor(
-    message: string,
-    readonly status: number,
-  ) {
-    super(message);
-  }
-}
-
-async function asJson<T>(res: Response, what: string): Promise<T> {
-  if (!res.ok) {
-    let detail = res.statusText;
-    try {
-      const body = (await res.json()) as { error?: string; detail?: string; message?: string };
-      detail = body.detail ?? body.message ?? body.error ?? detail;
-    } catch {
-      // Not JSON: keep the status text.
-    }
-    throw new BridgeError(`${what}: ${res.status} ${detail}`, res.status);
-  }
-  return (await res.json()) as T;
-}
+import { bridgeJson } from '../api/bridgeResponse';
 
 /** Catalog paths are slash-separated; each segment is escaped on its own. */
 export function encodePath(path: string): string {
@@ -33,7 +10,7 @@ export function encodePath(path: string): string {
 
 export async function fetchCatalog(path: string, signal?: AbortSignal): Promise<CatalogNode> {
   const res = await fetch(`/catalog/${encodePath(path)}`, { signal });
-  return asJson<CatalogNode>(res, `Catalog ${path || '/'}`);
+  return bridgeJson<CatalogNode>(res, `Catalog ${path || '/'}`);
 }
 
 /** `?source=` takes a catalog path or an http(s) URL; a URL is mounted through the bridge (the CSP allows only our origin). */

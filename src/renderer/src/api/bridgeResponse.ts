@@ -1,0 +1,26 @@
+/** How the renderer reads the bridge's JSON answers: a non-2xx becomes an error carrying the bridge's `detail`. */
+
+export class BridgeError extends Error {
+  readonly tag = 'BridgeError';
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The body as JSON, or a `BridgeError` named after `what` (the bridge's error bodies are JSON too). */
+export async function bridgeJson<T>(res: Response, what: string): Promise<T> {
+  if (!res.ok) {
+    let detail = res.statusText;
+    try {
+      const body = (await res.json()) as { error?: string; detail?: string; message?: string };
+      detail = body.detail ?? body.message ?? body.error ?? detail;
+    } catch {
+      // Not JSON: keep the status text.
+    }
+    throw new BridgeError(`${what}: ${res.status} ${detail}`, res.status);
+  }
+  return (await res.json()) as T;
+}
