@@ -23,6 +23,8 @@ export default defineConfig({
   renderer: {
     root: resolve('src/renderer'),
     build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
+    // The decode worker is an ES module (new Worker(..., { type: 'module' })).
+    worker: { format: 'es' },
     plugins: [react()],
   },
 });

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
-import { contentSecurityPolicy } from './security.js';
+import { contentSecurityPolicy, decodeWorkerPolicy, isDecodeWorkerScript } from '../shared/csp.js';
 
 const BRIDGE_PREFIXES = ['/zarr/', '/n5/', '/catalog', '/api/', '/ome/', '/control/', '/health'];
 
@@ -42,6 +42,8 @@ export async function fileResponse(path: string): Promise<Response> {
     const body = await readFile(path);
     const headers: Record<string, string> = { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' };
     if (extname(path) === '.html') headers['Content-Security-Policy'] = contentSecurityPolicy();
+    // The decode worker takes its policy from its own script's response (see shared/csp.ts).
+    if (isDecodeWorkerScript(path)) headers['Content-Security-Policy'] = decodeWorkerPolicy();
     return new Response(body, { status: 200, headers });
   } catch {
     return new Response('not found', { status: 404 });

@@ -1,8 +1,12 @@
 /**
- * The viewer's Content-Security-Policy, sent by the bridge (browser mode) and
- * the desktop app's scheme alike. No `unsafe-eval`: blosc and zstd are decoded
- * in the bridge, the viewer only inflates gzip; `wasm-unsafe-eval` allows
- * WebAssembly compilation only.
+ * The viewer's Content-Security-Policies, sent by the bridge (browser mode) and the desktop app's scheme alike.
+ *
+ * The page: no `unsafe-eval`; `wasm-unsafe-eval` allows WebAssembly compilation only.
+ *
+ * The decode worker (src/renderer/src/codecs/decode.worker.ts) runs numcodecs' WebAssembly builds of c-blosc,
+ * zstd and lz4, whose Emscripten glue makes small functions with `new Function`. A dedicated worker takes the
+ * policy of its own script's response, not the page's, so it gets one that allows exactly that and takes away
+ * everything else: no network (`default-src 'none'`), no imports but its own script.
  */
 export function contentSecurityPolicy(): string {
   return [
@@ -17,4 +21,13 @@ export function contentSecurityPolicy(): string {
     "frame-ancestors 'none'",
     "form-action 'none'",
   ].join('; ');
+}
+
+export function decodeWorkerPolicy(): string {
+  return ["default-src 'none'", "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'"].join('; ');
+}
+
+/** Whether a served file is the decode worker's script (built as `assets/decode.worker-<hash>.js`). */
+export function isDecodeWorkerScript(path: string): boolean {
+  return /[\\/]decode\.worker-[A-Za-z0-9_-]+\.js$/.test(path);
 }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { contentSecurityPolicy } from '../../shared/csp.js';
+import { contentSecurityPolicy, decodeWorkerPolicy, isDecodeWorkerScript } from '../../shared/csp.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Compression } from '../encode/compression.js';
 import { isAbortError } from '../errors.js';
@@ -22,7 +22,7 @@ import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
-import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, OriginPolicy } from './origin-policy.js';
+import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, keyCookie, OriginPolicy } from './origin-policy.js';
 import { applyHeaders, type HeaderList, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
 export interface BridgeServerOptions {
@@ -158,11 +158,25 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     return headers;
   };
 
+  // The viewer's own files hold no data: they load without the key (data, the catalog and /control need it).
+  const keyFree = (req: Request) => req.path === '/health' || !/^\/(control|catalog)(\/|$)/.test(req.path);
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const headers = admit(req, res, req.path === '/health');
+    const headers = admit(req, res, keyFree(req));
     if (!headers) return;
     applyHeaders(res, headers);
     next();
+  });
+
+  // `/?api_key=KEY` (the URL `serve` prints): the key moves into this bridge's cookie and out of the address
+  // bar, so it is neither kept in history nor in the view links users share.
+  app.get(['/', '/index.html'], (req: Request, res: Response, next: NextFunction) => {
+    const url = new URL(req.url, 'http://bridge');
+    const given = url.searchParams.get('api_key');
+    if (given === null || !policy.requiresKey) return next();
+    url.searchParams.delete('api_key');
+    if (policy.isKey(given)) res.setHeader('Set-Cookie', keyCookie(boundPort(), given));
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, `${url.pathname}${url.search}`);
   });
 
   const started = Date.now();
@@ -188,8 +202,10 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
         setHeaders: (res, path) => {
           // The policy as a header too: a <meta> tag cannot say frame-ancestors.
           if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', contentSecurityPolicy());
+          // The decode worker takes its policy from its own script's response (see shared/csp.ts).
+          if (isDecodeWorkerScript(path)) res.setHeader('Content-Security-Policy', decodeWorkerPolicy());
           // Built assets carry a content hash in their name: a reload need not even revalidate them.
-          else if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.\w+$/.test(path)) {
+          if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.\w+$/.test(path)) {
             res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
           }
         },
@@ -211,6 +227,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   });
 
   const held = new HeldReplies();
+  const boundPort = () => (server.address() as AddressInfo | null)?.port ?? options.port ?? 0;
   // Data requests skip express's router: they are most requests, and each one counts.
   const server = createServer((req, res) => {
     const url = req.url ?? '/';
