@@ -53,7 +53,12 @@ async function main(argv: string[]): Promise<number> {
   for (const m of bridge.catalog.mounts()) process.stdout.write(`  ${m.path}  <-  ${m.origin}\n`);
   if (options.viewer) {
     const first = bridge.catalog.mounts().find((m) => m.kind !== 'bossdb');
-    process.stdout.write(`Viewer: ${bridge.url}/${first ? `?source=${encodeURIComponent(first.path)}` : ''}\n`);
+    // With an API key the viewer URL carries it once: the bridge moves it into a cookie and out of the address bar.
+    const query = new URLSearchParams();
+    if (options.apiKey) query.set('api_key', options.apiKey);
+    if (first) query.set('source', first.path);
+    const search = query.toString();
+    process.stdout.write(`Viewer: ${bridge.url}/${search ? `?${search}` : ''}\n`);
     if (showDemo)
       process.stdout.write(
         'Showing the demo image; open your own data with --open PATH or "Open folder…" in the viewer.\n',

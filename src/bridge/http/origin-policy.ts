@@ -71,14 +71,50 @@ export class OriginPolicy {
     return this.#apiKey !== undefined;
   }
 
-  /** `Authorization: Apikey <key>` (scheme case-insensitive) or `?api_key=`, as Tiled accepts. */
+  /**
+   * `Authorization: Apikey <key>` (scheme case-insensitive) or `?api_key=`, as Tiled accepts, or the viewer's
+   * cookie (set when the viewer is opened with `?api_key=`, see `keyCookie`).
+   */
   keyAccepted(req: IncomingMessage, query: URLSearchParams): boolean {
     if (!this.#apiKey) return true;
     const auth = req.headers.authorization;
     const fromHeader = auth && /^apikey\s+/i.test(auth) ? auth.replace(/^apikey\s+/i, '').trim() : undefined;
     const given = fromHeader ?? query.get('api_key') ?? undefined;
-    if (!given) return false;
+    if (given !== undefined) return this.isKey(given);
+    return cookieValues(req.headers.cookie, KEY_COOKIE_PREFIX).some((v) => this.isKey(v));
+  }
+
+  /** Constant-time comparison with the key. */
+  isKey(given: string): boolean {
+    if (!this.#apiKey) return false;
     const g = Buffer.from(given);
     return g.length === this.#apiKey.length && timingSafeEqual(g, this.#apiKey);
   }
+}
+
+/** Cookies named `<prefix><port>`: cookies are per host, not per port, so each bridge names its own. */
+export const KEY_COOKIE_PREFIX = 'zarr_bridge_key_';
+
+/**
+ * The cookie that carries the key for the viewer's own requests: HttpOnly (page scripts never see it),
+ * SameSite=Strict (never sent by another site's page), for this bridge's port only.
+ */
+export function keyCookie(port: number, key: string): string {
+  return `${KEY_COOKIE_PREFIX}${port}=${encodeURIComponent(key)}; Path=/; HttpOnly; SameSite=Strict`;
+}
+
+function cookieValues(header: string | undefined, prefix: string): string[] {
+  if (!header) return [];
+  const out: string[] = [];
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    if (!part.slice(0, eq).trim().startsWith(prefix)) continue;
+    try {
+      out.push(decodeURIComponent(part.slice(eq + 1).trim()));
+    } catch {
+      // A malformed cookie is no key.
+    }
+  }
+  return out;
 }

@@ -12,6 +12,12 @@ export class BridgeError extends Error {
 
 /** The body as JSON, or a `BridgeError` named after `what` (the bridge's error bodies are JSON too). */
 export async function bridgeJson<T>(res: Response, what: string): Promise<T> {
+  if (res.status === 401) {
+    throw new BridgeError(
+      `${what}: this bridge asks for its API key. Open the viewer with the URL \`zarr-bridge serve\` printed (it ends in ?api_key=…), once; the key is then kept in a cookie for this bridge.`,
+      401,
+    );
+  }
   if (!res.ok) {
     let detail = res.statusText;
     try {
