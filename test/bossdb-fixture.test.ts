@@ -36,7 +36,7 @@ describe('routes', () => {
 
   it('lists with the BossDB keys', async () => {
     expect((await getJson('/v1/collection/zb_public/experiment/')).body).toEqual({
-      experiments: ['aniso', 'labels', 'offset_iso', 'timelapse', 'big', 'skewed'],
+      experiments: ['aniso', 'labels', 'offset_iso', 'timelapse', 'big', 'skewed', 'huge', 'huge_shallow'],
     });
     expect((await getJson('/v1/collection/zb_public/experiment/aniso/channel')).body).toEqual({
       channels: ['em', 'em16', 'raw_nd'],

@@ -135,6 +135,8 @@ export const FRAMES: FixtureFrame[] = [
   frame('frame_time', [0, 77], [0, 61], [0, 9], [1, 1, 2], 'micrometers'),
   // witvliet2020-sized: large enough for 413s and for region-cost measurements.
   frame('frame_big', [0, 22000], [0, 26000], [0, 300], [4, 4, 50], 'nanometers'),
+  // A whole-brain EM volume (MICrONS-sized): 200000 × 160000 × 4000 voxels, far beyond any full read.
+  frame('frame_huge', [0, 200000], [0, 160000], [0, 4000], [4, 4, 40], 'nanometers'),
   // Anisotropic with x≠y voxel size: BossDB's /downsample refuses it (400 code 9001).
   frame('frame_skewed', [0, 64], [0, 64], [0, 4], [4, 5, 40], 'nanometers'),
 ];
@@ -173,6 +175,14 @@ export const COLLECTIONS: FixtureCollection[] = [
       }),
       experiment('big', 'frame_big', [channel('em', 'uint8')], { num_hierarchy_levels: 5 }),
       experiment('skewed', 'frame_skewed', [channel('em', 'uint8')], { num_hierarchy_levels: 2 }),
+      // The hierarchy BossDB users build for a volume this size (level 9: 391 × 313 per plane), and its
+      // uint64 segmentation as an annotation channel.
+      experiment('huge', 'frame_huge', [channel('em', 'uint8'), channel('seg', 'uint64', { type: 'annotation' })], {
+        num_hierarchy_levels: 10,
+      }),
+      // The same volume with a shallow hierarchy (level 4: 12500 × 10000 per plane, ~1,900 chunks): a full view
+      // cannot be covered without reading thousands of blocks.
+      experiment('huge_shallow', 'frame_huge', [channel('em', 'uint8')], { num_hierarchy_levels: 5 }),
     ],
   },
   {

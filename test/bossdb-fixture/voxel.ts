@@ -37,7 +37,7 @@ export function voxelHash(seed: number, t: number, res: number, x: number, y: nu
 }
 
 /** Second seed for the high 32 bits of 64-bit voxels. */
-const HIGH_SEED_XOR = 0x5bd1e995;
+export const HIGH_SEED_XOR = 0x5bd1e995;
 
 /**
  * The raw formula value for a datatype, ignoring frame bounds. The hash is of

@@ -48,7 +48,7 @@ describe.skipIf(!ready)('BossDB in the viewer end to end', () => {
     expect(await page.isVisible('[data-testid="tree-bossdb/zb_public/aniso/em"]')).toBe(true);
     await page.click('[data-testid="tree-bossdb/zb_public/aniso/em16"]');
     await page.waitForSelector('[data-testid="voxel-size"]');
-    expect(await page.textContent('[data-testid="image-info"]')).toContain('20×600×1100 Uint16 · 3 levels');
+    expect(await page.textContent('[data-testid="image-info"]')).toContain('z 20 × y 600 × x 1100 · uint16 · 3 levels');
     expect(await page.textContent('[data-testid="voxel-size"]')).toBe('Voxel: 4 × 4 × 40 nanometer (x × y × z)');
     expect(await page.evaluate('location.search')).toContain(`source=bossdb/${CHANNEL}`);
     expect(pageErrors).toEqual([]);

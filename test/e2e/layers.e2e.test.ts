@@ -1,7 +1,8 @@
 /**
  * Several images as layers: a plate field (0.5 µm voxels) added from the catalog over image_gzip (0.25 µm)
- * is drawn in physical units (one field voxel covers 2×2 base pixels, and ends at base x = 128);
- * hiding, restoring from the URL and removing a layer change the drawn pixels exactly.
+ * is drawn in physical units (one field voxel covers 2×2 base pixels, and ends at base x = 128), adding its
+ * light to the base's (layers blend additively, as channels do); hiding, restoring from the URL and removing
+ * a layer change the drawn pixels exactly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -42,7 +43,9 @@ const field = ([x, y]: [number, number]): Rgb => {
   const [b, yl] = [grey(v0, 0, 65535), grey(v0 + 1000, 0, 65535)];
   return [yl, yl, b];
 };
-const withField: Rgb[] = [...fieldVoxels.map(field), gzip(pts[3])];
+/** Additive blending: the layers' colours add up, clamped at 255. */
+const add = (a: Rgb, b: Rgb): Rgb => [0, 1, 2].map((k) => Math.min(255, a[k] + b[k])) as Rgb;
+const withField: Rgb[] = [...fieldVoxels.map((v, i) => add(field(v), gzip(pts[i]))), gzip(pts[3])];
 const withoutField: Rgb[] = pts.map(gzip);
 
 describe.skipIf(!ready)('layers end to end', () => {

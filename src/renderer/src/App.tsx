@@ -10,9 +10,11 @@ import { LayerList } from './panel/LayerList';
 import { SettingsPanel } from './panel/SettingsPanel';
 import type { Layer } from './state/layers';
 import { parseUrlState, serializeUrlState, type UrlState, type ViewParams } from './state/urlState';
+import { useChannelStats } from './state/useChannelStats';
 import { useDropToOpen } from './state/useDropToOpen';
 import { useLabels } from './state/useLabels';
 import { useLayers } from './state/useLayers';
+import { usePlaneKeys } from './state/usePlaneKeys';
 import { PlateGrid } from './viewer/PlateGrid';
 import { fitView, Viewer } from './viewer/Viewer';
 
@@ -20,6 +22,9 @@ export function App(): React.JSX.Element {
   const initial = useRef<UrlState>(parseUrlState(window.location.search));
   const [view, setView] = useState<ViewParams>({ target: [0, 0], zoom: 0 });
   const [tilesLoading, setTilesLoading] = useState(false);
+  // Loads of the view so far: statistics of what is on screen follow them.
+  const [loads, setLoads] = useState(0);
+  const [collapsed, setCollapsed] = useState<{ left: boolean; right: boolean }>({ left: false, right: false });
   const [errors, setErrors] = useState<string[]>([]);
   const [refresh, setRefresh] = useState(0);
   const [recentVersion, setRecentVersion] = useState(0);
@@ -44,6 +49,8 @@ export function App(): React.JSX.Element {
   const layers = useLayers(reportError, remember);
   const { open, abortAll } = layers;
   const base = layers.layers[0];
+  const { autoContrast } = useChannelStats(layers.layers, layers.selected, layers.update, loads);
+  usePlaneKeys(layers.selected, layers.update);
 
   const fitTo = useCallback((layer: Layer) => {
     const el = stage.current;
@@ -109,19 +116,25 @@ export function App(): React.JSX.Element {
     [openReplacing],
   );
   const drop = useDropToOpen(onMounted, reportError);
-  const onTileError = useCallback((e: Error) => reportError(`Tile failed: ${e.message}`), [reportError]);
+  const onTileError = useCallback((e: Error) => reportError(`A tile could not be read: ${e.message}`), [reportError]);
+  const onLoading = useCallback((loading: boolean) => {
+    setTilesLoading(loading);
+    if (!loading) setLoads((n) => n + 1);
+  }, []);
   const loading = layers.opening || (base !== undefined && tilesLoading);
   const selected = layers.selected;
 
   return (
     // biome-ignore lint/a11y/noStaticElementInteractions: the whole window is the drop target for folders.
     <div
-      className={`app${drop.dragging ? ' dragging' : ''}`}
+      className={`app${drop.dragging ? ' dragging' : ''}${collapsed.left ? ' left-collapsed' : ''}${
+        collapsed.right || !layers.selected ? ' right-collapsed' : ''
+      }`}
       onDragOver={drop.onDragOver}
       onDragLeave={drop.onDragLeave}
       onDrop={drop.onDrop}
     >
-      <aside className="sidebar">
+      <aside className="sidebar" aria-label="Catalog" hidden={collapsed.left}>
         <h1>Zarr Bridge</h1>
         <CatalogTree
           refresh={refresh}
@@ -138,13 +151,35 @@ export function App(): React.JSX.Element {
         {showSettings && <SettingsPanel onClose={() => setShowSettings(false)} onError={reportError} />}
       </aside>
       <main className="stage" ref={stage}>
+        <button
+          type="button"
+          className="collapse collapse-left"
+          aria-label={collapsed.left ? 'Show the catalog panel' : 'Hide the catalog panel'}
+          aria-expanded={!collapsed.left}
+          data-testid="toggle-left"
+          onClick={() => setCollapsed((c) => ({ ...c, left: !c.left }))}
+        >
+          {collapsed.left ? '›' : '‹'}
+        </button>
+        {layers.selected && (
+          <button
+            type="button"
+            className="collapse collapse-right"
+            aria-label={collapsed.right ? 'Show the layer panel' : 'Hide the layer panel'}
+            aria-expanded={!collapsed.right}
+            data-testid="toggle-right"
+            onClick={() => setCollapsed((c) => ({ ...c, right: !c.right }))}
+          >
+            {collapsed.right ? '‹' : '›'}
+          </button>
+        )}
         {base ? (
           <Viewer
             layers={layers.layers}
             view={view}
             onViewChange={setView}
             onTileError={onTileError}
-            onLoading={setTilesLoading}
+            onLoading={onLoading}
             overlays={labels.overlays}
             testMode={testMode}
           />
@@ -181,8 +216,8 @@ export function App(): React.JSX.Element {
           </div>
         )}
       </main>
-      {selected && (
-        <aside className="controls">
+      {selected && !collapsed.right && (
+        <aside className="controls" aria-label="Layers and channels">
           <LayerList
             layers={layers.layers}
             selectedId={selected.id}
@@ -194,7 +229,7 @@ export function App(): React.JSX.Element {
             key={selected.id}
             layer={selected}
             onChange={(patch) => layers.update(selected.id, patch)}
-            onError={reportError}
+            onAuto={(c) => void autoContrast(selected, c).catch((e: Error) => reportError(e.message))}
           >
             {selected === base && (
               <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />

@@ -4,7 +4,8 @@
  * only), shapes from /downsample extents counted from 0, scales from its
  * voxel sizes. Axes are z,y,x, or t,z,y,x when the experiment has more than
  * one time sample; no `c` axis: a BossDB channel is one scalar field, and a
- * singleton axis would only make every client index through it.
+ * singleton axis would only make every client index through it. Annotation
+ * channels are label images (OME `image-label`).
  */
 import type { Attrs, GroupNode, IoOptions } from '../../model/node.js';
 import type { OmeAxis, OmeDataset, OmeMeta } from '../../model/ome.js';
@@ -132,7 +133,10 @@ export function omeFor(meta: ChannelMeta, specs: LevelSpec[], name: string): Ome
     const scale = hasTime ? [experiment.time_step ?? 1, vz, vy, vx] : [vz, vy, vx];
     return { path: String(k), coordinateTransformations: [{ type: 'scale', scale }] };
   });
-  return { sourceVersion: '0.4', multiscales: [{ name, axes, datasets }] };
+  // An annotation channel holds segment ids: OME marks such an image as a label image, so viewers colour
+  // ids (napari, vizarr, ours) instead of drawing them as intensities.
+  const imageLabel = meta.channel.type === 'annotation' ? { imageLabel: {} } : {};
+  return { sourceVersion: '0.4', multiscales: [{ name, axes, datasets }], ...imageLabel };
 }
 
 /** The channel's image group, with its level arrays built once. */

@@ -1,4 +1,4 @@
-/** Percentile auto-contrast, computed on the lowest pyramid level so it stays cheap for big images. */
+/** Contrast: percentile windows, slider ranges, rounding and histograms, from bounded samples or the tiles on screen. */
 
 type Numeric = ArrayLike<number>;
 
@@ -48,4 +48,42 @@ export function sliderRange(dtype: string, data: Numeric): [number, number] {
     if (v > max) max = v;
   }
   return Number.isFinite(min) && max > min ? [min, max] : [0, 1];
+}
+
+/** A window rounded to three significant digits of its width (0.0123–0.988, not 0.01234567–0.98765432). */
+export function roundWindow([lo, hi]: [number, number], integer: boolean): [number, number] {
+  if (integer) return [Math.floor(lo), Math.max(Math.floor(lo) + 1, Math.ceil(hi))];
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return [lo, hi];
+  const step = 10 ** (Math.floor(Math.log10(span)) - 2);
+  const r = (v: number, f: (x: number) => number) => Number((f(v / step) * step).toPrecision(12));
+  return [r(lo, Math.floor), r(hi, Math.ceil)];
+}
+
+/** Text for a window bound: integers as they are, other numbers to four significant digits. */
+export function formatValue(v: number): string {
+  if (Number.isInteger(v)) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return v.toExponential(3);
+  return String(Number(v.toPrecision(4)));
+}
+
+export interface Histogram {
+  /** Value range the bins span. */
+  lo: number;
+  hi: number;
+  counts: number[];
+}
+
+/** Counts of `values` in `bins` equal bins over [lo, hi] (values outside are clamped into the end bins). */
+export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins = 64): Histogram {
+  const counts = new Array<number>(bins).fill(0);
+  const span = hi - lo;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) continue;
+    const b = span > 0 ? Math.floor(((v - lo) / span) * bins) : 0;
+    counts[Math.max(0, Math.min(bins - 1, b))] += 1;
+  }
+  return { lo, hi, counts };
 }

@@ -1,5 +1,7 @@
 /** Types for an opened multiscale image and the user's per-channel display settings. */
 import type { CatalogNode } from '../../../shared/catalog';
+import type { Histogram } from './contrast';
+import type { LabelPixelSource } from './labels';
 import type { PhysicalFrame } from './physical';
 import type { ZarrPixelSource } from './pixelSource';
 
@@ -11,7 +13,14 @@ export interface AxisInfo {
   size: number;
   type?: string;
   unit?: string;
+  /** Level-0 voxel size along this axis (OME scale), when known. */
+  scale?: number;
+  /** Level-0 origin along this axis (OME translation), when known. */
+  translation?: number;
 }
+
+/** Where a channel's window came from: OME metadata, data (a sample or the screen), the user, or nothing yet. */
+export type LimitsSource = 'omero' | 'data' | 'user' | 'none';
 
 export interface ChannelState {
   visible: boolean;
@@ -20,11 +29,15 @@ export interface ChannelState {
   /** Slider bounds. */
   range: [number, number];
   label: string;
+  limitsFrom: LimitsSource;
+  histogram?: Histogram;
 }
 
 export interface ImageModel {
   node: CatalogNode;
   sources: ZarrPixelSource[];
+  /** A label image (segmentation): drawn in id colours from these sources, with no channels. */
+  labelSources?: LabelPixelSource[];
   /** viv axis labels of level 0 (the last two are always 'y', 'x'). */
   labels: string[];
   axes: AxisInfo[];

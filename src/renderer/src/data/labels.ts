@@ -1,27 +1,88 @@
 /**
- * OME label images as RGBA overlays. Label values are turned into colours on the CPU (image-label
- * `colors`, else a hashed palette; 0 is transparent) and handed to viv as an interleaved RGBA source,
- * which viv draws with its bitmap layer: no custom shader, so no second deck.gl copy is needed.
+ * Label images (segmentations) as RGBA: each id gets its image-label colour, else Neuroglancer's hashed colour
+ * (segmentColors.ts); 0 is transparent. Any integer type works, 64-bit ids included: they are read as two 32-bit
+ * words, never through float. The RGBA goes to viv as an interleaved source, which it draws as bitmaps.
  */
 import type { PixelData, PixelSource, SupportedDtype, TileSelection } from '@vivjs/types';
 import type { CatalogNode, ImageLabelColor } from '../../../shared/catalog';
-import { fetchCatalog } from './catalogClient';
-import { openPyramid } from './openImage';
+import type { NumericArray } from './chunkCache';
+import type { Region } from './levelArray';
 import type { Selection, ZarrPixelSource } from './pixelSource';
+import { type Rgba, segmentColor } from './segmentColors';
 
-type Rgba = [number, number, number, number];
+/** Colours by id: explicit ones from image-label, hashed ones filled in as ids are met. */
+export class SegmentPalette {
+  /** ids below 2^32 by number; wider ids by "hi:lo". */
+  readonly #small = new Map<number, number>();
+  readonly #wide = new Map<string, number>();
 
-export interface LabelLayerModel {
-  name: string;
-  path: string;
-  sources: LabelPixelSource[];
+  constructor(colors: ImageLabelColor[] = []) {
+    for (const c of colors) {
+      if (!c.rgba || !Number.isInteger(c['label-value'])) continue;
+      const [lo, hi] = [c['label-value'] >>> 0, Math.floor(c['label-value'] / 2 ** 32) >>> 0];
+      this.#set(lo, hi, pack([c.rgba[0], c.rgba[1], c.rgba[2], c.rgba[3] ?? 255]));
+    }
+  }
+
+  #set(lo: number, hi: number, packed: number): void {
+    if (hi === 0) this.#small.set(lo, packed);
+    else this.#wide.set(`${hi}:${lo}`, packed);
+  }
+
+  /** Packed little-endian RGBA (as a Uint32Array over RGBA bytes reads it). */
+  packed(lo: number, hi: number): number {
+    const hit = hi === 0 ? this.#small.get(lo) : this.#wide.get(`${hi}:${lo}`);
+    if (hit !== undefined) return hit;
+    const made = pack(segmentColor(lo, hi));
+    this.#set(lo, hi, made);
+    return made;
+  }
+
+  rgba(lo: number, hi: number): Rgba {
+    const p = this.packed(lo, hi);
+    return [p & 0xff, (p >>> 8) & 0xff, (p >>> 16) & 0xff, p >>> 24];
+  }
+
+  /** RGBA bytes for a region of ids; 0 stays transparent. */
+  colorize(data: NumericArray, width: number, height: number): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(width * height * 4);
+    const px = new Uint32Array(out.buffer);
+    let lastLo = 0;
+    let lastHi = 0;
+    let last = 0;
+    if (data instanceof BigUint64Array || data instanceof BigInt64Array) {
+      const words = new Uint32Array(data.buffer, data.byteOffset, data.length * 2);
+      for (let i = 0; i < data.length; i++) {
+        const lo = words[2 * i];
+        const hi = words[2 * i + 1];
+        if (lo === 0 && hi === 0) continue;
+        if (lo !== lastLo || hi !== lastHi || last === 0) {
+          last = this.packed(lo, hi);
+          lastLo = lo;
+          lastHi = hi;
+        }
+        px[i] = last;
+      }
+      return out;
+    }
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      if (v === 0) continue;
+      const lo = v >>> 0;
+      const hi = v < 0 ? 0xffffffff : 0;
+      if (lo !== lastLo || hi !== lastHi || last === 0) {
+        last = this.packed(lo, hi);
+        lastLo = lo;
+        lastHi = hi;
+      }
+      px[i] = last;
+    }
+    return out;
+  }
 }
 
-/** Deterministic, well-spread colour for labels without an explicit one. */
-function hashColor(v: number): Rgba {
-  const h = ((v * 2654435761) >>> 0) / 2 ** 32;
-  const [r, g, b] = [0, 1 / 3, 2 / 3].map((o) => Math.round(127 + 127 * Math.cos(2 * Math.PI * (h + o))));
-  return [r, g, b, 255];
+function pack([r, g, b, a]: Rgba): number {
+  return (r | (g << 8) | (b << 16) | (a << 24)) >>> 0;
 }
 
 export class LabelPixelSource implements PixelSource<string[]> {
@@ -34,58 +95,46 @@ export class LabelPixelSource implements PixelSource<string[]> {
   onTileError: (err: Error) => void = (err) => console.error(err);
 
   constructor(
-    private readonly raw: ZarrPixelSource,
-    private readonly colors: Map<number, Rgba>,
+    readonly raw: ZarrPixelSource,
+    private readonly palette: SegmentPalette,
   ) {
     this.shape = [...raw.shape, 4];
     this.labels = [...raw.labels, '_c'] as string[] & ['y', 'x', '_c'];
     this.tileSize = raw.tileSize;
   }
 
-  private colorize(px: PixelData): PixelData {
-    const out = new Uint8Array(px.width * px.height * 4);
-    for (let i = 0; i < px.data.length; i++) {
-      const v = Number(px.data[i]);
-      if (v === 0) continue;
-      let c = this.colors.get(v);
-      if (!c) {
-        c = hashColor(v);
-        this.colors.set(v, c);
-      }
-      out.set(c, i * 4);
-    }
-    return { data: out, width: px.width, height: px.height };
+  private colorize(r: Region): PixelData {
+    return { data: this.palette.colorize(r.data, r.width, r.height), width: r.width, height: r.height };
   }
 
-  async getTile(sel: TileSelection<string[]>): Promise<PixelData> {
-    return this.colorize(await this.raw.getTile(sel));
+  async getTile({ x, y, selection, signal }: TileSelection<string[]>): Promise<PixelData> {
+    const [height, width] = this.raw.shape.slice(-2);
+    const t = this.tileSize;
+    const r = await this.raw.readRegion(
+      selection as Selection,
+      y * t,
+      Math.min((y + 1) * t, height),
+      x * t,
+      Math.min((x + 1) * t, width),
+      signal,
+    );
+    return this.colorize(r);
   }
 
-  async getRaster(sel: { selection: Selection; signal?: AbortSignal }): Promise<PixelData> {
-    return this.colorize(await this.raw.getRaster(sel));
+  async getRaster({ selection, signal }: { selection: Selection; signal?: AbortSignal }): Promise<PixelData> {
+    const [height, width] = this.raw.shape.slice(-2);
+    return this.colorize(await this.raw.readRegion(selection, 0, height, 0, width, signal));
   }
 }
 
-function colorTable(colors: ImageLabelColor[] | undefined): Map<number, Rgba> {
-  const table = new Map<number, Rgba>();
-  for (const c of colors ?? []) {
-    if (c.rgba) table.set(c['label-value'], [c.rgba[0], c.rgba[1], c.rgba[2], c.rgba[3] ?? 255]);
-  }
-  return table;
+/** Whether a catalog image is a label image (OME image-label), or holds ids by its data type. */
+export function isLabelImage(node: CatalogNode): boolean {
+  if (node.ome?.imageLabel) return true;
+  const dtype = node.levels?.[0]?.dtype ?? node.array?.dtype;
+  return dtype === 'uint64' || dtype === 'int64';
 }
 
-/** Names and catalog paths of an image's label images (from its `labels` child). */
-export async function listLabels(image: CatalogNode, signal?: AbortSignal): Promise<{ name: string; path: string }[]> {
-  const group = image.children?.find((c) => c.kind === 'labels');
-  if (!group) return [];
-  const node = await fetchCatalog(group.path, signal);
-  const names = node.ome?.labels ?? node.children?.map((c) => c.name) ?? [];
-  return names.map((name) => ({ name, path: `${group.path}/${name}` }));
-}
-
-export async function openLabels(path: string, signal?: AbortSignal): Promise<LabelLayerModel> {
-  const node = await fetchCatalog(path, signal);
-  const { sources } = await openPyramid(node, signal);
-  const table = colorTable(node.ome?.imageLabel?.colors);
-  return { name: node.name, path, sources: sources.map((s) => new LabelPixelSource(s, table)) };
+export function labelSources(node: CatalogNode, raw: ZarrPixelSource[]): LabelPixelSource[] {
+  const palette = new SegmentPalette(node.ome?.imageLabel?.colors);
+  return raw.map((s) => new LabelPixelSource(s, palette));
 }

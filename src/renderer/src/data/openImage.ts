@@ -1,16 +1,34 @@
-/** Opens a catalog image node as viv pixel sources read through the bridge's /zarr/v3 face. */
+/**
+ * Opens a catalog image node as viv pixel sources read through the bridge. Levels are read on `/zarr/v3`
+ * (stored bytes passed through, decoded in the page, blosc/zstd/lz4 in workers); a level whose codecs the page
+ * cannot decode is read on `/zarr/v2`, where the bridge decodes it. Initial contrast comes from a bounded
+ * sample (sample.ts), never from reading a whole level.
+ */
 import * as zarr from 'zarrita';
 import type { CatalogNode, OmeMultiscale } from '../../../shared/catalog';
+import { canDecode } from '../codecs/registerCodecs';
 import { bridgeRoot } from './bridgeStore';
 import { encodePath } from './catalogClient';
 import { defaultColor, hexToRgb } from './colors';
-import { percentileLimits, sliderRange } from './contrast';
+import { histogram, percentileLimits, roundWindow, sliderRange } from './contrast';
 import type { AxisInfo, ChannelState, ImageModel } from './imageModel';
+import { isLabelImage, labelSources } from './labels';
+import { LevelArray } from './levelArray';
 import { physicalFrame } from './physical';
-import { guessTileSize, type Selection, ZarrPixelSource } from './pixelSource';
+import { guessTileSize, isDisplayable, type Selection, ZarrPixelSource } from './pixelSource';
+import { samplePlane } from './sample';
+
+/** viv draws at most this many channels of one layer at once. */
+export const MAX_VISIBLE_CHANNELS = 10;
+/** With more channels than viv can draw, this many are on at first (as vizarr does). */
+export const DEFAULT_ON_WHEN_MANY = 6;
 
 function scaleOf(ms: OmeMultiscale | undefined, level: number): number[] | undefined {
   return ms?.datasets[level]?.coordinateTransformations?.find((t) => t.type === 'scale')?.scale;
+}
+
+function translationOf(ms: OmeMultiscale | undefined, level: number): number[] | undefined {
+  return ms?.datasets[level]?.coordinateTransformations?.find((t) => t.type === 'translation')?.translation;
 }
 
 /**
@@ -39,21 +57,50 @@ function axisNames(node: CatalogNode, rank: number): AxisInfo[] {
   const ms = node.ome?.multiscales?.[0];
   const names = ms?.axes?.length === rank ? ms.axes : undefined;
   const dims = node.levels?.[0]?.dimensionNames;
+  const scale = scaleOf(ms, 0);
+  const translation = translationOf(ms, 0);
   return Array.from({ length: rank }, (_, i) => {
     const axis = names?.[i];
     const fallback = dims?.[i] ?? (i === rank - 1 ? 'x' : i === rank - 2 ? 'y' : `dim_${i}`);
-    return { name: axis?.name ?? fallback, size: 0, type: axis?.type, unit: axis?.unit };
+    return {
+      name: axis?.name ?? fallback,
+      size: 0,
+      type: axis?.type,
+      unit: axis?.unit,
+      scale: scale?.length === rank ? scale[i] : undefined,
+      translation: translation?.length === rank ? translation[i] : undefined,
+    };
   });
 }
 
-/** The pixel sources of every pyramid level of a catalog image node, read through /zarr/v3. */
+interface V3Meta {
+  codecs?: { name: string }[];
+}
+
+/** One level, on /zarr/v3 when the page can decode its codecs, else on /zarr/v2 (decoded by the bridge). */
+async function openLevel(path: string, signal?: AbortSignal): Promise<LevelArray> {
+  const v3 = bridgeRoot('v3').resolve(path);
+  const arr = await zarr.open.v3(v3, { kind: 'array', signal });
+  // The metadata document is cached by the store: reading it again costs nothing.
+  const bytes = await v3.store.get(v3.resolve('zarr.json').path, { signal });
+  const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta) : {};
+  if (canDecode(meta.codecs ?? [])) return new LevelArray(arr, `/zarr/v3${path}`);
+  const v2 = bridgeRoot('v2').resolve(path);
+  return new LevelArray(await zarr.open.v2(v2, { kind: 'array', signal }), `/zarr/v2${path}`);
+}
+
+/** The pixel sources of every pyramid level of a catalog image node. */
 export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   const levels = node.levels ?? [];
   if (levels.length === 0) throw new Error(`${node.path} has no pyramid levels to show`);
   const rank = levels[0].shape.length;
   if (rank < 2) throw new Error(`${node.path} has ${rank} dimension(s); an image needs at least y and x`);
-  const root = bridgeRoot().resolve(encodePath(node.path));
-  const arrays = await Promise.all(levels.map((l) => zarr.open.v3(root.resolve(l.path), { kind: 'array', signal })));
+  if (!isDisplayable(levels[0].dtype))
+    throw new Error(`${node.path} holds ${levels[0].dtype} data, which cannot be shown as an image`);
+  const base = `/${encodePath(node.path)}`;
+  const arrays = await Promise.all(
+    levels.map((l) => openLevel(l.path ? `${base}/${encodePath(l.path)}` : base, signal)),
+  );
   const axes = axisNames(node, rank).map((a, i) => ({ ...a, size: levels[0].shape[i] }));
   // viv requires the last two labels to be literally y and x.
   const labels = [...axes.slice(0, -2).map((a) => a.name), 'y', 'x'];
@@ -71,10 +118,90 @@ export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   return { sources, labels, axes, rank, ms };
 }
 
+/** The channels' first settings: omero's where given, else a window from a bounded sample of the data. */
+async function defaultChannels(
+  node: CatalogNode,
+  sources: ZarrPixelSource[],
+  channelAxis: string | undefined,
+  channelCount: number,
+  selection: Selection,
+  signal?: AbortSignal,
+): Promise<ChannelState[]> {
+  const omero = node.ome?.omero;
+  const many = channelCount > MAX_VISIBLE_CHANNELS;
+  let on = 0;
+  const dtype = sources[0].dtype;
+  const integer = !/^Float/.test(dtype);
+  const channels: ChannelState[] = Array.from({ length: channelCount }, (_, c) => {
+    const meta = omero?.channels?.[c];
+    const wanted = meta?.active ?? true;
+    const visible = wanted && on < (many ? DEFAULT_ON_WHEN_MANY : MAX_VISIBLE_CHANNELS);
+    if (visible) on += 1;
+    const w = meta?.window;
+    const hasWindow = w?.start !== undefined && w?.end !== undefined && (w.end as number) > (w.start as number);
+    const limits: [number, number] = hasWindow ? [w?.start as number, w?.end as number] : sliderRange(dtype, []);
+    const range: [number, number] =
+      w?.min !== undefined && w?.max !== undefined && w.max > w.min ? [w.min, w.max] : sliderRange(dtype, []);
+    const color = meta?.color ? hexToRgb(meta.color) : undefined;
+    const greyscale = omero?.rdefs?.model === 'greyscale' && channelCount === 1;
+    return {
+      visible,
+      color: greyscale ? [255, 255, 255] : (color ?? defaultColor(c, channelCount)),
+      limits,
+      range: [Math.min(range[0], limits[0]), Math.max(range[1], limits[1])],
+      label: meta?.label ?? (channelCount > 1 ? `${channelAxis ?? 'channel'} ${c}` : node.name),
+      limitsFrom: hasWindow ? 'omero' : 'none',
+    };
+  });
+  // Visible channels without a window get one from a sample; the others when they are turned on.
+  await Promise.all(
+    channels.map(async (ch, c) => {
+      if (!ch.visible) return;
+      const sel = channelAxis ? { ...selection, [channelAxis]: c } : selection;
+      Object.assign(ch, await channelFromSample(ch, sources, sel, integer, signal));
+    }),
+  );
+  return channels;
+}
+
+/** A channel's window (unless omero or the user set it), range and histogram from a bounded sample. */
+export async function channelFromSample(
+  ch: ChannelState,
+  sources: readonly ZarrPixelSource[],
+  selection: Selection,
+  integer: boolean,
+  signal?: AbortSignal,
+): Promise<Partial<ChannelState>> {
+  const { values } = await samplePlane(sources, selection, signal);
+  if (values.length === 0) return {};
+  return statsUpdate(ch, values, sources[0].dtype, integer);
+}
+
+/** New limits (when data may set them), slider range and histogram from values seen. */
+export function statsUpdate(
+  ch: ChannelState,
+  values: ArrayLike<number>,
+  dtype: string,
+  integer: boolean,
+  force = false,
+): Partial<ChannelState> {
+  const range = sliderRange(dtype, values);
+  const setLimits = force || ch.limitsFrom === 'none' || ch.limitsFrom === 'data';
+  const limits = setLimits ? roundWindow(percentileLimits(values), integer) : ch.limits;
+  const lo = Math.min(range[0], limits[0]);
+  const hi = Math.max(range[1], limits[1]);
+  return {
+    limits,
+    range: [lo, hi],
+    histogram: histogram(values, lo, hi),
+    ...(setLimits ? { limitsFrom: 'data' as const } : {}),
+  };
+}
+
 export async function openImage(node: CatalogNode, signal?: AbortSignal): Promise<ImageModel> {
   const { sources, labels, axes, rank, ms } = await openPyramid(node, signal);
-  const channelAxis = axes.slice(0, -2).find((a) => a.type === 'channel' || a.name === 'c')?.name;
-
+  const label = isLabelImage(node);
+  const channelAxis = label ? undefined : axes.slice(0, -2).find((a) => a.type === 'channel' || a.name === 'c')?.name;
   const channelCount = channelAxis ? (axes.find((a) => a.name === channelAxis)?.size ?? 1) : 1;
   const omero = node.ome?.omero;
   const defaultSelection: Selection = {};
@@ -85,51 +212,25 @@ export async function openImage(node: CatalogNode, signal?: AbortSignal): Promis
     if (a.name === 't' && omero?.rdefs?.defaultT !== undefined) index = omero.rdefs.defaultT;
     defaultSelection[a.name] = Math.max(0, Math.min(a.size - 1, index));
   }
-
-  const lowest = sources[sources.length - 1];
-  // Every channel's lowest level at once: the requests overlap instead of queueing one per channel.
-  const rasters = await Promise.all(
-    Array.from({ length: channelCount }, (_, c) =>
-      lowest.getRaster({
-        selection: channelAxis ? { ...defaultSelection, [channelAxis]: c } : defaultSelection,
-        signal,
-      }),
-    ),
-  );
-  const defaultChannels: ChannelState[] = [];
-  for (let c = 0; c < channelCount; c++) {
-    const meta = omero?.channels?.[c];
-    const raster = rasters[c];
-    const range = sliderRange(lowest.dtype, raster.data);
-    const w = meta?.window;
-    const auto = percentileLimits(raster.data);
-    const limits: [number, number] = w?.start !== undefined && w?.end !== undefined ? [w.start, w.end] : auto;
-    const color = meta?.color ? hexToRgb(meta.color) : undefined;
-    const greyscale = omero?.rdefs?.model === 'greyscale' && channelCount === 1;
-    defaultChannels.push({
-      visible: meta?.active ?? true,
-      color: greyscale ? [255, 255, 255] : (color ?? defaultColor(c, channelCount)),
-      limits,
-      range: [Math.min(range[0], limits[0]), Math.max(range[1], limits[1])],
-      label: meta?.label ?? `${channelAxis ?? 'channel'} ${c}`,
-    });
-  }
+  const channels = label
+    ? []
+    : await defaultChannels(node, sources, channelAxis, channelCount, defaultSelection, signal);
 
   const xIndex = rank - 1;
   const xScale = scaleOf(ms, 0)?.[xIndex];
   const xUnit = ms?.axes?.[xIndex]?.unit;
   const pixelSize = xScale !== undefined && xUnit ? { size: xScale, unit: xUnit } : undefined;
-  const frame = physicalFrame(node);
   return {
     node,
     sources,
+    ...(label ? { labelSources: labelSources(node, sources) } : {}),
     labels,
     axes,
     channelAxis,
-    channelCount,
+    channelCount: label ? 0 : channelCount,
     pixelSize,
-    frame,
-    defaultChannels,
+    frame: physicalFrame(node),
+    defaultChannels: channels,
     defaultSelection,
   };
 }

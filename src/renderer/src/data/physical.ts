@@ -15,15 +15,41 @@ export interface PhysicalFrame {
   unit?: string;
 }
 
+/** NGFF space units in meters (the UDUNITS-2 names OME-NGFF allows). */
 const METERS: Record<string, number> = {
+  yoctometer: 1e-24,
+  zeptometer: 1e-21,
+  attometer: 1e-18,
+  femtometer: 1e-15,
+  picometer: 1e-12,
   angstrom: 1e-10,
   nanometer: 1e-9,
   micrometer: 1e-6,
   micron: 1e-6,
   millimeter: 1e-3,
   centimeter: 1e-2,
+  decimeter: 1e-1,
   meter: 1,
+  hectometer: 1e2,
+  kilometer: 1e3,
+  megameter: 1e6,
+  gigameter: 1e9,
+  terameter: 1e12,
+  petameter: 1e15,
+  exameter: 1e18,
+  zettameter: 1e21,
+  yottameter: 1e24,
+  inch: 0.0254,
+  foot: 0.3048,
+  yard: 0.9144,
+  mile: 1609.344,
+  parsec: 3.0857e16,
 };
+
+/** One `unit` in meters, or undefined for units that are not lengths (or unknown). */
+export function toMeters(unit: string): number | undefined {
+  return METERS[unit];
+}
 
 function pick(ts: OmeTransform[] | undefined, type: 'scale' | 'translation'): number[] | undefined {
   return ts?.find((t) => t.type === type)?.[type];
@@ -78,4 +104,17 @@ export function voxelSizeText(node: CatalogNode): string | undefined {
   const sizes = spatial.map((a) => `${Number(a.size.toPrecision(4))}${units.size > 1 ? ` ${a.unit ?? ''}` : ''}`);
   const unit = units.size === 1 ? ` ${[...units][0]}` : '';
   return `${sizes.join(' × ')}${unit} (${spatial.map((a) => a.name).join(' × ')})`.replace(/\s+\(/, ' (');
+}
+
+/** Base-layer pixel (x, y) in a layer's own level-0 pixels (the inverse of `modelMatrixFor`). */
+export function toLayerPixel(layer: PhysicalFrame, base: PhysicalFrame, x: number, y: number): [number, number] {
+  const lu = layer.unit ? METERS[layer.unit] : undefined;
+  const bu = base.unit ? METERS[base.unit] : undefined;
+  const k = lu && bu ? lu / bu : 1;
+  const px = x * base.scale[0] + base.translation[0];
+  const py = y * base.scale[1] + base.translation[1];
+  return [
+    (px - layer.translation[0] * k) / (layer.scale[0] * k),
+    (py - layer.translation[1] * k) / (layer.scale[1] * k),
+  ];
 }

@@ -1,14 +1,15 @@
 /**
- * A viv PixelSource over one zarrita 0.7 array (one pyramid level).
- * Own implementation, as vizarr does: viv's bundled zarrita 0.5 drops abort signals
- * and cannot read arrays opened by another zarrita copy.
+ * A viv PixelSource over one pyramid level (a LevelArray). Tiles are cut from decoded chunks held in the shared
+ * chunk cache; 64-bit integers are widened to float32 for display (label layers keep them exact, see labels.ts).
  */
 import type { PixelData, PixelSource, SupportedDtype, SupportedTypedArray, TileSelection } from '@vivjs/types';
-import * as zarr from 'zarrita';
+import type { NumericArray } from './chunkCache';
+import type { LevelArray, Region } from './levelArray';
 
 /** viv's tile layer treats exactly this thrown value as "cancelled, not failed". */
-const SIGNAL_ABORTED = '__vivSignalAborted';
+export const SIGNAL_ABORTED = '__vivSignalAborted';
 
+/** How each zarr data type is drawn; 64-bit integers and float16 are widened (see `displayData`). */
 const DTYPES: Record<string, SupportedDtype> = {
   uint8: 'Uint8',
   uint16: 'Uint16',
@@ -18,13 +19,20 @@ const DTYPES: Record<string, SupportedDtype> = {
   int32: 'Int32',
   float32: 'Float32',
   float64: 'Float64',
+  float16: 'Float32',
   bool: 'Uint8',
+  uint64: 'Float32',
+  int64: 'Float32',
 };
 
 export type Selection = Record<string, number>;
 
 /** Maps a selection made in level-0 index space to this level's index space. */
 export type SelectionMapper = (sel: Selection) => Selection;
+
+export function isDisplayable(dtype: string): boolean {
+  return dtype in DTYPES;
+}
 
 export class ZarrPixelSource implements PixelSource<string[]> {
   readonly shape: number[];
@@ -33,66 +41,90 @@ export class ZarrPixelSource implements PixelSource<string[]> {
   onTileError: (err: Error) => void = (err) => console.error(err);
 
   constructor(
-    private readonly arr: zarr.Array<zarr.DataType, zarr.Readable>,
+    readonly level: LevelArray,
     labels: string[],
     readonly tileSize: number,
     private readonly mapSelection: SelectionMapper = (s) => s,
   ) {
-    this.shape = arr.shape;
-    const dtype = DTYPES[arr.dtype];
-    if (!dtype)
-      throw new Error(`Data type ${arr.dtype} cannot be displayed (supported: ${Object.keys(DTYPES).join(', ')})`);
+    this.shape = level.shape;
+    const dtype = DTYPES[level.dtype];
+    if (!dtype) throw new Error(`data of type ${level.dtype} cannot be displayed`);
     this.dtype = dtype;
     // viv's Labels type is a variadic tuple ending in y, x; the axes were validated by the caller.
     this.labels = labels as string[] & ['y', 'x'];
   }
 
+  /** Indices of the leading (non y/x) axes at this level for a level-0 selection. */
+  plane(selection: Selection): number[] {
+    const mapped = this.mapSelection(selection);
+    return this.labels.slice(0, -2).map((name, i) => {
+      const index = mapped[name] ?? 0;
+      return Math.max(0, Math.min(this.shape[i] - 1, Math.round(index)));
+    });
+  }
+
+  /** The whole plane. Only for levels known to be small (the caller bounds it). */
   async getRaster({ selection, signal }: { selection: Selection; signal?: AbortSignal }): Promise<PixelData> {
-    return this.read(selection, null, null, signal);
+    const [height, width] = this.shape.slice(-2);
+    return this.read(selection, 0, height, 0, width, signal);
   }
 
   async getTile({ x, y, selection, signal }: TileSelection<string[]>): Promise<PixelData> {
     const [height, width] = this.shape.slice(-2);
     const t = this.tileSize;
-    const ys = zarr.slice(y * t, Math.min((y + 1) * t, height));
-    const xs = zarr.slice(x * t, Math.min((x + 1) * t, width));
-    return this.read(selection as Selection, ys, xs, signal);
+    return this.read(
+      selection as Selection,
+      y * t,
+      Math.min((y + 1) * t, height),
+      x * t,
+      Math.min((x + 1) * t, width),
+      signal,
+    );
   }
 
-  private async read(
+  /** Raw values of a box (exact types, 64-bit included), for labels and statistics. */
+  async readRegion(
     selection: Selection,
-    ys: zarr.Slice | null,
-    xs: zarr.Slice | null,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
     signal?: AbortSignal,
-  ): Promise<PixelData> {
-    const mapped = this.mapSelection(selection);
-    const nonSpatial = this.labels.slice(0, -2).map((name, i) => {
-      const index = mapped[name] ?? 0;
-      return Math.max(0, Math.min(this.shape[i] - 1, Math.round(index)));
-    });
+  ): Promise<Region> {
     try {
-      const chunk = await zarr.get(this.arr, [...nonSpatial, ys, xs], { signal });
-      const [height, width] = chunk.shape.slice(-2);
-      return { data: toSupported(chunk.data), width, height };
+      return await this.level.region(this.plane(selection), y0, y1, x0, x1, signal);
     } catch (err) {
       if (signal?.aborted || (err instanceof DOMException && err.name === 'AbortError')) throw SIGNAL_ABORTED;
       throw err;
     }
   }
+
+  private async read(
+    selection: Selection,
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+    signal?: AbortSignal,
+  ): Promise<PixelData> {
+    const r = await this.readRegion(selection, y0, y1, x0, x1, signal);
+    return { data: displayData(r.data), width: r.width, height: r.height };
+  }
 }
 
-/** viv cannot upload booleans or 64-bit integers; booleans become 0/1 bytes. */
-function toSupported(data: unknown): SupportedTypedArray {
-  if (Array.isArray(data)) return Uint8Array.from(data as boolean[], (b) => (b ? 1 : 0));
+/** viv cannot upload 64-bit integers: they become float32 (exact up to 2^24, which suits intensities). */
+export function displayData(data: NumericArray): SupportedTypedArray {
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
-    return Float32Array.from(data as ArrayLike<bigint> as unknown as number[], (v) => Number(v));
+    const out = new Float32Array(data.length);
+    for (let i = 0; i < data.length; i++) out[i] = Number(data[i]);
+    return out;
   }
   return data as SupportedTypedArray;
 }
 
-/** Largest power of two ≤ the level-0 chunk's y/x extent, capped so small chunks still make sensible tiles. */
-export function guessTileSize(chunkShape: number[]): number {
+/** Tile side for a level-0 chunk shape: the chunk's y/x extent rounded down to a power of two, 128–512. */
+export function guessTileSize(chunkShape: readonly number[]): number {
   const side = Math.min(...chunkShape.slice(-2));
   const pow = 2 ** Math.floor(Math.log2(Math.max(1, side)));
-  return Math.max(32, Math.min(512, pow));
+  return Math.max(128, Math.min(512, pow));
 }

@@ -1,5 +1,23 @@
-/** A small RGBA composite of an image's lowest level (plate wells, the overview), with given channel settings. */
+/**
+ * A small RGBA composite of an image's coarsest level (the overview, plate wells), with given channel settings.
+ * Bounded: only a coarsest level of at most MAX_THUMBNAIL_CHUNKS chunks per channel is read; a pyramid too
+ * shallow for that has no thumbnail (ThumbnailUnavailable), rather than a whole level read.
+ */
 import type { ChannelState, ImageModel } from './imageModel';
+
+export const MAX_THUMBNAIL_CHUNKS = 16;
+
+export class ThumbnailUnavailable extends Error {
+  readonly kind = 'ThumbnailUnavailable';
+}
+
+/** Chunks one plane of the coarsest level spans. */
+export function thumbnailChunks(image: ImageModel): number {
+  const { level } = image.sources[image.sources.length - 1];
+  const [h, w] = level.shape.slice(-2);
+  const [ch, cw] = level.chunks.slice(-2);
+  return Math.ceil(h / ch) * Math.ceil(w / cw);
+}
 
 export async function renderThumbnail(
   image: ImageModel,
@@ -7,17 +25,31 @@ export async function renderThumbnail(
   channels: ChannelState[] = image.defaultChannels,
   selection: Record<string, number> = image.defaultSelection,
 ): Promise<ImageData> {
-  const lowest = image.sources[image.sources.length - 1];
-  const [height, width] = lowest.shape.slice(-2);
+  const n = thumbnailChunks(image);
+  if (n > MAX_THUMBNAIL_CHUNKS)
+    throw new ThumbnailUnavailable(`the coarsest level spans ${n} chunks (at most ${MAX_THUMBNAIL_CHUNKS} are read)`);
+  const last = image.sources.length - 1;
+  const [height, width] = image.sources[last].shape.slice(-2);
+  const out = new ImageData(width, height);
+  if (image.labelSources) {
+    const px = await image.labelSources[last].getRaster({ selection, signal });
+    out.data.set(px.data as Uint8Array);
+    return out;
+  }
+  const lowest = image.sources[last];
   const rgb = new Float32Array(width * height * 3);
   // The visible channels are read at once, then composited in order.
   const rasters = await Promise.all(
     Array.from({ length: image.channelCount }, (_, c) =>
       channels[c]?.visible
-        ? lowest.getRaster({
-            selection: image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection,
+        ? lowest.readRegion(
+            image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection,
+            0,
+            height,
+            0,
+            width,
             signal,
-          })
+          )
         : undefined,
     ),
   );
@@ -32,9 +64,11 @@ export async function renderThumbnail(
       for (let k = 0; k < 3; k++) rgb[i * 3 + k] += f * ch.color[k];
     }
   }
-  const out = new ImageData(width, height);
   for (let i = 0; i < width * height; i++) {
-    out.data.set([Math.min(255, rgb[i * 3]), Math.min(255, rgb[i * 3 + 1]), Math.min(255, rgb[i * 3 + 2]), 255], i * 4);
+    out.data[i * 4] = Math.min(255, rgb[i * 3]);
+    out.data[i * 4 + 1] = Math.min(255, rgb[i * 3 + 1]);
+    out.data[i * 4 + 2] = Math.min(255, rgb[i * 3 + 2]);
+    out.data[i * 4 + 3] = 255;
   }
   return out;
 }

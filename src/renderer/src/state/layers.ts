@@ -33,7 +33,12 @@ function mergeChannels(defaults: ChannelState[], fromUrl: LayerParams['channels'
   return defaults.map((d, i) => {
     const u = fromUrl[i];
     if (!u) return d;
-    return { ...d, ...u, range: [Math.min(d.range[0], u.limits[0]), Math.max(d.range[1], u.limits[1])] };
+    return {
+      ...d,
+      ...u,
+      range: [Math.min(d.range[0], u.limits[0]), Math.max(d.range[1], u.limits[1])],
+      limitsFrom: 'user',
+    };
   });
 }
 

@@ -1,7 +1,7 @@
 /** Label images of the open image: listed on open, opened lazily when first shown. */
 import { useEffect, useMemo, useState } from 'react';
 import type { ImageModel } from '../data/imageModel';
-import { type LabelLayerModel, listLabels, openLabels } from '../data/labels';
+import { type LabelLayerModel, listLabels, openLabels } from '../data/labelImages';
 import type { LabelSetting } from '../panel/LabelControls';
 
 export function useLabels(

@@ -18,6 +18,8 @@ export function useLayers(onError: (msg: string) => void, onOpened: (source: str
   const [plate, setPlate] = useState<{ node: CatalogNode; source: string }>();
   const [pending, setPending] = useState(0);
   const inFlight = useRef(new Set<AbortController>());
+  const layersRef = useRef<Layer[]>([]);
+  layersRef.current = layers;
 
   const abortAll = useCallback(() => {
     for (const c of inFlight.current) c.abort();
@@ -28,6 +30,15 @@ export function useLayers(onError: (msg: string) => void, onOpened: (source: str
     async (source: string, opts: OpenOptions = {}): Promise<Layer | undefined> => {
       // A replacing open makes every earlier load moot (they would land on the wrong set of layers).
       if (!opts.add) abortAll();
+      // Adding what is already open would draw it twice (layers add their light): select it instead.
+      const existing = opts.add
+        ? layersRef.current.find((l) => l.source === source || l.image.node.path === source)
+        : undefined;
+      if (existing) {
+        setSelectedId(existing.id);
+        onError(`${existing.image.node.name} is already open as a layer`);
+        return existing;
+      }
       const ctl = new AbortController();
       inFlight.current.add(ctl);
       setPending((n) => n + 1);

@@ -1,10 +1,11 @@
 /**
- * Minimap: the base layer's lowest level (with its current channels and plane) and the part of it the
- * main view shows. A click centres the main view there. Drawn on a 2D canvas: it needs no second WebGL
- * context, and the lowest level is small by construction.
+ * Minimap: the base layer's coarsest level (with its current channels and plane) and the part of it the main
+ * view shows. A click centres the main view there. Drawn on a 2D canvas: it needs no second WebGL context.
+ * A pyramid too shallow for a small coarsest level gets the frame and the view box, with no picture
+ * (thumbnail.ts reads a bounded number of chunks).
  */
 import { useEffect, useRef, useState } from 'react';
-import { renderThumbnail } from '../data/thumbnail';
+import { renderThumbnail, ThumbnailUnavailable } from '../data/thumbnail';
 import type { Layer } from '../state/layers';
 import type { ViewParams } from '../state/urlState';
 
@@ -20,6 +21,7 @@ export function Overview(props: {
   const { layer, view, viewport, onViewChange } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const [open, setOpen] = useState(true);
+  const [unavailable, setUnavailable] = useState<string>();
   const [h0, w0] = layer.image.sources[0].shape.slice(-2);
   const k = Math.min(MAX_W / w0, MAX_H / h0);
   const [w, h] = [Math.max(1, Math.round(w0 * k)), Math.max(1, Math.round(h0 * k))];
@@ -31,14 +33,17 @@ export function Overview(props: {
     const id = setTimeout(() => {
       renderThumbnail(layer.image, ctl.signal, layer.channels, layer.selection)
         .then((px) => {
+          setUnavailable(undefined);
           const el = canvas.current;
           if (!el) return;
           el.width = px.width;
           el.height = px.height;
           el.getContext('2d')?.putImageData(px, 0, 0);
         })
-        // The overview is a convenience; tile errors already reach the user through the main view.
-        .catch(() => undefined);
+        .catch((e: unknown) => {
+          if (e instanceof ThumbnailUnavailable) setUnavailable(e.message);
+          // Other failures: the overview is a convenience; tile errors already reach the user through the main view.
+        });
     }, 150);
     return () => {
       clearTimeout(id);
@@ -54,7 +59,13 @@ export function Overview(props: {
   const round = (v: number) => Math.round(v * 10) / 10;
   return (
     <div className="overview" data-testid="overview">
-      <button type="button" className="overview-toggle" onClick={() => setOpen(!open)}>
+      <button
+        type="button"
+        className="overview-toggle"
+        aria-expanded={open}
+        aria-label={open ? 'Hide the overview' : 'Show the overview'}
+        onClick={() => setOpen(!open)}
+      >
         {open ? 'Hide overview' : 'Overview'}
       </button>
       {open && (
@@ -67,7 +78,12 @@ export function Overview(props: {
             onViewChange({ target: [(e.clientX - r.left) / k, (e.clientY - r.top) / k], zoom: view.zoom });
           }}
         >
-          <canvas ref={canvas} style={{ width: w, height: h }} />
+          <canvas ref={canvas} style={{ width: w, height: h }} aria-label="Overview of the whole image" />
+          {unavailable && (
+            <span className="overview-note" title={`No overview: ${unavailable}`}>
+              no overview (shallow pyramid)
+            </span>
+          )}
           <div
             className="overview-viewport"
             data-testid="overview-viewport"

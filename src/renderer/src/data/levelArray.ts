@@ -1,0 +1,148 @@
+/**
+ * One pyramid level as the viewer reads it: a zarrita array behind the shared decoded-chunk cache, read by
+ * region (one plane of the non-spatial axes, a y/x box) or by single voxel from what is already cached.
+ */
+import type * as zarr from 'zarrita';
+import { chunkCache, type DecodedChunk, type NumericArray } from './chunkCache';
+
+let nextArrayId = 0;
+
+export interface Region {
+  data: NumericArray;
+  width: number;
+  height: number;
+}
+
+export class LevelArray {
+  readonly id = `a${nextArrayId++}`;
+  readonly shape: number[];
+  readonly chunks: number[];
+  readonly dtype: string;
+
+  constructor(
+    private readonly arr: zarr.Array<zarr.DataType, zarr.Readable>,
+    /** Where the level is read from (for error messages). */
+    readonly url: string,
+  ) {
+    this.shape = arr.shape;
+    this.chunks = arr.chunks;
+    this.dtype = arr.dtype;
+  }
+
+  get fillValue(): number | bigint {
+    const f = this.arr.fillValue;
+    return typeof f === 'bigint' || typeof f === 'number' ? f : f ? 1 : 0;
+  }
+
+  #key(coords: readonly number[]): string {
+    return `${this.id}:${coords.join(',')}`;
+  }
+
+  chunk(coords: readonly number[], signal?: AbortSignal): Promise<DecodedChunk> {
+    return chunkCache.get(
+      this.#key(coords),
+      async (s) => normalise(await this.arr.getChunk([...coords], { signal: s })),
+      signal,
+    );
+  }
+
+  peekChunk(coords: readonly number[]): DecodedChunk | undefined {
+    return chunkCache.peek(this.#key(coords));
+  }
+
+  /** Chunk coordinates of the chunks a region touches. */
+  chunksOf(plane: readonly number[], y0: number, y1: number, x0: number, x1: number): number[][] {
+    const rank = this.shape.length;
+    const [cy, cx] = [this.chunks[rank - 2], this.chunks[rank - 1]];
+    const lead = plane.map((i, d) => Math.floor(i / this.chunks[d]));
+    const out: number[][] = [];
+    for (let ky = Math.floor(y0 / cy); ky * cy < y1; ky++)
+      for (let kx = Math.floor(x0 / cx); kx * cx < x1; kx++) out.push([...lead, ky, kx]);
+    return out;
+  }
+
+  /** The y0..y1 × x0..x1 box of the plane `plane` (indices of the leading axes), in C order. */
+  async region(
+    plane: readonly number[],
+    y0: number,
+    y1: number,
+    x0: number,
+    x1: number,
+    signal?: AbortSignal,
+  ): Promise<Region> {
+    const coords = this.chunksOf(plane, y0, y1, x0, x1);
+    const chunks = await Promise.all(coords.map((c) => this.chunk(c, signal)));
+    const width = x1 - x0;
+    const height = y1 - y0;
+    const first = chunks[0]?.data;
+    const Ctor = (first?.constructor ?? Uint8Array) as new (n: number) => NumericArray;
+    const out = new Ctor(width * height);
+    chunks.forEach((chunk, i) => {
+      this.#copy(chunk, coords[i], plane, { y0, y1, x0, x1 }, out);
+    });
+    return { data: out, width, height };
+  }
+
+  #copy(
+    chunk: DecodedChunk,
+    coords: readonly number[],
+    plane: readonly number[],
+    box: { y0: number; y1: number; x0: number; x1: number },
+    out: NumericArray,
+  ): void {
+    const rank = this.shape.length;
+    const { stride, data } = chunk;
+    const cy = this.chunks[rank - 2];
+    const cx = this.chunks[rank - 1];
+    const oy = coords[rank - 2] * cy;
+    const ox = coords[rank - 1] * cx;
+    let base = 0;
+    for (let d = 0; d < rank - 2; d++) base += (plane[d] - coords[d] * this.chunks[d]) * stride[d];
+    const ys = Math.max(box.y0, oy);
+    const ye = Math.min(box.y1, oy + cy, this.shape[rank - 2]);
+    const xs = Math.max(box.x0, ox);
+    const xe = Math.min(box.x1, ox + cx, this.shape[rank - 1]);
+    const width = box.x1 - box.x0;
+    const sy = stride[rank - 2];
+    const sx = stride[rank - 1];
+    for (let y = ys; y < ye; y++) {
+      const src = base + (y - oy) * sy + (xs - ox) * sx;
+      const dst = (y - box.y0) * width + (xs - box.x0);
+      if (sx === 1) {
+        // biome-ignore lint/suspicious/noExplicitAny: both arrays share one element type (made from the chunk's).
+        (out as any).set((data as any).subarray(src, src + (xe - xs)), dst);
+      } else {
+        for (let x = 0; x < xe - xs; x++) out[dst + x] = data[src + x * sx];
+      }
+    }
+  }
+
+  /** The value at `index` (full rank), if its chunk is cached; never fetches. */
+  peekValue(index: readonly number[]): number | bigint | undefined {
+    const coords = index.map((i, d) => Math.floor(i / this.chunks[d]));
+    const chunk = this.peekChunk(coords);
+    if (!chunk) return undefined;
+    let offset = 0;
+    for (let d = 0; d < index.length; d++) offset += (index[d] - coords[d] * this.chunks[d]) * chunk.stride[d];
+    return chunk.data[offset];
+  }
+}
+
+/** zarrita's chunk with booleans as 0/1 bytes and float16 widened, so every consumer sees plain numbers. */
+function normalise(chunk: zarr.Chunk<zarr.DataType>): DecodedChunk {
+  const data = chunk.data as unknown;
+  let out: NumericArray;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    out = data as NumericArray;
+    // Float16Array (where the browser has it) is not one of viv's textures: widen it.
+    const f16 = (globalThis as { Float16Array?: new (...a: never[]) => unknown }).Float16Array;
+    if (f16 && data instanceof f16) out = Float32Array.from(data as unknown as ArrayLike<number>);
+  } else if (data && typeof data === 'object' && 'buffer' in data && 'get' in data) {
+    // zarrita's BoolArray: its bytes are already 0/1.
+    const b = data as unknown as { buffer: ArrayBuffer; byteOffset: number; byteLength: number };
+    out = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } else {
+    throw new Error('data type cannot be displayed (strings or objects)');
+  }
+  return { data: out, shape: chunk.shape, stride: chunk.stride };
+}
