@@ -305,3 +305,35 @@ describe.skipIf(skip)('API key', () => {
     }
   });
 });
+
+describe.skipIf(skip || !existsSync(join(viewerDir, 'index.html')))('API key and the viewer', () => {
+  it("serves the viewer without the key; /?api_key= sets this port's cookie and redirects without it", async () => {
+    const bridge = await startBridge({
+      port: 0,
+      apiKey: 's3cret',
+      viewerDir,
+      open: [join(FIXTURES, 'generated/data.n5')],
+    });
+    try {
+      expect((await raw(bridge.port, '/')).status).toBe(200);
+      const ok = await raw(bridge.port, '/?api_key=s3cret&source=local/data.n5');
+      expect(ok.status).toBe(302);
+      expect(ok.headers.location).toBe('/?source=local%2Fdata.n5');
+      const cookie = String(ok.headers['set-cookie']);
+      expect(cookie).toContain(`zarr_bridge_key_${bridge.port}=s3cret`);
+      expect(cookie).toContain('HttpOnly');
+      expect(cookie).toContain('SameSite=Strict');
+      const wrong = await raw(bridge.port, '/?api_key=nope');
+      expect(wrong.status).toBe(302);
+      expect(wrong.headers['set-cookie']).toBeUndefined();
+      // The cookie opens data and control routes; a wrong or foreign cookie does not.
+      const withCookie = { Cookie: `zarr_bridge_key_${bridge.port}=s3cret` };
+      expect((await raw(bridge.port, '/zarr/v3/local/data.n5/zarr.json', withCookie)).status).toBe(200);
+      expect((await raw(bridge.port, '/control/settings', withCookie)).status).toBe(200);
+      expect((await raw(bridge.port, '/catalog/', { Cookie: 'zarr_bridge_key_1=nope' })).status).toBe(401);
+      expect((await raw(bridge.port, '/control/settings')).status).toBe(401);
+    } finally {
+      await bridge.close();
+    }
+  });
+});

@@ -6,12 +6,11 @@
  * and shard boundaries) and at level 2, with both channels drawn (red, green). The page's CSP has no
  * 'unsafe-eval': blosc, zstd and lz4 decode in a worker that has its own policy.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PYTHON, REPO } from '../support/env.js';
+import { intensity, writeOme05 } from '../support/ome05.js';
 import {
   ARTIFACTS,
   centres,
@@ -28,12 +27,6 @@ import {
 const ready = checkPrerequisites();
 const TOL = 2;
 const [C, H, W] = [2, 1536, 2048];
-
-/** The writer's formula (write_ome05.py `intensity`): a ramp plus six hashed bits. */
-export function intensity(c: number, y: number, x: number): number {
-  const noise = (Math.imul(x, 0x9e3779b1) ^ Math.imul(y, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 26;
-  return (c * 9973 + y * 13 + x * 7 + noise) % 65536;
-}
 
 const CODECS: { name: string; codec: string; sharded: boolean }[] = [
   { name: 'blosc_zstd_sharded', codec: 'blosc-zstd-shuffle', sharded: true },
@@ -76,11 +69,7 @@ describe.skipIf(!ready)('codecs in the viewer: OME-Zarr 0.5 written by numcodecs
       chunk: 256,
       shard: 1024,
     }));
-    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
-    const run = spawnSync(PYTHON, [join(REPO, 'test/py/write_ome05.py'), dir, join(dir, 'spec.json')], {
-      encoding: 'utf8',
-    });
-    if (run.status !== 0) throw new Error(`write_ome05.py failed: ${run.stderr}`);
+    writeOme05(dir, spec);
     h = await startHarness(spec.map((s) => join(dir, s.name)));
   }, 120_000);
   afterAll(async () => {

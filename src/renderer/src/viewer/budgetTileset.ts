@@ -8,14 +8,10 @@
  * tells the viewer to ask the user to zoom in.
  */
 import { _Tileset2D as Tileset2D } from '@deck.gl/geo-layers';
+import { tileBudget } from './tileBudget';
 
 type TileIndex = { x: number; y: number; z: number };
 type Opts = Parameters<Tileset2D['getTileIndices']>[0];
-
-/** Tiles allowed in view: four screens' worth at the tile size (one level zoomed out past native resolution). */
-export function tileBudget(width: number, height: number, tileSize: number): number {
-  return 4 * (Math.ceil(width / tileSize) + 1) * (Math.ceil(height / tileSize) + 1);
-}
 
 /** A Tileset2D class bound to one layer's report callback (a class per layer: deck.gl compares it by identity). */
 export function budgetTileset(onOverBudget: (needed: number) => void): typeof Tileset2D {
