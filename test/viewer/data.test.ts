@@ -6,20 +6,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as zarr from 'zarrita';
-import { DecodePool } from '../src/renderer/src/codecs/decodePool.js';
-import type { DecodeReply, DecodeRequest } from '../src/renderer/src/codecs/decodeProtocol.js';
-import { canDecode, codecNames } from '../src/renderer/src/codecs/registerCodecs.js';
-import { FetchLimiter } from '../src/renderer/src/data/bridgeStore.js';
-import { ChunkCache, type DecodedChunk } from '../src/renderer/src/data/chunkCache.js';
-import { formatValue, histogram, roundWindow } from '../src/renderer/src/data/contrast.js';
-import { SegmentPalette } from '../src/renderer/src/data/labels.js';
-import { LevelArray } from '../src/renderer/src/data/levelArray.js';
-import { ZarrPixelSource } from '../src/renderer/src/data/pixelSource.js';
-import { MAX_CHUNKS, samplePlane } from '../src/renderer/src/data/sample.js';
-import { idText, idWords } from '../src/renderer/src/data/segmentColors.js';
-import { lengthText } from '../src/renderer/src/viewer/ScaleBar.js';
-import { tileBudget } from '../src/renderer/src/viewer/tileBudget.js';
-import { neuroglancerColor } from './support/segment-color.js';
+import { DecodePool } from '../../src/renderer/src/codecs/decodePool.js';
+import type { DecodeReply, DecodeRequest } from '../../src/renderer/src/codecs/decodeProtocol.js';
+import { canDecode, codecNames } from '../../src/renderer/src/codecs/registerCodecs.js';
+import { FetchLimiter } from '../../src/renderer/src/data/bridgeStore.js';
+import { ChunkCache, type DecodedChunk } from '../../src/renderer/src/data/chunkCache.js';
+import { formatValue, histogram, roundWindow } from '../../src/renderer/src/data/contrast.js';
+import { SegmentPalette } from '../../src/renderer/src/data/labels.js';
+import { LevelArray } from '../../src/renderer/src/data/levelArray.js';
+import { ZarrPixelSource } from '../../src/renderer/src/data/pixelSource.js';
+import { MAX_CHUNKS, samplePlane } from '../../src/renderer/src/data/sample.js';
+import { idText, idWords } from '../../src/renderer/src/data/segmentColors.js';
+import { lengthText } from '../../src/renderer/src/viewer/ScaleBar.js';
+import { tileBudget } from '../../src/renderer/src/viewer/tileBudget.js';
+import { neuroglancerColor } from '../support/segment-color.js';
 
 const chunk = (n: number): DecodedChunk => ({ data: new Uint8Array(n), shape: [n], stride: [1] });
 const tick = () => new Promise((r) => setTimeout(r, 0));
