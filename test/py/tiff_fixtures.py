@@ -238,6 +238,9 @@ add("pil-jpeg-gray", d("pil_jpeg_gray.tif"), "PIL/libtiff", "PIL", "jpeg", "stri
 smooth_rgb = np.dstack([smooth, smooth[::-1], (smooth // 2 + 60)]).astype("uint8")
 Image.fromarray(smooth_rgb).save(d("pil_jpeg_rgb.tif"), compression="jpeg", quality=90)
 add("pil-jpeg-rgb", d("pil_jpeg_rgb.tif"), "PIL/libtiff", "PIL", "jpeg", "RGB strips", read_pil(d("pil_jpeg_rgb.tif")), tolerance=2)
+Image.fromarray(smooth_rgb).convert("YCbCr").save(d("pil_jpeg_ycbcr.tif"), compression="jpeg", quality=90)
+add("pil-jpeg-ycbcr", d("pil_jpeg_ycbcr.tif"), "PIL/libtiff", "PIL", "jpeg (YCbCr)", "YCbCr strips", read_pil(d("pil_jpeg_ycbcr.tif")), tolerance=3,
+    omero=[{"label": "red", "color": "FF0000"}, {"label": "green", "color": "00FF00"}, {"label": "blue", "color": "0000FF"}])
 
 # --- stacks: folders of numbered slices ----------------------------------------------------------
 stack = values((100, 512, 512), "uint16", 40)
