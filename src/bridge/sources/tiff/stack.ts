@@ -9,7 +9,7 @@ import type { IoOptions } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import type { FolderStore } from '../store/folder-store.js';
 import { type ImageLayout, rgbChannels } from './image-layout.js';
-import { compareNatural } from './natural-order.js';
+import { sortNatural } from './natural-order.js';
 import { chunkShapeFor, chunkShapeForRaster, type Plane, tiffPlane } from './plane.js';
 import { decodedRaster, isRasterName, rasterPlane } from './raster-slice.js';
 import { TiffFile } from './tiff-file.js';
@@ -37,7 +37,7 @@ const describe = (s: SliceShape) => `${s.width}Ã—${s.height}${s.samples > 1 ? `Ã
 
 /** The slices of a folder, in natural order. */
 export function sliceNames(names: readonly string[]): string[] {
-  return names.filter(isSliceName).sort(compareNatural);
+  return sortNatural(names.filter(isSliceName));
 }
 
 /** Opens one slice as a plane (TIFF: its first page, read by range; PNG/JPEG: decoded whole). */
