@@ -45,8 +45,9 @@ function omeMeta(image: ImageLayout, names: AxisName[]): OmeMeta {
     const scale = names.map((n) => {
       if (n === 'c') return 1;
       const base = image.physical[n]?.value ?? 1;
-      if (n === 'y') return (base * level0.height) / level.height;
-      if (n === 'x') return (base * level0.width) / level.width;
+      // The ratio first: 0.2 × (1536 / 768) is 0.4 exactly, 0.2 × 1536 / 768 is not.
+      if (n === 'y') return base * (level0.height / level.height);
+      if (n === 'x') return base * (level0.width / level.width);
       return base;
     });
     return { path: String(k), coordinateTransformations: [{ type: 'scale', scale }] };
@@ -55,7 +56,8 @@ function omeMeta(image: ImageLayout, names: AxisName[]): OmeMeta {
     sourceVersion: '0.4',
     multiscales: [{ name: image.name, axes: omeAxes(image, names), datasets }],
   };
-  if (image.sizeC > 1 || image.channels.some((c) => c.color || c.label)) {
+  // Without names or colours from the file, the viewer's own defaults serve better than made-up ones.
+  if (image.channels.some((c) => c.color || c.label)) {
     const rgb8 = image.samplesPerPlane === 3 && image.dtype === 'uint8';
     ome.omero = {
       name: image.name,
@@ -63,7 +65,7 @@ function omeMeta(image: ImageLayout, names: AxisName[]): OmeMeta {
         const info = image.channels[c] ?? {};
         return {
           label: info.label ?? `channel ${c}`,
-          color: info.color ?? 'FFFFFF',
+          color: info.color ?? fallbackColor(c, image.sizeC),
           active: true,
           // 8-bit RGB is meant to be shown as is; other data get the viewer's own contrast.
           ...(rgb8 ? { window: { min: 0, max: 255, start: 0, end: 255 } } : {}),
@@ -73,6 +75,13 @@ function omeMeta(image: ImageLayout, names: AxisName[]): OmeMeta {
     };
   }
   return ome;
+}
+
+/** A channel's colour when the file names some channels' colours but not this one's. */
+function fallbackColor(c: number, count: number): string {
+  if (count === 1) return 'FFFFFF';
+  if (count === 2) return ['FF00FF', '00FF00'][c]!;
+  return ['FF0000', '00FF00', '0000FF', 'FFFF00', 'FF00FF', '00FFFF', 'FFFFFF'][c % 7]!;
 }
 
 function levelArray(
