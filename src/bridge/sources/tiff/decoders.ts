@@ -19,9 +19,9 @@ export interface BlockDecoder {
   decode(block: ArrayBuffer): Promise<Uint8Array>;
 }
 
-/** What geotiff.js's decoders offer: bytes in the file's order (the predictor undone in the host's). */
+/** Bytes in the file's order (the predictor undone in the host's), as geotiff.js's decoders give them. */
 interface RawDecoder {
-  decode(block: ArrayBuffer): Promise<ArrayBuffer>;
+  decode(block: ArrayBuffer): Promise<ArrayBuffer | Uint8Array>;
 }
 
 type DecoderParameters = ConstructorParameters<typeof BaseDecoder>[0];
@@ -33,11 +33,18 @@ class NodeInflate extends BaseDecoder {
     this.#expected = expected;
   }
   override async decodeBlock(buffer: ArrayBufferLike): Promise<ArrayBuffer> {
-    // A buffer sized for the whole block: one trip through zlib.
-    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize: this.#expected + 64 });
+    const out = await this.inflate(buffer);
+    // geotiff.js's predictors work on a whole ArrayBuffer.
     return out.byteOffset === 0 && out.byteLength === out.buffer.byteLength
       ? (out.buffer as ArrayBuffer)
-      : out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength);
+      : (out.buffer.slice(out.byteOffset, out.byteOffset + out.byteLength) as ArrayBuffer);
+  }
+
+  /** The inflated bytes, as zlib hands them back (no copy). */
+  async inflate(buffer: ArrayBufferLike): Promise<Uint8Array> {
+    // A buffer sized for the whole block: one trip through zlib.
+    const out = await inflateAsync(new Uint8Array(buffer), { chunkSize: this.#expected + 64 });
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
 }
 
@@ -58,7 +65,8 @@ export async function decoderFor(page: TiffPage, where: string): Promise<BlockDe
   const samples = page.planar === 1 ? page.samples : 1;
   return {
     async decode(block) {
-      let bytes: Uint8Array = new Uint8Array(await raw.decode(block));
+      const decoded = await raw.decode(block);
+      let bytes = decoded instanceof Uint8Array ? decoded : new Uint8Array(decoded);
       if (page.ycbcr) bytes = ycbcrToRgb(bytes);
       if (swap) swapBytes(bytes, bpe);
       if (predictorHere) undoHorizontalDifferences(bytes, page.blockWidth, samples, bpe);
@@ -78,7 +86,9 @@ async function rawDecoder(page: TiffPage, predictor: number): Promise<RawDecoder
   };
   if (page.compression === COMPRESSION.deflate || page.compression === COMPRESSION.adobeDeflate) {
     const elements = page.blockWidth * page.blockHeight * (page.planar === 1 ? page.samples : 1);
-    return new NodeInflate(parameters, (elements * page.bitsPerSample[0]!) / 8) as unknown as RawDecoder;
+    const inflater = new NodeInflate(parameters, (elements * page.bitsPerSample[0]!) / 8);
+    // Without a predictor, zlib's output is the block: no copy into an ArrayBuffer of its own.
+    return predictor === 1 ? { decode: (block) => inflater.inflate(block) } : (inflater as unknown as RawDecoder);
   }
   return (await getDecoder(page.compression, parameters)) as unknown as RawDecoder;
 }

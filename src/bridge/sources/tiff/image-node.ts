@@ -135,7 +135,14 @@ function levelArray(
       height: Math.min(ch, level.height - at.y),
       width: Math.min(cw, level.width - at.x),
     };
-    const bytes = new Uint8Array(chunkShape.reduce((a, b) => a * b, 1) * bpe);
+    const chunkBytes = chunkShape.reduce((a, b) => a * b, 1) * bpe;
+    // A chunk that is exactly one plane's region takes the region's bytes as they come (no copy).
+    let whole: Uint8Array | undefined;
+    let bytes: Uint8Array | undefined;
+    const target = () => {
+      bytes ??= new Uint8Array(chunkBytes);
+      return bytes;
+    };
     const reads: string[] = [];
     const cEnd = Math.min(at.c + chunkOf.c, image.sizeC);
     const jobs: Promise<void>[] = [];
@@ -157,13 +164,14 @@ function levelArray(
           }
           reads.push(plane.key);
           const data = await plane.read(region, first, count, opts);
-          copyInto(data, region, count, bytes, outAt, ch, cw, bpe);
+          if (data.byteLength === chunkBytes && region.height === ch && region.width === cw) whole = data;
+          else copyInto(data, region, count, target(), outAt, ch, cw, bpe);
         }),
       );
       c += count;
     }
     await Promise.all(jobs);
-    const chunk: Chunk = { shape: chunkShape, bytes };
+    const chunk: Chunk = { shape: chunkShape, bytes: whole ?? target() };
     if (id && cache) await cache.chunks.set(cache.kv, id, chunk, reads, opts);
     return chunk;
   }

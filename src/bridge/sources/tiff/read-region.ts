@@ -47,7 +47,30 @@ export async function readRegion(
 ): Promise<Uint8Array> {
   const { page } = src;
   const bpe = bytesPerElement(page.dtype);
-  const out = new Uint8Array(count * region.height * region.width * bpe);
+  const size = count * region.height * region.width * bpe;
+  const oneSample = page.samples === 1 || (page.planar === 2 && count === 1);
+  if (
+    page.tiled &&
+    oneSample &&
+    region.width === page.blockWidth &&
+    region.height === page.blockHeight &&
+    region.x % page.blockWidth === 0 &&
+    region.y % page.blockHeight === 0
+  ) {
+    // The region is one whole tile: its decoded bytes are the answer, without a copy.
+    const across = Math.ceil(page.width / page.blockWidth);
+    const down = Math.ceil(page.height / page.blockHeight);
+    const plane = page.planar === 2 ? first * across * down : 0;
+    const data = await block(
+      src,
+      plane + (region.y / page.blockHeight) * across + region.x / page.blockWidth,
+      false,
+      opts,
+    );
+    if (data.byteLength < size) throw new BridgeError('CorruptData', `${src.where}: a tile decoded to too few bytes`);
+    return data.byteLength === size ? data : data.subarray(0, size);
+  }
+  const out = new Uint8Array(size);
   if (!page.tiled && page.compression === COMPRESSION.none) {
     await readRawRows(src, region, first, count, out, opts);
     return out;
