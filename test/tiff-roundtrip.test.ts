@@ -53,14 +53,17 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
           reference,
           tolerance,
         });
-        cases.push({
-          id: `n5:${id}`,
-          url: `${bridge.url}/n5/${urlPath(parent)}`,
-          path: `s${level}`,
-          format: 'n5',
-          reference,
-          tolerance,
-        });
+        // N5 has no float16.
+        if (s.dtype !== 'float16') {
+          cases.push({
+            id: `n5:${id}`,
+            url: `${bridge.url}/n5/${urlPath(parent)}`,
+            path: `s${level}`,
+            format: 'n5',
+            reference,
+            tolerance,
+          });
+        }
         // zarrita reads /zarr/v3 here; Python compares its dump with the same reference.
         const arr = await zarr.open.v3(new zarr.FetchStore(`${bridge.url}/zarr/v3/${urlPath(path)}`), {
           kind: 'array',
@@ -124,7 +127,19 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
       'stack-tif',
       'stack-png',
       'stack-jpeg',
-      ...['uint8', 'int8', 'uint16', 'int16', 'uint32', 'int32', 'float32', 'float64'].map((t) => `dtype-${t}`),
+      ...[
+        'uint8',
+        'int8',
+        'uint16',
+        'int16',
+        'uint32',
+        'int32',
+        'uint64',
+        'int64',
+        'float16',
+        'float32',
+        'float64',
+      ].map((t) => `dtype-${t}`),
     ]) {
       expect(ids, needle).toContain(needle);
     }

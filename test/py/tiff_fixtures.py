@@ -148,7 +148,7 @@ a = values((500, 400), "int32", 8)
 tifffile.imwrite(d("be_strips_i32.tif"), a, rowsperstrip=9, byteorder=">", bigtiff=True)
 add("big-endian-bigtiff-i32-raw-strips", d("be_strips_i32.tif"), "tifffile", "tifffile", "none", "big-endian BigTIFF strips of 9", read_tifffile(d("be_strips_i32.tif")), a)
 
-for i, dt in enumerate(["uint8", "int8", "uint16", "int16", "uint32", "int32", "float32", "float64"]):
+for i, dt in enumerate(["uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float16", "float32", "float64"]):
     a = values((333, 257), dt, 20 + i)
     f = d("dtype_%s.tif" % dt)
     tifffile.imwrite(f, a, tile=(64, 64), compression="zlib")
