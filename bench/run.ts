@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer`, `tiff` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
 import { shardedImage } from './dataset.js';
 import { gzipLevelBench } from './gzip-level.js';
 import { coldServingBench, servingBench } from './serving.js';
+import { TIFF_CHUNK_BYTES, tiffBench } from './tiff.js';
 import { ensureAptTool } from './tools.js';
 import { transcodingBench } from './transcoding.js';
 import { viewerBench } from './viewer.js';
@@ -15,7 +16,7 @@ const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
 
 // wrk loads the servers far less than a JS client would; nginx is the pass-through baseline.
-if (want('serving') || want('cold') || want('transcoding')) ensureAptTool('wrk', 'wrk');
+if (want('serving') || want('cold') || want('transcoding') || want('tiff')) ensureAptTool('wrk', 'wrk');
 if (want('serving') || want('cold')) ensureAptTool('nginx', 'nginx');
 
 function table(rows: Record<string, string | number>[]) {
@@ -129,4 +130,24 @@ if (want('gzip')) {
       { name: 'benchmark volume', path: shardedImage(), level: '0' },
     ]),
   );
+}
+
+if (want('tiff')) {
+  console.log(
+    '## TIFF source: chunks of a tiled TIFF (uint16, 256² Deflate tiles) next to the same chunks from an OME-Zarr copy (256² gzip), 16 connections, bridge defaults; warm: 4096² (fits the caches), cold: 8192² (twice the caches): median of 3 interleaved rounds of 4 s\n',
+  );
+  const rows = await tiffBench(4, 3);
+  if (rows) {
+    table(
+      rows.map((r) => ({
+        case: r.case,
+        'TIFF req/s': Math.round(r.tiffReqPerSec),
+        'TIFF MB/s': (r.tiffReqPerSec * TIFF_CHUNK_BYTES) / 2 ** 20,
+        'OME-Zarr copy req/s': Math.round(r.zarrReqPerSec),
+        'TIFF ÷ copy': r.ratio,
+        'per-round ÷ copy': `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
+      })),
+    );
+    console.log('goal: TIFF ÷ copy ≥ 0.7\n');
+  }
 }

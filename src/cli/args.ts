@@ -26,7 +26,8 @@ and OME-Zarr on http://127.0.0.1:<port>, and serves the viewer at /.
 Options:
   --port N              port to listen on (default 5020; 0 picks a free port)
   --host HOST           address to bind (default 127.0.0.1; others need --api-key)
-  --open PATH           mount a folder (.ome.zarr, .zarr, .n5) at local/<name>; repeatable
+  --open PATH           mount a folder (.ome.zarr, .zarr, .n5), a TIFF/OME-TIFF file or a folder
+                        of numbered TIFF/PNG/JPEG slices at local/<name>; repeatable
   --remote URL          mount a remote Zarr/OME-Zarr URL at remote/<name>; repeatable
   --allow-origin ORIGIN allow a browser origin (CORS) besides the defaults; repeatable
   --api-key KEY         require this key (Authorization: Apikey KEY, or ?api_key=KEY)

@@ -6,7 +6,7 @@ zarr-python turns any store error it considers "missing" into fill values, so
 the stores here treat only 404 (KeyError) as missing: a 500 or a reset
 connection fails the case instead of passing as zeros.
 
-stdin: {"cases": [{"id", "url", "format": "zarr2"|"n5", "path"?: dataset inside url,
+stdin: {"cases": [{"id", "url", "format": "zarr2"|"n5", "path"?: dataset inside url, "tolerance"?: for lossy sources,
                    "reference": {"kind": "zarr2-dir"|"n5-dir", "path", "dataset"?}
                               | {"kind": "raw", "file", "dtype", "shape"}}]}
 stdout: [{"id", "ok", "detail", "shape", "dtype"}]
@@ -57,7 +57,7 @@ def read_reference(ref):
     raise ValueError("unknown reference kind " + kind)
 
 
-def same(a, b):
+def same(a, b, tolerance=0):
     if a.shape != b.shape:
         return False, "shape %s != reference %s" % (a.shape, b.shape)
     if a.dtype.kind == "O" or b.dtype.kind == "O":
@@ -68,6 +68,8 @@ def same(a, b):
         return False, "dtype %s != reference %s" % (a.dtype, b.dtype)
     if a.dtype.kind == "O":
         eq = np.array([x == y for x, y in zip(a.ravel(), b.ravel())], dtype=bool).reshape(a.shape)
+    elif tolerance:  # lossy sources (JPEG): decoders may round differently, within this many units
+        eq = np.abs(a.astype(np.float64) - b.astype(np.float64)) <= tolerance
     elif a.dtype.kind == "f":
         eq = (a == b) | (np.isnan(a) & np.isnan(b))
     else:
@@ -86,7 +88,7 @@ def main():
         try:
             served = read_served(case)
             reference = read_reference(case["reference"])
-            ok, detail = same(served, reference)
+            ok, detail = same(served, reference, case.get("tolerance", 0))
             out.append({"id": case["id"], "ok": ok, "detail": detail, "shape": list(served.shape), "dtype": str(served.dtype)})
         except Exception as e:  # reported per case, so one failure does not hide the others
             out.append({"id": case["id"], "ok": False, "detail": "%s: %s" % (type(e).__name__, e)})

@@ -18,6 +18,8 @@ export interface PyCase {
   /** Values another client (zarrita) read over HTTP and dumped, instead of reading `url` here. */
   servedRaw?: Reference;
   reference: Reference;
+  /** Largest difference allowed per value (lossy sources such as JPEG); 0 when omitted. */
+  tolerance?: number;
 }
 
 export interface PyResult {

@@ -6,9 +6,13 @@ import type { Catalog, Mount } from '../../catalog/catalog.js';
 import type { DecodedChunks } from '../store/decoded-chunks.js';
 import { FolderStore } from '../store/folder-store.js';
 import { type StoreTree, storeTree } from '../store/open-node.js';
+import { mountTiffSource } from '../tiff/index.js';
 
 /** `decoded`: the bridge's cache of decoded chunks, shared by all local mounts. */
 export async function mountLocalFolder(catalog: Catalog, folder: string, decoded?: DecodedChunks): Promise<Mount> {
+  // A TIFF file or a folder of image slices (see sources/tiff).
+  const tiff = await mountTiffSource(catalog, folder, decoded);
+  if (tiff) return tiff;
   const store = await FolderStore.open(folder);
   let tree: StoreTree | undefined;
   const mount = catalog.add(
