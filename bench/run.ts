@@ -10,7 +10,7 @@ import { coldServingBench, servingBench } from './serving.js';
 import { TIFF_CHUNK_BYTES, tiffBench } from './tiff.js';
 import { ensureAptTool } from './tools.js';
 import { transcodingBench } from './transcoding.js';
-import { viewerBench } from './viewer.js';
+import { largeViewerBench, viewerBench } from './viewer.js';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
@@ -119,6 +119,21 @@ if (want('viewer')) {
       'fetched ÷ needed': r.fetchedBytes / r.neededBytes,
     },
   ]);
+  console.log(
+    '\n## Viewer: BossDB channels of 200000 × 160000 × 4000 voxels at full view (fixture, 100 ms per cutout), 1280×800\n',
+  );
+  table(
+    (await largeViewerBench(['zb_public/huge/em', 'zb_public/huge_shallow/em'])).map((r) => ({
+      channel: r.channel,
+      'first complete frame ms': Math.round(r.firstFrameMs),
+      'of which app start-up ms': Math.round(r.firstRequestMs),
+      'chunk requests': r.chunkRequests,
+      'tiles on screen': r.tilesOnScreen,
+      'requests ÷ tiles': r.tilesOnScreen ? r.chunkRequests / r.tilesOnScreen : '—',
+      'peak fetches in flight': r.peakFetches,
+      'zoom-in notice': r.zoomNotice ? 'yes' : 'no',
+    })),
+  );
 }
 
 if (want('gzip')) {

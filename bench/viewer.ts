@@ -108,3 +108,63 @@ export async function viewerBench(): Promise<ViewerResult> {
     await bridge.close();
   }
 }
+
+export interface LargeViewerResult {
+  channel: string;
+  firstFrameMs: number;
+  firstRequestMs: number;
+  chunkRequests: number;
+  tilesOnScreen: number;
+  peakFetches: number;
+  zoomNotice: boolean;
+}
+
+/**
+ * A BossDB channel of 200000 × 160000 × 4000 voxels (the fixture server, 100 ms per cutout) opened at full
+ * view in 1280 × 800: time to the first complete frame, and chunk requests made for it ÷ the tiles on screen.
+ */
+export async function largeViewerBench(channels: string[]): Promise<LargeViewerResult[]> {
+  const { startBossdbFixture } = await import('../test/bossdb-fixture/index.js');
+  const fx = await startBossdbFixture();
+  fx.settings.latencyMs = 100;
+  const bridge = await spawnBridge(['--bossdb-url', fx.url], true);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const out: LargeViewerResult[] = [];
+  try {
+    for (const channel of channels) {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+      let chunkRequests = 0;
+      let firstRequest = 0;
+      page.on('request', (r) => {
+        if (!/\/zarr\/v[23]\//.test(r.url())) return;
+        firstRequest ||= performance.now();
+        if (/\/c\//.test(r.url())) chunkRequests++;
+      });
+      const started = performance.now();
+      await page.goto(`${bridge.url}/?source=bossdb%2F${encodeURIComponent(channel).replace(/%2F/g, '/')}&test=1`);
+      while (!((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number)) {
+        if (performance.now() - started > 120_000) throw new Error(`no frame of ${channel} in 120 s`);
+        await page.waitForTimeout(10);
+      }
+      const firstFrameMs = performance.now() - started;
+      const requestsAtFrame = chunkRequests;
+      const tiles = (await page.evaluate('window.__zarrBridge.tilesInView')) as Record<string, number>;
+      const fetches = (await page.evaluate('window.__zarrBridge.fetches()')) as { peak: number };
+      out.push({
+        channel,
+        firstFrameMs,
+        firstRequestMs: firstRequest - started,
+        chunkRequests: requestsAtFrame,
+        tilesOnScreen: Object.values(tiles).reduce((a, b) => a + b, 0),
+        peakFetches: fetches.peak,
+        zoomNotice: await page.isVisible('[data-testid="zoom-notice"]'),
+      });
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+    await bridge.close();
+    await fx.close();
+  }
+  return out;
+}
