@@ -71,6 +71,8 @@ describe('humanError', () => {
       'local/gone is not in the catalog: it may have been removed, or the link is old. Choose it again in the catalog.';
     expect(humanError(e)).toBe(expected);
     expect(humanError((e as Error).message)).toBe(expected);
+    // Worded twice (a component, then the app's error list): unchanged.
+    expect(humanError(humanError(e))).toBe(expected);
   });
 
   it('a settings change refused by `serve`, and a non-http remote', async () => {
@@ -86,5 +88,15 @@ describe('humanError', () => {
     const aborted = new Error('The operation was aborted.');
     aborted.name = 'AbortError';
     expect(humanError(aborted)).toBe('The request was cancelled.');
+  });
+
+  it('texts with what was being done before a colon keep it, worded as a sentence', () => {
+    expect(humanError('Tile failed: Failed to fetch')).toMatch(/^Tile failed\. The bridge is not answering/);
+    expect(humanError('Well local/p/B/2: Data type uint64 cannot be displayed')).toBe(
+      'Well local/p/B/2. Data type uint64 cannot be displayed.',
+    );
+    expect(humanError("cannot open /x: ENOENT: no such file or directory, realpath '/x'")).toBe(
+      'Cannot open /x. There is no file or folder at /x.',
+    );
   });
 });

@@ -1,6 +1,7 @@
 /** The viewer app: catalog browser on the left, the layers in the middle, the selected layer's controls on the right. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api/api';
+import { humanError } from './api/humanError';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
@@ -34,7 +35,11 @@ export function App(): React.JSX.Element {
   const testMode = initial.current.test;
   if (testMode) window.__zarrBridgeApi = api;
 
-  const reportError = useCallback((msg: string) => setErrors((e) => (e.includes(msg) ? e : [...e, msg].slice(-5))), []);
+  // i11ui: every message shown is worded for people (api/humanError.ts), whoever reports it.
+  const reportError = useCallback((raw: string) => {
+    const msg = humanError(raw);
+    setErrors((e) => (e.includes(msg) ? e : [...e, msg].slice(-5)));
+  }, []);
   const remember = useCallback((source: string) => {
     api
       .rememberSource(source)

@@ -14,6 +14,8 @@ interface Parts {
   /** A `TypeError` from `fetch`: the bridge itself did not answer. */
   browserNetwork?: boolean;
   aborted?: boolean;
+  /** What was being done, when a plain text says so before a colon ("Well A/1: …"). */
+  context?: string;
 }
 
 const NETWORK =
@@ -32,7 +34,12 @@ function partsOf(e: unknown): Parts {
   const text = String(e ?? '');
   const m = BRIDGE_TEXT.exec(text);
   if (m) return { status: Number(m[2]), text: m[3] };
-  return { text, browserNetwork: /^(typeerror: )?failed to fetch/i.test(text) };
+  // The page talks only to the bridge (its CSP allows no other origin): Chromium's own wording means the bridge.
+  const browserNetwork = /failed to fetch|networkerror when attempting/i.test(text);
+  const prefixed = /^([^:\n]{1,80}): (.+)$/s.exec(text);
+  if (prefixed && !/error$/i.test(prefixed[1]) && !/^[A-Z_]+$/.test(prefixed[1]))
+    return { text: prefixed[2], context: prefixed[1], browserNetwork };
+  return { text, browserNetwork };
 }
 
 /** The host named in a text (an upstream URL), for "could not reach example.org". */
@@ -110,11 +117,23 @@ function reason(p: Parts): string {
   return clean(text);
 }
 
+/** Sentences already worded (bounded: they are only ever the last few errors on screen). */
+const worded = new Set<string>();
+
 /**
  * A sentence for people about `e`, after `context` when given ("Could not open /data/x").
  * Accepts errors and the plain texts older call sites pass around.
  */
 export function humanError(e: unknown, context?: string): string {
-  const why = reason(partsOf(e));
-  return context ? `${context.replace(/[.:]\s*$/, '')}. ${why}` : why;
+  // A sentence made here may be reported through a caller that words errors again: keep it as it is.
+  if (typeof e === 'string' && context === undefined && worded.has(e)) return e;
+  const parts = partsOf(e);
+  const why = reason(parts);
+  const doing = context ?? parts.context;
+  const lead = doing?.replace(/[.:]\s*$/, '');
+  const text = lead ? `${lead[0].toUpperCase()}${lead.slice(1)}. ${why}` : why;
+  if (worded.size >= 100) worded.clear();
+  worded.add(text);
+  return text;
 }
+
