@@ -5,6 +5,7 @@ import { humanError } from './api/humanError';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
+import { SeriesPicker } from './browser/SeriesPicker';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';
@@ -14,6 +15,7 @@ import { parseUrlState, serializeUrlState, type UrlState, type ViewParams } from
 import { useDropToOpen } from './state/useDropToOpen';
 import { useLabels } from './state/useLabels';
 import { useLayers } from './state/useLayers';
+import { usePlateNavigation } from './state/usePlateNavigation';
 import { PlateGrid } from './viewer/PlateGrid';
 import { fitView, Viewer } from './viewer/Viewer';
 
@@ -66,6 +68,9 @@ export function App(): React.JSX.Element {
     [open, fitTo],
   );
   const addLayer = useCallback((source: string) => void open(source, { add: true }), [open]);
+  // i11ui: a well opens as a new history entry (Back returns to the plate); field and acquisition live in the URL.
+  const showView = (first: unknown, v?: ViewParams) => (v ? setView(v) : fitTo(first as Layer));
+  const nav = usePlateNavigation(initial.current, { open, showView });
 
   // The URL's layers, once: the base with its view, then the others in order.
   useEffect(() => {
@@ -99,12 +104,13 @@ export function App(): React.JSX.Element {
         layers: layers.layers,
         view,
         labels: labels.urlLabels,
+        plate: nav.params, // i11ui
         test: testMode,
       });
       window.history.replaceState(null, '', query);
     }, 200);
     return () => clearTimeout(id);
-  }, [layers.plate, layers.layers, view, testMode, labels.urlLabels]);
+  }, [layers.plate, layers.layers, view, testMode, labels.urlLabels, nav.params]);
 
   const onMounted = useCallback(
     (path: string) => {
@@ -154,7 +160,7 @@ export function App(): React.JSX.Element {
             testMode={testMode}
           />
         ) : layers.plate ? (
-          <PlateGrid plate={layers.plate.node} onOpen={openReplacing} onError={reportError} />
+          <PlateGrid plate={layers.plate.node} navigation={nav} onError={reportError} />
         ) : (
           !layers.opening && (
             <div className="stage-empty">
@@ -188,6 +194,7 @@ export function App(): React.JSX.Element {
       </main>
       {selected && (
         <aside className="controls">
+          {base && <SeriesPicker imagePath={base.image.node.path} onOpen={openReplacing} /> /* i11ui */}
           <LayerList
             layers={layers.layers}
             selectedId={selected.id}

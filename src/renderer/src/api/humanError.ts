@@ -136,4 +136,3 @@ export function humanError(e: unknown, context?: string): string {
   worded.add(text);
   return text;
 }
-
