@@ -41,7 +41,7 @@ function parsePlate(q: URLSearchParams): PlateParams {
   const field = Number(q.get('field'));
   if (q.has('field') && Number.isInteger(field) && field >= 1) out.field = field - 1;
   const acq = Number(q.get('acq'));
-  if (q.has('acq') && Number.isInteger(acq)) out.acquisition = acq;
+  if (q.has('acq') && Number.isInteger(acq) && acq >= 0) out.acquisition = acq;
   return out;
 }
 
