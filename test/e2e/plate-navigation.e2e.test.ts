@@ -130,6 +130,12 @@ describe.skipIf(!ready)('plates and series end to end', () => {
     expect(await page.getByTestId('plate-field').inputValue()).toBe('1');
     await waitFor(async () => wellsShow(page, 1, await windows(page)), 'field 2 thumbnails after a reload');
 
+    // Choosing an acquisition keeps it in the URL and starts at its first field.
+    await page.selectOption('[data-testid="plate-acquisition"]', { value: '0' });
+    await expect.poll(() => search(page), { timeout: 10_000 }).toContain(`source=${PLATE}&field=1&acq=0`);
+    await page.selectOption('[data-testid="plate-field"]', { value: '1' });
+    await expect.poll(() => search(page), { timeout: 10_000 }).toContain(`source=${PLATE}&field=2&acq=0`);
+
     // A well opens as a new history entry; Back returns to the plate at field 2, Forward to the well.
     const before = (await page.evaluate('history.length')) as number;
     await page.getByRole('button', { name: 'Open Well B2, field 2' }).click();
@@ -139,7 +145,9 @@ describe.skipIf(!ready)('plates and series end to end', () => {
     await page.goBack();
     await page.getByTestId('plate-contrast').waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('plate-field').inputValue()).toBe('1');
-    await expect.poll(() => search(page), { timeout: 10_000 }).toMatch(new RegExp(`source=${PLATE}&field=2(&|$)`));
+    await expect
+      .poll(() => search(page), { timeout: 10_000 })
+      .toMatch(new RegExp(`source=${PLATE}&field=2&acq=0(&|$)`));
     await page.goForward();
     await expect.poll(() => search(page), { timeout: 10_000 }).toContain(`source=${PLATE}/B/2/1`);
     await page.locator('.viewer canvas').first().waitFor({ timeout: 30_000 });
