@@ -56,12 +56,14 @@ export function usePlateNavigation(initial: UrlState, targets: NavigationTargets
       live = ctl;
       const u = parseUrlState(window.location.search);
       if (!u.source) return;
-      setFieldState(u.plate.field ?? 0);
-      setAcquisitionState(u.plate.acquisition);
       const t = latest.current;
       void (async () => {
         const first = await t.open(u.source as string, { params: u });
-        if (!first || ctl.signal.aborted) return;
+        if (ctl.signal.aborted) return;
+        // Only once the entry's source shows: earlier, the app would write the old view into this entry.
+        setFieldState(u.plate.field ?? 0);
+        setAcquisitionState(u.plate.acquisition);
+        if (!first) return;
         t.showView(first, u.view);
         for (const l of u.layers) if (!ctl.signal.aborted) await t.open(l.source, { add: true, params: l });
       })();
