@@ -85,6 +85,7 @@ function TreeItem(props: { child: CatalogChild; found?: Found } & Handlers): Rea
   if (found && !isMatch && !onTheWay) return null;
   const canExpand = EXPANDABLE.has(child.kind);
   const kind = kindText(child);
+  const meta = describe(loaded, child);
   // Under a match every child shows (the match is the context); on the way to one, only what leads on.
   const childFound = onTheWay ? found : undefined;
   return (
@@ -128,7 +129,7 @@ function TreeItem(props: { child: CatalogChild; found?: Found } & Handlers): Rea
           {kind.text}
         </span>
         <span className="meta" data-testid={`meta-${child.path}`}>
-          {describe(loaded, child)}
+          {meta}
         </span>
       </div>
       {open && loaded?.children && (
