@@ -2,8 +2,11 @@
  * Assembles a running bridge from options: a catalog with its mounts and the
  * HTTP server. Shared by the CLI, the Electron main process and the tests.
  */
+
+import type { BridgeSettings } from '../shared/api.js';
 import { Catalog, type Mount } from './catalog/catalog.js';
 import type { Compression } from './encode/compression.js';
+import { DEFAULT_ALLOWED_ORIGINS } from './http/origin-policy.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
 import { mountLocalFolder } from './sources/local/local-source.js';
@@ -78,15 +81,21 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
         }
       });
       // Browser mode reads the settings the bridge runs with; they change through `serve` flags.
+      // Every figure is the one in force (the BossDB cache's own capacity, the default origins), not a guess.
       router.get('/settings', (_req, res) => {
-        res.json({
+        const settings: BridgeSettings = {
           port: server.port,
           bossdbUrl: options.bossdb?.url ?? '',
+          bossdbEnabled: bossdb !== undefined,
           allowedOrigins: [...(options.allowOrigins ?? [])],
-          cacheMb: Math.round((options.bossdb?.cacheBytes ?? 256 * 2 ** 20) / 2 ** 20),
+          defaultAllowedOrigins: [...DEFAULT_ALLOWED_ORIGINS],
+          cacheMb: bossdb ? Math.round(bossdb.stats().cacheCapacity / 2 ** 20) : 0,
+          chunkCacheMb: Math.round(chunkCacheBytes / 2 ** 20),
+          apiKeyRequired: options.apiKey !== undefined && options.apiKey !== '',
           hasBossdbToken: !!options.bossdb?.token,
           tokenStorage: options.bossdb?.token ? 'session' : 'none',
-        });
+        };
+        res.json(settings);
       });
       router.put('/settings', (_req, res) => {
         res

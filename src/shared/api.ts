@@ -18,6 +18,14 @@ export interface BridgeSettings {
   hasBossdbToken: boolean;
   /** Where the token is kept: the OS keychain, or only for this session (no keychain). */
   tokenStorage: 'keychain' | 'session' | 'none';
+  /** Browser mode: whether `serve` mounts BossDB at all (`--bossdb-url none` turns it off). */
+  bossdbEnabled?: boolean;
+  /** Browser mode: the origins always allowed (the public viewers), besides loopback pages on any port. */
+  defaultAllowedOrigins?: string[];
+  /** Browser mode: decoded chunks kept for transcoding local arrays, MiB. */
+  chunkCacheMb?: number;
+  /** Browser mode: whether clients must present the bridge's API key. */
+  apiKeyRequired?: boolean;
 }
 
 export interface SettingsUpdate {

@@ -82,11 +82,27 @@ export interface CatalogLevel extends CatalogArrayInfo {
   path: string;
 }
 
+/** BossDB's names for the levels of its tree: `bossdb/<collection>/<experiment>/<channel>`. */
+export type BossdbLevel = 'collection' | 'experiment' | 'channel';
+
+/** An image's full-resolution level, summarised for listings. */
+export interface CatalogImageSummary {
+  shape: number[];
+  dtype: string;
+  /** One name per axis (the array's dimension names, else the OME axes), or null when unknown. */
+  axes: string[] | null;
+  levels: number;
+}
+
 export interface CatalogChild {
   name: string;
   path: string;
   kind: CatalogKind;
   array?: CatalogArrayInfo;
+  /** Under the `bossdb` mount: which BossDB level this is. */
+  bossdb?: BossdbLevel;
+  /** For images (the first few hundred of a listing): the full-resolution shape with axis names. */
+  image?: CatalogImageSummary;
 }
 
 export interface CatalogMount {
@@ -107,4 +123,6 @@ export interface CatalogNode {
   array?: CatalogArrayInfo;
   children?: CatalogChild[];
   mounts?: CatalogMount[];
+  /** Under the `bossdb` mount: which BossDB level this is. */
+  bossdb?: BossdbLevel;
 }

@@ -74,13 +74,20 @@ describe.skipIf(!ready)('catalog browser end to end', () => {
     const page = await h.browser.newPage();
     await page.goto(`${h.origin}/?source=local/no-such-image`);
     await page.waitForSelector('[data-testid="errors"]');
-    expect(await page.textContent('[data-testid="errors"]')).toMatch(/404.*no such node/);
+    // Worded for people: no status code, no raw bridge text (api/humanError.ts).
+    expect(await page.textContent('[data-testid="errors"]')).toContain(
+      'local/no-such-image is not in the catalog: it may have been removed, or the link is old.',
+    );
     await page.fill('[data-testid="open-folder-path"]', '/no/such/folder');
     await page.click('.add-source form:first-of-type button[type="submit"]');
     await waitFor(
-      async () => ((await page.textContent('[data-testid="errors"]')) ?? '').includes('/no/such/folder'),
+      async () =>
+        ((await page.textContent('[data-testid="errors"]')) ?? '').includes(
+          'Could not open /no/such/folder. There is no file or folder at /no/such/folder.',
+        ),
       'open error',
     );
+    expect(await page.textContent('[data-testid="errors"]')).not.toMatch(/ENOENT|realpath|\b404\b/);
     await page.close();
   }, 60_000);
 });

@@ -71,10 +71,22 @@ describe.skipIf(!ready)('overview, voxel size and plate fields end to end', () =
     await page.goto(`${h.origin}/?source=local/plate.ome.zarr&test=1`);
     await page.waitForSelector('[data-testid="plate"]');
     expect(await page.textContent('[data-testid="plate-acquisition"]')).toContain('acq0');
-    // value = row*20000 + col*10000 + field*5000 + c*1000 + y*11 + x; DAPI (c0) blue, GFP (c1) yellow, [0, 65535].
+    // value = row*20000 + col*10000 + field*5000 + c*1000 + y*11 + x; DAPI (c0) blue, GFP (c1) yellow, drawn
+    // with the plate's window (sampled from its wells; shown in the plate contrast controls).
+    await page.getByTestId('plate-contrast').waitFor({ timeout: 30_000 });
+    const win = async () =>
+      Promise.all(
+        [0, 1].map(async (c) => [
+          Number(await page.getByTestId(`plate-min-${c}`).inputValue()),
+          Number(await page.getByTestId(`plate-max-${c}`).inputValue()),
+        ]),
+      );
+    let w = await win();
     const thumb = (row: number, col: number, field: number) => {
       const v0 = row * 20000 + col * 10000 + field * 5000;
-      const [b, y] = [v0, v0 + 1000].map((v) => Math.round((v / 65535) * 255));
+      const [b, y] = [v0, v0 + 1000].map((v, c) =>
+        Math.round(Math.max(0, Math.min(1, (v - w[c][0]) / (w[c][1] - w[c][0]))) * 255),
+      );
       return [y, y, b, 255];
     };
     const well = (p: string) => `[data-testid="well-local/plate.ome.zarr/${p}"] canvas`;
@@ -87,10 +99,11 @@ describe.skipIf(!ready)('overview, voxel size and plate fields end to end', () =
 
     // By value (0-based); the labels are 1-based.
     await page.selectOption('[data-testid="plate-field"]', { value: '1' });
-    await waitFor(
-      async () => (await shows('B/2', thumb(1, 1, 1))) && shows('A/1', thumb(0, 0, 1)),
-      'field 2 thumbnails',
-    );
+    // A new field is a new sample, so a new window: read it again on every try.
+    await waitFor(async () => {
+      w = await win().catch(() => w);
+      return (await shows('B/2', thumb(1, 1, 1))) && shows('A/1', thumb(0, 0, 1));
+    }, 'field 2 thumbnails');
     expect(await canvasPixel(page, well('B/2'), 0, 0)).toEqual(thumb(1, 1, 1));
     expect(await canvasPixel(page, well('A/1'), 0, 0)).toEqual(thumb(0, 0, 1));
     await page.screenshot({ path: `${ARTIFACTS}/plate-field2.png` });

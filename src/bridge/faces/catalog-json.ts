@@ -54,10 +54,36 @@ export function faceUrls(base: string, path: string, kind: NodeKind) {
   return urls;
 }
 
+/** BossDB's own words for the three levels of its tree under the `bossdb` mount. */
+const BOSSDB_LEVELS = ['collection', 'experiment', 'channel'] as const;
+
+export function bossdbLevel(path: string): (typeof BOSSDB_LEVELS)[number] | undefined {
+  const parts = path.split('/');
+  return parts[0] === 'bossdb' ? BOSSDB_LEVELS[parts.length - 2] : undefined;
+}
+
+/** Image children listed with a shape: enough for a screen of a big folder, without reading thousands of arrays. */
+const SUMMARISED_IMAGES = 200;
+
+/** An image's full-resolution shape with its axis names, so a listing can show "z 20 × y 600 × x 1100". */
+async function imageSummary(node: CatalogNode, opts: IoOptions) {
+  if (node.kind === 'array') return undefined;
+  const ms = node.ome?.multiscales?.[0];
+  const first = ms?.datasets[0];
+  if (!first) return undefined;
+  const level = await node.child(first.path, opts).catch(() => undefined);
+  if (level?.kind !== 'array') return undefined;
+  const names =
+    level.meta.dimensionNames ?? (ms.axes?.length === level.meta.shape.length ? ms.axes.map((a) => a.name) : null);
+  return { shape: level.meta.shape, dtype: level.meta.dtype, axes: names, levels: ms.datasets.length };
+}
+
 async function describe(node: CatalogNode, base: string, opts: IoOptions, depth: number) {
   const kind = nodeKind(node);
   const name = node.path.slice(node.path.lastIndexOf('/') + 1);
   const out: Record<string, unknown> = { path: node.path, name, kind, urls: faceUrls(base, node.path, kind) };
+  const boss = bossdbLevel(node.path);
+  if (boss) out.bossdb = boss;
   if (node.ome) out.ome = node.ome;
   if (Object.keys(node.attrs).length > 0) out.attrs = node.attrs;
   if (node.kind === 'array') {
@@ -75,6 +101,7 @@ async function describe(node: CatalogNode, base: string, opts: IoOptions, depth:
   if (depth > 0) {
     const names = (await node.children(opts)).slice(0, 2000);
     const children = [];
+    let summarised = 0;
     for (const n of names) {
       const child = await node.child(n, opts).catch((e: unknown) => e);
       if (child instanceof Error || child === undefined) {
@@ -88,11 +115,15 @@ async function describe(node: CatalogNode, base: string, opts: IoOptions, depth:
       }
       const c = child as CatalogNode;
       const ck = nodeKind(c);
+      const cboss = bossdbLevel(c.path);
+      const image = ck === 'image' && summarised++ < SUMMARISED_IMAGES ? await imageSummary(c, opts) : undefined;
       children.push({
         name: n,
         path: c.path,
         kind: ck,
         ...(c.kind === 'array' ? { array: arrayInfo(c) } : {}),
+        ...(cboss ? { bossdb: cboss } : {}),
+        ...(image ? { image } : {}),
       });
     }
     out.children = children;

@@ -1,9 +1,11 @@
 /** The viewer app: catalog browser on the left, the layers in the middle, the selected layer's controls on the right. */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api/api';
+import { humanError } from './api/humanError';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
+import { SeriesPicker } from './browser/SeriesPicker';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';
@@ -15,6 +17,7 @@ import { useDropToOpen } from './state/useDropToOpen';
 import { useLabels } from './state/useLabels';
 import { useLayers } from './state/useLayers';
 import { usePlaneKeys } from './state/usePlaneKeys';
+import { usePlateNavigation } from './state/usePlateNavigation';
 import { PlateGrid } from './viewer/PlateGrid';
 import { fitView, Viewer } from './viewer/Viewer';
 
@@ -39,7 +42,11 @@ export function App(): React.JSX.Element {
   const testMode = initial.current.test;
   if (testMode) window.__zarrBridgeApi = api;
 
-  const reportError = useCallback((msg: string) => setErrors((e) => (e.includes(msg) ? e : [...e, msg].slice(-5))), []);
+  // Every message shown is worded for people (api/humanError.ts), whoever reports it.
+  const reportError = useCallback((raw: string) => {
+    const msg = humanError(raw);
+    setErrors((e) => (e.includes(msg) ? e : [...e, msg].slice(-5)));
+  }, []);
   const remember = useCallback((source: string) => {
     api
       .rememberSource(source)
@@ -52,10 +59,16 @@ export function App(): React.JSX.Element {
   const { autoContrast } = useChannelStats(layers.layers, layers.selected, layers.update, loads);
   usePlaneKeys(layers.selected, layers.update);
 
+  // The canvas waits for its first view: a frame drawn at a placeholder view would request tiles for nothing.
+  const [viewReady, setViewReady] = useState(false);
   const fitTo = useCallback((layer: Layer) => {
-    const el = stage.current;
     const [h, w] = layer.image.sources[0].shape.slice(-2);
-    setView(fitView(w, h, el?.clientWidth || 800, el?.clientHeight || 600));
+    // After the next layout: opening the first layer brings in the layer panel, which narrows the stage.
+    requestAnimationFrame(() => {
+      const el = stage.current;
+      setView(fitView(w, h, el?.clientWidth || 800, el?.clientHeight || 600));
+      setViewReady(true);
+    });
   }, []);
 
   /** "Open": replaces every layer (or shows a plate) and fits the view. */
@@ -68,6 +81,13 @@ export function App(): React.JSX.Element {
     [open, fitTo],
   );
   const addLayer = useCallback((source: string) => void open(source, { add: true }), [open]);
+  // A well opens as a new history entry (Back returns to the plate); field and acquisition live in the URL.
+  const showView = (first: unknown, v?: ViewParams) => {
+    if (!v) return fitTo(first as Layer);
+    setView(v);
+    setViewReady(true);
+  };
+  const nav = usePlateNavigation(initial.current, { open, showView });
 
   // The URL's layers, once: the base with its view, then the others in order.
   useEffect(() => {
@@ -77,8 +97,10 @@ export function App(): React.JSX.Element {
     (async () => {
       const first = await open(u.source as string, { params: u });
       if (!first || !live) return;
-      if (u.view) setView(u.view);
-      else fitTo(first);
+      if (u.view) {
+        setView(u.view);
+        setViewReady(true);
+      } else fitTo(first);
       for (const l of u.layers) if (live) await open(l.source, { add: true, params: l });
     })();
     return () => {
@@ -101,12 +123,13 @@ export function App(): React.JSX.Element {
         layers: layers.layers,
         view,
         labels: labels.urlLabels,
+        plate: nav.params,
         test: testMode,
       });
       window.history.replaceState(null, '', query);
     }, 200);
     return () => clearTimeout(id);
-  }, [layers.plate, layers.layers, view, testMode, labels.urlLabels]);
+  }, [layers.plate, layers.layers, view, testMode, labels.urlLabels, nav.params]);
 
   const onMounted = useCallback(
     (path: string) => {
@@ -173,7 +196,7 @@ export function App(): React.JSX.Element {
             {collapsed.right ? '‹' : '›'}
           </button>
         )}
-        {base ? (
+        {base && viewReady ? (
           <Viewer
             layers={layers.layers}
             view={view}
@@ -184,9 +207,10 @@ export function App(): React.JSX.Element {
             testMode={testMode}
           />
         ) : layers.plate ? (
-          <PlateGrid plate={layers.plate.node} onOpen={openReplacing} onError={reportError} />
+          <PlateGrid plate={layers.plate.node} navigation={nav} onError={reportError} />
         ) : (
-          !layers.opening && (
+          !layers.opening &&
+          !base && (
             <div className="stage-empty">
               <p>Choose an image in the catalog, open a folder, or drop one here (desktop app), to view it here.</p>
             </div>
@@ -218,6 +242,7 @@ export function App(): React.JSX.Element {
       </main>
       {selected && !collapsed.right && (
         <aside className="controls" aria-label="Layers and channels">
+          {base && <SeriesPicker imagePath={base.image.node.path} onOpen={openReplacing} />}
           <LayerList
             layers={layers.layers}
             selectedId={selected.id}

@@ -5,6 +5,8 @@ export class BridgeError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** The parts of the bridge's answer, for `humanError` (api/humanError.ts) to word it for people. */
+    readonly reply: { what?: string; code?: string; detail?: string } = {},
   ) {
     super(message);
   }
@@ -20,13 +22,15 @@ export async function bridgeJson<T>(res: Response, what: string): Promise<T> {
   }
   if (!res.ok) {
     let detail = res.statusText;
+    let code: string | undefined;
     try {
       const body = (await res.json()) as { error?: string; detail?: string; message?: string };
       detail = body.detail ?? body.message ?? body.error ?? detail;
+      code = body.error;
     } catch {
       // Not JSON: keep the status text.
     }
-    throw new BridgeError(`${what}: ${res.status} ${detail}`, res.status);
+    throw new BridgeError(`${what}: ${res.status} ${detail}`, res.status, { what, code, detail });
   }
   return (await res.json()) as T;
 }

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { api } from '../api/api';
+import { humanError } from '../api/humanError';
 
 export function AddSource(props: {
   onMounted: (path: string) => void;
@@ -12,14 +13,14 @@ export function AddSource(props: {
   const [folder, setFolder] = useState('');
   const [url, setUrl] = useState('');
   const [busy, setBusy] = useState(false);
-  const run = async (fn: () => Promise<{ path: string } | undefined>) => {
+  const run = async (what: string, fn: () => Promise<{ path: string } | undefined>) => {
     setBusy(true);
     try {
       const mounted = await fn();
       // undefined: the desktop dialog was cancelled, nothing to show.
       if (mounted) props.onMounted(mounted.path);
     } catch (e) {
-      props.onError((e as Error).message);
+      props.onError(humanError(e, `Could not open ${what}`));
     } finally {
       setBusy(false);
     }
@@ -30,7 +31,7 @@ export function AddSource(props: {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void run(() => api.openFolder());
+            void run('the folder', () => api.openFolder());
           }}
         >
           <button type="submit" disabled={busy} data-testid="open-folder-dialog">
@@ -41,7 +42,7 @@ export function AddSource(props: {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            if (folder.trim()) void run(() => api.openFolder(folder.trim()));
+            if (folder.trim()) void run(folder.trim(), () => api.openFolder(folder.trim()));
           }}
         >
           <label>
@@ -62,7 +63,7 @@ export function AddSource(props: {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          if (url.trim()) void run(() => api.addRemote(url.trim()));
+          if (url.trim()) void run(url.trim(), () => api.addRemote(url.trim()));
         }}
       >
         <label>

@@ -26,8 +26,34 @@ export interface LayerParams {
   opacity: number;
 }
 
+/**
+ * Where the user is inside a plate (i11ui, plate navigation): `field=` (1-based in the URL, 0-based here)
+ * and `acq=` (an acquisition id), written only while the plate grid shows. A well's image is named by its
+ * source path (`…/B/2/1` is field 2), and so is a bioformats2raw series (`…/bf2raw.ome.zarr/1`).
+ */
+export interface PlateParams {
+  field?: number;
+  acquisition?: number;
+}
+
+function parsePlate(q: URLSearchParams): PlateParams {
+  const out: PlateParams = {};
+  const field = Number(q.get('field'));
+  if (q.has('field') && Number.isInteger(field) && field >= 1) out.field = field - 1;
+  const acq = Number(q.get('acq'));
+  if (q.has('acq') && Number.isInteger(acq) && acq >= 0) out.acquisition = acq;
+  return out;
+}
+
+function setPlateParams(q: URLSearchParams, p: PlateParams): void {
+  if (p.field !== undefined) q.set('field', String(p.field + 1));
+  if (p.acquisition !== undefined) q.set('acq', String(p.acquisition));
+}
+
 export interface UrlState extends Omit<LayerParams, 'source'> {
   source?: string;
+  /** The plate grid's field and acquisition, when the URL shows a plate. */
+  plate: PlateParams;
   view?: ViewParams;
   /** Visible label images of the base layer by name, with their opacity. */
   labels: Record<string, number>;
@@ -78,6 +104,7 @@ export function parseUrlState(search: string): UrlState {
     view,
     labels,
     layers,
+    plate: parsePlate(q),
     test: q.get('test') === '1',
   };
 }
@@ -111,12 +138,15 @@ export function serializeUrlState(s: {
   layers: (Omit<LayerParams, 'channels'> & { channels: ChannelParams[] })[];
   view?: ViewParams;
   labels: Record<string, number>;
+  /** The plate grid's field and acquisition: written only when no layer is open (the grid shows). */
+  plate?: PlateParams;
   test: boolean;
 }): string {
   const q = new URLSearchParams();
   const [base, ...rest] = s.layers;
   if (base) setLayer(q, base);
   else if (s.source) q.set('source', s.source);
+  if (!base && s.source && s.plate) setPlateParams(q, s.plate);
   if (base && s.view)
     q.set('view', [round(s.view.target[0], 2), round(s.view.target[1], 2), round(s.view.zoom, 3)].join(','));
   const labels = Object.entries(s.labels).map(([name, opacity]) => `${name}:${round(opacity, 2)}`);
