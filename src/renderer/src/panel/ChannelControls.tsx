@@ -84,7 +84,7 @@ export function ChannelControls({ channels, onChange, onVisibility, onAuto }: Pr
                   <button
                     type="button"
                     className="small"
-                    aria-label={`show only ${c.label}`}
+                    aria-label={`Solo ${c.label}`}
                     title="Show only this channel"
                     data-testid={`channel-${i}-solo`}
                     onClick={() => onVisibility(channels.map((_, j) => j === i))}
@@ -96,7 +96,7 @@ export function ChannelControls({ channels, onChange, onVisibility, onAuto }: Pr
                   <button
                     type="button"
                     className="small"
-                    aria-label={`auto-contrast ${c.label}`}
+                    aria-label={`Auto contrast for ${c.label}`}
                     title="Window from the 0.5–99.5 percentiles of what is on screen"
                     data-testid={`channel-${i}-auto`}
                     onClick={() => onAuto(i)}

@@ -63,7 +63,6 @@ export function Overview(props: {
         type="button"
         className="overview-toggle"
         aria-expanded={open}
-        aria-label={open ? 'Hide the overview' : 'Show the overview'}
         onClick={() => setOpen(!open)}
       >
         {open ? 'Hide overview' : 'Overview'}
