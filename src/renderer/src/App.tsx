@@ -4,6 +4,7 @@ import { api } from './api/api';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
+import { OpenInNeuroglancer } from './neuroglancer/OpenInNeuroglancer';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';
@@ -65,6 +66,7 @@ export function App(): React.JSX.Element {
   // The URL's layers, once: the base with its view, then the others in order.
   useEffect(() => {
     const u = initial.current;
+    for (const note of u.notOpened ?? []) reportError(`Not opened from the Neuroglancer state: ${note}`);
     if (!u.source) return;
     let live = true;
     (async () => {
@@ -78,7 +80,7 @@ export function App(): React.JSX.Element {
       live = false;
       abortAll();
     };
-  }, [open, abortAll, fitTo]);
+  }, [open, abortAll, fitTo, reportError]);
 
   // URL labels belong to the base image the URL names; later images start with labels off.
   const [urlLabels] = useState(() => initial.current.labels);
@@ -200,6 +202,13 @@ export function App(): React.JSX.Element {
               <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />
             )}
           </LayerDetails>
+          <OpenInNeuroglancer
+            layers={layers.layers}
+            view={view}
+            labels={labels.list.flatMap((l) =>
+              labels.urlLabels[l.name] !== undefined ? [{ path: l.path, opacity: labels.urlLabels[l.name] }] : [],
+            )}
+          />
         </aside>
       )}
     </div>

@@ -3,9 +3,11 @@
  * `?source=<catalog path | http(s) URL>&sel=z:4,t:0&view=x,y,zoom&ch=<visible>,<rrggbb>,<lo>,<hi>;…`
  * describes the first (base) layer, with `vis=0` / `op=<opacity>` when hidden or translucent; every further
  * layer is one `layer=` parameter holding the same keys as a nested, escaped query string.
+ * `?neuroglancer=<Neuroglancer URL or JSON state>` instead opens the state's layers that read this bridge.
  */
 import { hexToRgb, rgbToHex } from '../data/colors';
 import type { Rgb } from '../data/imageModel';
+import { pageBridgeOrigins, urlStateFromNeuroglancer } from '../neuroglancer/fromNeuroglancer';
 
 export interface ViewParams {
   target: [number, number];
@@ -35,6 +37,8 @@ export interface UrlState extends Omit<LayerParams, 'source'> {
   layers: LayerParams[];
   /** Test mode: keep the drawing buffer readable and expose hooks on window. */
   test: boolean;
+  /** What of a `?neuroglancer=` state could not be opened here, and why. */
+  notOpened?: string[];
 }
 
 function parseLayer(q: URLSearchParams): Omit<LayerParams, 'source'> {
@@ -57,8 +61,21 @@ function parseLayer(q: URLSearchParams): Omit<LayerParams, 'source'> {
   return { selection, channels, visible: q.get('vis') !== '0', opacity: Number.isFinite(op) ? op : 1 };
 }
 
-export function parseUrlState(search: string): UrlState {
+export function parseUrlState(search: string, bridgeOrigins = pageBridgeOrigins()): UrlState {
   const q = new URLSearchParams(search);
+  // `?neuroglancer=<Neuroglancer URL or state>` opens those of its layers that read this bridge.
+  const neuroglancer = q.get('neuroglancer');
+  if (neuroglancer && !q.get('source')) {
+    try {
+      return { ...urlStateFromNeuroglancer(neuroglancer, bridgeOrigins), test: q.get('test') === '1' };
+    } catch (e) {
+      return {
+        ...parseUrlState(''),
+        test: q.get('test') === '1',
+        notOpened: [`Neuroglancer: ${(e as Error).message}`],
+      };
+    }
+  }
   let view: ViewParams | undefined;
   const v = (q.get('view') ?? '').split(',').map(Number);
   if (v.length === 3 && v.every(Number.isFinite)) view = { target: [v[0], v[1]], zoom: v[2] };
