@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, 'out/neuroglancer');
@@ -34,6 +33,8 @@ if (!force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === diges
   console.log('neuroglancer: out/neuroglancer is up to date');
 } else {
   const started = performance.now();
+  // Loaded only when needed: importing Vite alone takes a second or two.
+  const { build } = await import('vite');
   await build({ configFile: join(root, 'neuroglancer.vite.config.ts') });
   writeFileSync(stampFile, digest);
   console.log(`neuroglancer: built out/neuroglancer in ${((performance.now() - started) / 1000).toFixed(1)} s`);

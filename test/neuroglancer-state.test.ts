@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge } from '../src/bridge/bridge.js';
+import { parseUrlState } from '../src/renderer/src/state/urlState.js';
 import type { CatalogNode } from '../src/shared/catalog.js';
 import { buildNeuroglancerState, isSegmentation, SceneError } from '../src/shared/neuroglancer/build-state.js';
 import { CHANNEL_SHADER } from '../src/shared/neuroglancer/channel-shader.js';
@@ -332,6 +333,35 @@ describe.skipIf(missing('shared fixtures (../shared/fixtures/generated)', fixtur
       ]);
       expect(parsed.view).toEqual({ target: [68, 60], zoom: 1 });
       expect(parsed.selection).toEqual({ z: 4, t: 1 });
+    });
+
+    it("gives the viewer's URL state for ?neuroglancer=", () => {
+      const url = builtInNeuroglancerUrl(base, buildNeuroglancerState(scene()));
+      const u = parseUrlState(`?neuroglancer=${encodeURIComponent(url)}&test=1`, [base]);
+      expect(u).toMatchObject({
+        source: 'local/image_blosc.ome.zarr',
+        selection: { z: 4, t: 1 },
+        channels: [
+          { visible: true, color: [255, 0, 0], limits: [0, 37968] },
+          { visible: true, color: [0, 255, 0], limits: [3000, 6000] },
+        ],
+        labels: { cells: 0.7 },
+        view: { target: [68, 60], zoom: 1 },
+        layers: [],
+        test: true,
+      });
+      expect(u.notOpened).toBeUndefined();
+      // Another bridge's state opens nothing here, and says why; so does text that is no state.
+      const elsewhere = parseUrlState(`?neuroglancer=${encodeURIComponent(url)}`, ['http://127.0.0.1:1']);
+      expect(elsewhere.source).toBeUndefined();
+      expect(elsewhere.notOpened).toEqual([
+        expect.stringMatching(/^image_blosc.ome.zarr ch0-red: another server/),
+        expect.stringMatching(/^image_blosc.ome.zarr ch1-green: another server/),
+        expect.stringMatching(/^cells: another server/),
+      ]);
+      expect(parseUrlState('?neuroglancer=hello', [base]).notOpened).toEqual([
+        expect.stringContaining('Neuroglancer URL'),
+      ]);
     });
 
     it('parses hand-made states: other servers, annotation layers, a channel shown alone, N5 corners', () => {
