@@ -4,7 +4,8 @@ import type { ChannelParams, LayerParams, UrlState } from '../state/urlState';
 
 /** The bridge this page talks to: its own origin in browser mode (none known synchronously in the desktop app). */
 export function pageBridgeOrigins(): string[] {
-  const origin = globalThis.location?.origin ?? '';
+  // Through globalThis: the same module runs in Node tests, where there is no location.
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin ?? '';
   return /^https?:/.test(origin) ? [origin] : [];
 }
 
