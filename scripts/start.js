@@ -16,6 +16,11 @@ if (process.env.ZARR_BRIDGE_SKIP_BUILD !== '1') {
     stdio: 'inherit',
   });
   if (build.status !== 0) process.exit(build.status ?? 1);
+  const neuroglancer = spawnSync(process.execPath, [join(root, 'scripts/build-neuroglancer.js')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (neuroglancer.status !== 0) process.exit(neuroglancer.status ?? 1);
 }
 
 function electronBinary() {

@@ -26,6 +26,8 @@ export interface BridgeOptions {
   allowOrigins?: readonly string[];
   apiKey?: string;
   viewerDir?: string;
+  /** The built Neuroglancer (out/neuroglancer), served at `/neuroglancer/`. */
+  neuroglancerDir?: string;
   logger?: Logger;
   /** Compression of transcoded chunks (default: raw on loopback, gzip otherwise). */
   compression?: Compression;
@@ -61,6 +63,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     allowOrigins: options.allowOrigins,
     apiKey: options.apiKey,
     viewerDir: options.viewerDir,
+    neuroglancerDir: options.neuroglancerDir,
     logger: options.logger,
     compression: options.compression,
     health: () => ({

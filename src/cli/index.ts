@@ -38,6 +38,7 @@ async function main(argv: string[]): Promise<number> {
     compression: options.compression,
     chunkCacheBytes: options.chunkCacheMb * 2 ** 20,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
+    neuroglancerDir: options.viewer ? join(here, '../neuroglancer') : undefined,
     logger,
     ...(options.bossdbUrl === 'none'
       ? {}

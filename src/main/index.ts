@@ -17,16 +17,19 @@ import { firstFreePort } from '../desktop/port.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
-  externalUrlAllowed,
   navigationAllowed,
+  neuroglancerWindowOptions,
+  neuroglancerWindowPolicy,
   permissionAllowed,
   senderAllowed,
   webPreferences,
+  windowOpenDecision,
 } from '../desktop/security.js';
 import { SettingsStore } from '../desktop/settings-store.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const rendererDir = join(here, '../renderer');
+const neuroglancerDir = join(here, '../neuroglancer');
 const demoImage = join(app.isPackaged ? process.resourcesPath : join(here, '../..'), 'resources', 'demo.ome.zarr');
 const log = createLogger('info');
 
@@ -61,16 +64,18 @@ async function ready() {
   const port = await firstFreePort(s.port);
   bridge = await startBridge({
     port,
-    allowOrigins: s.allowedOrigins,
+    // The app's own Neuroglancer window reads the bridge from the app scheme.
+    allowOrigins: [...s.allowedOrigins, APP_ORIGIN],
     logger: log,
     bossdb: { url: s.bossdbUrl, token: settings.token(), cacheBytes: s.cacheMb * 2 ** 20 },
   });
   const initial = foldersToOpen(process.argv.slice(1), process.cwd());
   const first = (await openFolders(initial)) ?? (await bridge.mountFolder(demoImage)).path;
 
+  const neuroglancerPolicy = neuroglancerWindowPolicy(bridge.url);
   protocol.handle(APP_SCHEME, async (request) => {
-    const route = routeAppRequest(request.url, rendererDir, bridge!.url);
-    if (route.kind === 'file') return fileResponse(route.path);
+    const route = routeAppRequest(request.url, rendererDir, bridge!.url, neuroglancerDir);
+    if (route.kind === 'file') return fileResponse(route.path, route.neuroglancer ? neuroglancerPolicy : undefined);
     if (route.kind === 'refused') return new Response('refused', { status: 403 });
     const headers = new Headers();
     for (const h of ['range', 'if-none-match', 'accept', 'content-type']) {
@@ -154,7 +159,10 @@ app.on('web-contents-created', (_e, contents) => {
   });
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (externalUrlAllowed(url)) void shell.openExternal(url);
+    const decision = windowOpenDecision(url);
+    if (decision === 'neuroglancer-window')
+      return { action: 'allow', overrideBrowserWindowOptions: neuroglancerWindowOptions() };
+    if (decision === 'external') void shell.openExternal(url);
     return { action: 'deny' };
   });
 });

@@ -121,6 +121,8 @@ export interface CatalogNode {
   levels?: CatalogLevel[];
   /** For kind 'array': the array itself. */
   array?: CatalogArrayInfo;
+  /** The node's other attributes (BossDB channels: `bossdb` with the channel's `type`, `datatype`…). */
+  attrs?: Record<string, unknown>;
   children?: CatalogChild[];
   mounts?: CatalogMount[];
   /** Under the `bossdb` mount: which BossDB level this is. */

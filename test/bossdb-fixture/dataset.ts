@@ -160,9 +160,13 @@ export const COLLECTIONS: FixtureCollection[] = [
         ],
         { num_hierarchy_levels: 3 },
       ),
-      experiment('labels', 'frame_labels', [channel('seg', 'uint64', { type: 'annotation' })], {
-        num_hierarchy_levels: 2,
-      }),
+      // An EM channel with its uint64 segmentation, as connectomics experiments pair them.
+      experiment(
+        'labels',
+        'frame_labels',
+        [channel('em', 'uint8'), channel('seg', 'uint64', { type: 'annotation', sources: ['em'] })],
+        { num_hierarchy_levels: 2 },
+      ),
       experiment('offset_iso', 'frame_offset', [channel('img', 'uint16')], {
         num_hierarchy_levels: 4,
         hierarchy_method: 'isotropic',

@@ -56,6 +56,8 @@ export class OriginPolicy {
   /** The exact origin to echo, or undefined (then no CORS headers at all). */
   allowedOrigin(origin: string | undefined): string | undefined {
     if (!origin || origin === 'null') return undefined;
+    // Listed exactly: also the desktop app's own scheme, whose origin Node's URL cannot spell.
+    if (this.#allowed.has(origin.toLowerCase())) return origin;
     let url: URL;
     try {
       url = new URL(origin);

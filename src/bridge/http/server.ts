@@ -7,7 +7,12 @@ import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { contentSecurityPolicy, decodeWorkerPolicy, isDecodeWorkerScript } from '../../shared/csp.js';
+import {
+  contentSecurityPolicy,
+  decodeWorkerPolicy,
+  isDecodeWorkerScript,
+  neuroglancerContentSecurityPolicy,
+} from '../../shared/csp.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { Compression } from '../encode/compression.js';
 import { isAbortError } from '../errors.js';
@@ -34,6 +39,8 @@ export interface BridgeServerOptions {
   apiKey?: string;
   /** A folder with the built viewer, served at `/`. */
   viewerDir?: string;
+  /** A folder with the built Neuroglancer, served at `/neuroglancer/`. */
+  neuroglancerDir?: string;
   logger?: Logger;
   /** Compression of transcoded chunks; default raw on loopback, gzip when exposed (see encode/compression.ts). */
   compression?: Compression;
@@ -58,6 +65,9 @@ export const DEFAULT_FACES: readonly Face[] = [
   bossdbN5Face,
   bossdbOmeFace,
 ];
+
+/** Built assets carry a content hash in their name: a reload need not even revalidate them. */
+const HASHED_ASSET = /[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.\w+$/;
 
 /** The face whose prefix starts `url` (followed by `/`, `?` or nothing). */
 function faceFor(url: string): Face | undefined {
@@ -193,6 +203,23 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     app.use('/control', router);
   }
 
+  if (options.neuroglancerDir && existsSync(options.neuroglancerDir)) {
+    // Every file carries the policy: a worker's own policy is the one sent with its script.
+    const csp = neuroglancerContentSecurityPolicy();
+    app.use(
+      '/neuroglancer',
+      express.static(options.neuroglancerDir, {
+        index: 'index.html',
+        dotfiles: 'ignore',
+        fallthrough: true,
+        setHeaders: (res, path) => {
+          res.setHeader('Content-Security-Policy', csp);
+          if (HASHED_ASSET.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+        },
+      }),
+    );
+  }
+
   if (options.viewerDir && existsSync(options.viewerDir)) {
     app.use(
       express.static(options.viewerDir, {
@@ -205,7 +232,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           // The decode worker takes its policy from its own script's response (see shared/csp.ts).
           if (isDecodeWorkerScript(path)) res.setHeader('Content-Security-Policy', decodeWorkerPolicy());
           // Built assets carry a content hash in their name: a reload need not even revalidate them.
-          if (/[\\/]assets[\\/][^\\/]+-[A-Za-z0-9_-]{8}\.\w+$/.test(path)) {
+          if (HASHED_ASSET.test(path)) {
             res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
           }
         },

@@ -6,6 +6,7 @@ import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
 import { SeriesPicker } from './browser/SeriesPicker';
+import { OpenInNeuroglancer } from './neuroglancer/OpenInNeuroglancer';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';
@@ -92,6 +93,7 @@ export function App(): React.JSX.Element {
   // The URL's layers, once: the base with its view, then the others in order.
   useEffect(() => {
     const u = initial.current;
+    for (const note of u.notOpened ?? []) reportError(`Not opened from the Neuroglancer state: ${note}`);
     if (!u.source) return;
     let live = true;
     (async () => {
@@ -107,7 +109,7 @@ export function App(): React.JSX.Element {
       live = false;
       abortAll();
     };
-  }, [open, abortAll, fitTo]);
+  }, [open, abortAll, fitTo, reportError]);
 
   // URL labels belong to the base image the URL names; later images start with labels off.
   const [urlLabels] = useState(() => initial.current.labels);
@@ -260,6 +262,13 @@ export function App(): React.JSX.Element {
               <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />
             )}
           </LayerDetails>
+          <OpenInNeuroglancer
+            layers={layers.layers}
+            view={view}
+            labels={labels.list.flatMap((l) =>
+              labels.urlLabels[l.name] !== undefined ? [{ path: l.path, opacity: labels.urlLabels[l.name] }] : [],
+            )}
+          />
         </aside>
       )}
     </div>

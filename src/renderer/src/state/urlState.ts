@@ -3,9 +3,11 @@
  * `?source=<catalog path | http(s) URL>&sel=z:4,t:0&view=x,y,zoom&ch=<visible>,<rrggbb>,<lo>,<hi>;…`
  * describes the first (base) layer, with `vis=0` / `op=<opacity>` when hidden or translucent; every further
  * layer is one `layer=` parameter holding the same keys as a nested, escaped query string.
+ * `?neuroglancer=<Neuroglancer URL or JSON state>` instead opens the state's layers that read this bridge.
  */
 import { hexToRgb, rgbToHex } from '../data/colors';
 import type { Rgb } from '../data/imageModel';
+import { pageBridgeOrigins, urlStateFromNeuroglancer } from '../neuroglancer/fromNeuroglancer';
 
 export interface ViewParams {
   target: [number, number];
@@ -27,7 +29,7 @@ export interface LayerParams {
 }
 
 /**
- * Where the user is inside a plate (i11ui, plate navigation): `field=` (1-based in the URL, 0-based here)
+ * Where the user is inside a plate (plate navigation): `field=` (1-based in the URL, 0-based here)
  * and `acq=` (an acquisition id), written only while the plate grid shows. A well's image is named by its
  * source path (`…/B/2/1` is field 2), and so is a bioformats2raw series (`…/bf2raw.ome.zarr/1`).
  */
@@ -61,6 +63,8 @@ export interface UrlState extends Omit<LayerParams, 'source'> {
   layers: LayerParams[];
   /** Test mode: keep the drawing buffer readable and expose hooks on window. */
   test: boolean;
+  /** What of a `?neuroglancer=` state could not be opened here, and why. */
+  notOpened?: string[];
 }
 
 function parseLayer(q: URLSearchParams): Omit<LayerParams, 'source'> {
@@ -83,8 +87,21 @@ function parseLayer(q: URLSearchParams): Omit<LayerParams, 'source'> {
   return { selection, channels, visible: q.get('vis') !== '0', opacity: Number.isFinite(op) ? op : 1 };
 }
 
-export function parseUrlState(search: string): UrlState {
+export function parseUrlState(search: string, bridgeOrigins = pageBridgeOrigins()): UrlState {
   const q = new URLSearchParams(search);
+  // `?neuroglancer=<Neuroglancer URL or state>` opens those of its layers that read this bridge.
+  const neuroglancer = q.get('neuroglancer');
+  if (neuroglancer && !q.get('source')) {
+    try {
+      return { ...urlStateFromNeuroglancer(neuroglancer, bridgeOrigins), test: q.get('test') === '1' };
+    } catch (e) {
+      return {
+        ...parseUrlState(''),
+        test: q.get('test') === '1',
+        notOpened: [`Neuroglancer: ${(e as Error).message}`],
+      };
+    }
+  }
   let view: ViewParams | undefined;
   const v = (q.get('view') ?? '').split(',').map(Number);
   if (v.length === 3 && v.every(Number.isFinite)) view = { target: [v[0], v[1]], zoom: v[2] };

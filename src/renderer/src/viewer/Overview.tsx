@@ -59,12 +59,7 @@ export function Overview(props: {
   const round = (v: number) => Math.round(v * 10) / 10;
   return (
     <div className="overview" data-testid="overview">
-      <button
-        type="button"
-        className="overview-toggle"
-        aria-expanded={open}
-        onClick={() => setOpen(!open)}
-      >
+      <button type="button" className="overview-toggle" aria-expanded={open} onClick={() => setOpen(!open)}>
         {open ? 'Hide overview' : 'Overview'}
       </button>
       {open && (
