@@ -19,6 +19,7 @@ export interface ServeOptions {
 }
 
 export const USAGE = `Usage: zarr-bridge serve [options]
+       zarr-bridge convert INPUT -o OUTPUT [options]   (zarr-bridge convert --help)
 
 Presents local folders, remote Zarr URLs and BossDB as N5, Zarr v2, Zarr v3
 and OME-Zarr on http://127.0.0.1:<port>, and serves the viewer at /.
