@@ -8,7 +8,15 @@ import { progressSink } from './convert-progress.js';
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Runs the command; resolves to the exit status (never throws). */
-export async function convertCommand(argv: string[], io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export interface CommandIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+export async function convertCommand(
+  argv: string[],
+  io: CommandIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
     io.stdout.write(CONVERT_USAGE);
     return EXIT.done;
@@ -28,7 +36,7 @@ export async function convertCommand(argv: string[], io = { stdout: process.stdo
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const style = args.progress ?? ((io.stderr as NodeJS.WriteStream).isTTY ? 'bar' : 'plain');
+  const style = args.progress ?? (io.stderr.isTTY ? 'bar' : 'plain');
   // JSON lines go to stdout for programs; people's progress to stderr.
   const sink = progressSink(style, style === 'json' ? io.stdout : io.stderr);
   let input: Awaited<ReturnType<typeof resolveInput>> | undefined;

@@ -40,6 +40,7 @@ async function main(argv: string[]): Promise<number> {
     compression: options.compression,
     chunkCacheBytes: options.chunkCacheMb * 2 ** 20,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
+    allowExport: options.allowExport,
     logger,
     ...(options.bossdbUrl === 'none'
       ? {}

@@ -12,6 +12,8 @@ import { createLogger } from '../bridge/util/log.js';
 import { fileResponse, routeAppRequest } from '../desktop/app-protocol.js';
 import { foldersToOpen } from '../desktop/argv.js';
 import { ipcHandlers } from '../desktop/ipc.js';
+import { MENU_EXPORT } from '../desktop/ipc-channels.js';
+import { exportDialogOptions } from '../desktop/export-dialog.js';
 import { appMenuTemplate } from '../desktop/menu.js';
 import { firstFreePort } from '../desktop/port.js';
 import {
@@ -73,7 +75,7 @@ async function ready() {
     if (route.kind === 'file') return fileResponse(route.path);
     if (route.kind === 'refused') return new Response('refused', { status: 403 });
     const headers = new Headers();
-    for (const h of ['range', 'if-none-match', 'accept', 'content-type']) {
+    for (const h of ['range', 'if-none-match', 'accept', 'content-type', 'x-zarr-bridge-token']) {
       const v = request.headers.get(h);
       if (v) headers.set(h, v);
     }
@@ -99,6 +101,10 @@ async function ready() {
       return r.canceled ? undefined : r.filePaths[0];
     },
     openExternal: (u) => shell.openExternal(u),
+    chooseExportFolder: async () => {
+      const r = await dialog.showSaveDialog(exportDialogOptions());
+      return r.canceled ? undefined : r.filePath;
+    },
   });
   for (const [channel, handler] of Object.entries(handlers)) {
     ipcMain.handle(channel, (event, ...args: unknown[]) => {
@@ -116,6 +122,7 @@ async function ready() {
         },
         addRemote: () => void win?.loadURL(`${APP_ORIGIN}/?panel=add-remote`),
         settings: () => void win?.loadURL(`${APP_ORIGIN}/?panel=settings`),
+        exportImage: () => win?.webContents.send(MENU_EXPORT),
         urlHelp: () =>
           void dialog.showMessageBox({
             type: 'info',

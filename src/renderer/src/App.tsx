@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api/api';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
+import { ExportCenter } from './export/ExportCenter'; // Export hook-up (src/renderer/src/export)
 import { RecentSources } from './browser/RecentSources';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
@@ -180,6 +181,7 @@ export function App(): React.JSX.Element {
             </button>
           </div>
         )}
+        <ExportCenter view={view} stage={stage} onOpen={onMounted} onError={reportError} />
       </main>
       {selected && (
         <aside className="controls">
@@ -195,6 +197,7 @@ export function App(): React.JSX.Element {
             layer={selected}
             onChange={(patch) => layers.update(selected.id, patch)}
             onError={reportError}
+            isBase={selected === base}
           >
             {selected === base && (
               <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />

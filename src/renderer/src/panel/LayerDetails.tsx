@@ -1,6 +1,7 @@
 /** The selected layer's info (shape, dtype, levels, voxel size), position sliders, channels, labels and URLs. */
 import { useCallback } from 'react';
 import { percentileLimits } from '../data/contrast';
+import { ExportButton } from '../export/ExportButton'; // Export hook-up (src/renderer/src/export)
 import { voxelSizeText } from '../data/physical';
 import type { Layer } from '../state/layers';
 import { AxisSliders } from './AxisSliders';
@@ -13,6 +14,8 @@ export function LayerDetails(props: {
   onError: (msg: string) => void;
   /** Label controls, for the base layer only (labels are drawn in its frame). */
   children?: React.ReactNode;
+  /** Export hook-up: the base layer's view box can be exported. */
+  isBase?: boolean;
 }): React.JSX.Element {
   const { layer, onChange, onError } = props;
   const { image, selection } = layer;
@@ -58,6 +61,7 @@ export function LayerDetails(props: {
       />
       {props.children}
       <CopyUrls node={image.node} />
+      <ExportButton layer={layer} isBase={!!props.isBase} />
     </>
   );
 }
