@@ -6,6 +6,7 @@
  * directly (the bridge answers `bytes=-N`), saving a HEAD per shard.
  */
 import * as zarr from 'zarrita';
+import './zstdCodec'; // zstd without eval (convert writes zstd by default)
 
 const LIMIT_BYTES = 192 * 2 ** 20;
 
