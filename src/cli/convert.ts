@@ -68,6 +68,8 @@ export async function convertCommand(
       voxels: result.voxelsWritten,
       bytesWritten: result.bytesWritten,
       seconds: Number((result.elapsedMs / 1000).toFixed(2)),
+      // Worker threads included: one process.
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
     if (style === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
     else
