@@ -105,7 +105,7 @@ function interrupted(signal: AbortSignal | undefined): void {
 export function planImages(sources: readonly ImageSource[], options: WriteOptions): ImageJob[] {
   const codec = codecSpec(options.compression, options.compressionLevel);
   return sources.map((source) => {
-    const method = options.downsample ?? (source.isLabel ? 'mode' : 'mean');
+    const method = options.downsample ?? (source.categorical ? 'mode' : 'mean');
     const dtype = source.level0.meta.dtype as DType;
     return {
       source,

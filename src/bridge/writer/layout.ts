@@ -24,6 +24,8 @@ export interface ImageSource {
   omero?: Attrs;
   imageLabel?: Attrs;
   isLabel: boolean;
+  /** Values are ids, not intensities (labels, BossDB annotation channels): downsampled by mode. */
+  categorical: boolean;
 }
 
 /** A group that is not an image: plate, row, well, `labels`, bioformats2raw root, `OME`. */
@@ -146,6 +148,9 @@ function geometryOf(
   return { geometry: { axes, shape, scale, translation: shifted }, start };
 }
 
+/** BossDB says which channels hold annotations (segment ids) rather than intensities. */
+const isAnnotation = (attrs: Attrs): boolean => isObject(attrs.bossdb) && attrs.bossdb.type === 'annotation';
+
 async function imageFrom(
   node: CatalogNode,
   outPath: string,
@@ -157,7 +162,7 @@ async function imageFrom(
   if (node.kind === 'array') {
     const level0 = numericLevel0(node, node.path);
     const { geometry, start } = geometryOf(plainAxes(level0), undefined, level0, options, !isLabel);
-    into.images.push({ outPath, level0, start, geometry, isLabel, name: node.path.split('/').at(-1) });
+    into.images.push({ outPath, level0, start, geometry, isLabel, categorical: isLabel, name: node.path.split('/').at(-1) });
     return;
   }
   const ms = node.ome?.multiscales?.[0];
@@ -176,6 +181,7 @@ async function imageFrom(
     start,
     geometry,
     isLabel,
+    categorical: isLabel || !!node.ome?.imageLabel || isAnnotation(node.attrs),
     name: ms.name ?? node.path.split('/').at(-1),
     ...(omero ? { omero } : {}),
     ...(node.ome?.imageLabel ? { imageLabel: node.ome.imageLabel } : {}),
