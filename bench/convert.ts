@@ -26,6 +26,8 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const CLI = join(ROOT, 'out/main/cli.js');
 const THREADS = 2;
 const MEMORY_MB = 512;
+/** ngff-zarr 0.14's bin-shrink fails from a factor of 8 on these volumes (32 planes): 3 levels for both. */
+const LEVELS = 3;
 
 interface Volume {
   name: string;
@@ -72,6 +74,8 @@ async function ours(v: Volume, compression: CompressionName, out: string): Promi
     String(THREADS),
     '--memory',
     String(MEMORY_MB),
+    '--levels',
+    String(LEVELS),
     '--progress',
     'json',
   ]);
@@ -83,9 +87,7 @@ async function ours(v: Volume, compression: CompressionName, out: string): Promi
 async function ngffZarr(v: Volume, levels: number, out: string): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
   const text = await run(process.execPath, [
-    '--import',
-    'tsx',
-    join(ROOT, 'bench/ngff-zarr-convert.ts'),
+    join(ROOT, 'bench/ngff-zarr/convert.mjs'),
     v.raw,
     v.dtype,
     ...v.shape.map(String),
@@ -187,8 +189,18 @@ export interface ConvertRow {
   peakRssMb: number;
 }
 
+/** ngff-zarr lives in its own folder (it needs zarrita 0.6 beside the project's 0.7): installed on first use. */
+function ensureNgffZarr(): void {
+  const dir = join(ROOT, 'bench/ngff-zarr');
+  if (existsSync(join(dir, 'node_modules/@fideus-labs/ngff-zarr'))) return;
+  console.log('installing @fideus-labs/ngff-zarr into bench/ngff-zarr (npm ci)…');
+  const r = spawnSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'inherit' });
+  if (r.status !== 0) throw new Error('npm ci in bench/ngff-zarr failed');
+}
+
 export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (the benchmark runs the built CLI)');
+  ensureNgffZarr();
   const fixture = await startBossdbFixture();
   const rows: ConvertRow[] = [];
   try {

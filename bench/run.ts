@@ -134,7 +134,7 @@ if (want('gzip')) {
 
 if (want('convert')) {
   console.log(
-    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, full pyramid), 2 threads, --memory ${CONVERT_MEMORY_MB}: MB/s of level-0 voxels, median of 3 interleaved rounds\n`,
+    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, 3 levels), 2 threads, --memory ${CONVERT_MEMORY_MB}: MB/s of level-0 voxels, median of 3 interleaved rounds\n`,
   );
   const rows = await convertBench(3);
   for (const input of [...new Set(rows.map((r) => r.input))]) {

@@ -4,12 +4,13 @@
  * pyramid (bin-shrink, a block mean) → OME-Zarr 0.5, sharded, blosc-zstd
  * (its default codec). It expects the browser's `Worker`; Node 20 gets one
  * from `web-worker`. argv: raw-file dtype z y x output levels
- * Prints {"seconds", "peakRssBytes"}.
+ * Prints {"seconds", "peakRssBytes"}. Plain JavaScript, with its own node_modules
+ * (bench/ngff-zarr/package.json): ngff-zarr needs zarrita 0.6, the project has 0.7.
  */
 import { readFileSync } from 'node:fs';
 import Worker from 'web-worker';
 
-(globalThis as { Worker?: unknown }).Worker ??= Worker;
+globalThis.Worker ??= Worker;
 const { toNgffImage, toMultiscales, toNgffZarr, Methods, terminateWorkerPool } = await import('@fideus-labs/ngff-zarr');
 
 const [file, dtype, z, y, x, output, levels] = process.argv.slice(2);
