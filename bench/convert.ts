@@ -55,7 +55,9 @@ function run(cmd: string, args: string[]): Promise<string> {
     child.stderr.on('data', (d) => {
       err += d;
     });
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${code} ${err.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${code} ${err.slice(-500)}`)),
+    );
   });
 }
 
@@ -129,14 +131,30 @@ async function codecLoop(v: Volume, levels: number, compression: CompressionName
   const pool = createChunkPool(THREADS);
   const codec = codecSpec(compression);
   // Warm the workers' codecs.
-  await pool.run({ src: chunks[0].bytes.slice(), srcShape: [64, 64, 64], factors: [1, 1, 1], method: 'mean', dtype: v.dtype, chunk: [64, 64, 64], codec });
+  await pool.run({
+    src: chunks[0].bytes.slice(),
+    srcShape: [64, 64, 64],
+    factors: [1, 1, 1],
+    method: 'mean',
+    dtype: v.dtype,
+    chunk: [64, 64, 64],
+    codec,
+  });
   const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: THREADS * 2 }, async () => {
       while (next < chunks.length) {
         const c = chunks[next++];
-        await pool.run({ src: c.bytes.slice(), srcShape: c.shape, factors: [1, 1, 1], method: 'mean', dtype: v.dtype, chunk: c.shape, codec });
+        await pool.run({
+          src: c.bytes.slice(),
+          srcShape: c.shape,
+          factors: [1, 1, 1],
+          method: 'mean',
+          dtype: v.dtype,
+          chunk: c.shape,
+          codec,
+        });
       }
     }),
   );
@@ -155,10 +173,21 @@ function tiffStack(planes: number, size: number): Volume {
   }
   const raw = join(dir, 'level0.raw');
   if (!existsSync(raw)) {
-    const r = spawnSync('/usr/bin/python3', ['-c', `import zarr,sys; zarr.open_array(sys.argv[1], mode="r")[...].tofile(sys.argv[2])`, join(copy, '0'), raw]);
+    const r = spawnSync('/usr/bin/python3', [
+      '-c',
+      `import zarr,sys; zarr.open_array(sys.argv[1], mode="r")[...].tofile(sys.argv[2])`,
+      join(copy, '0'),
+      raw,
+    ]);
     if (r.status !== 0) throw new Error(`raw dump: ${r.stderr}`);
   }
-  return { name: `TIFF stack ${planes}×${size}² uint16 (via its OME-Zarr copy)`, raw, dtype: 'uint16', shape: [planes, size, size], input: [copy] };
+  return {
+    name: `TIFF stack ${planes}×${size}² uint16 (via its OME-Zarr copy)`,
+    raw,
+    dtype: 'uint16',
+    shape: [planes, size, size],
+    input: [copy],
+  };
 }
 
 async function bossdbRegion(url: string, box: { x: number; y: number; z: number }): Promise<Volume> {
@@ -206,7 +235,7 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   try {
     const volumes = [tiffStack(32, 768), await bossdbRegion(fixture.url, { x: 1024, y: 1024, z: 32 })];
     for (const v of volumes) {
-      const mb = v.shape.reduce((a, b) => a * b, 1) * (v.dtype === 'uint16' ? 2 : 1) / 1e6;
+      const mb = (v.shape.reduce((a, b) => a * b, 1) * (v.dtype === 'uint16' ? 2 : 1)) / 1e6;
       const out = join(BENCH_DIR, 'convert-out');
       const results: Record<string, { mbs: number[]; rss: number[] }> = {};
       const note = (k: string, seconds: number, rss: number) => {

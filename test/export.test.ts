@@ -32,7 +32,13 @@ describe('ExportGuard', () => {
     expect(guard.mayGetToken(req({ origin: own, 'sec-fetch-site': 'same-origin' })).ok).toBe(true);
     expect(guard.mayGetToken(req({ origin: 'http://localhost:5020' })).ok).toBe(true);
     // Allow-listed public viewers, other loopback pages, other schemes: never.
-    for (const origin of ['https://neuroglancer-demo.appspot.com', 'https://hms-dbmi.github.io', 'http://127.0.0.1:8080', 'null', 'file://']) {
+    for (const origin of [
+      'https://neuroglancer-demo.appspot.com',
+      'https://hms-dbmi.github.io',
+      'http://127.0.0.1:8080',
+      'null',
+      'file://',
+    ]) {
       expect(guard.mayGetToken(req({ origin })).ok, origin).toBe(false);
     }
     expect(guard.mayGetToken(req({ 'sec-fetch-site': 'cross-site' })).ok).toBe(false);
@@ -44,7 +50,9 @@ describe('ExportGuard', () => {
     expect(guard.mayExport(req({ origin: own })).ok).toBe(false);
     expect(guard.mayExport(req({ [TOKEN_HEADER]: 'x'.repeat(guard.token.length), origin: own })).ok).toBe(false);
     // A page on an allow-listed origin that somehow holds the token is still refused.
-    expect(guard.mayExport(req({ [TOKEN_HEADER]: guard.token, origin: 'https://neuroglancer-demo.appspot.com' })).ok).toBe(false);
+    expect(
+      guard.mayExport(req({ [TOKEN_HEADER]: guard.token, origin: 'https://neuroglancer-demo.appspot.com' })).ok,
+    ).toBe(false);
     expect(new ExportGuard({ host: '127.0.0.1', allowExport: false }).token).not.toBe(guard.token);
   });
 
@@ -75,7 +83,11 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
   });
 
   const post = (route: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${bridge.url}${route}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${bridge.url}${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
 
   async function until(id: string, done: (j: ExportJob) => boolean): Promise<ExportJob> {
     for (let i = 0; i < 600; i++) {
@@ -88,7 +100,9 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
   }
 
   it('hands the token to same-origin requests only', async () => {
-    const refused = await fetch(`${bridge.url}/control/export/session`, { headers: { Origin: 'https://neuroglancer-demo.appspot.com' } });
+    const refused = await fetch(`${bridge.url}/control/export/session`, {
+      headers: { Origin: 'https://neuroglancer-demo.appspot.com' },
+    });
     expect(refused.status).toBe(403);
     const cross = await fetch(`${bridge.url}/control/export/session`, { headers: { 'Sec-Fetch-Site': 'cross-site' } });
     expect(cross.status).toBe(403);
@@ -103,7 +117,10 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
     const out = join(tmp, 'refused.ome.zarr');
     const body = { source: 'local/image_blosc.ome.zarr', output: out, options: {} };
     expect((await post('/control/export/jobs', body)).status).toBe(403);
-    const ng = await post('/control/export/jobs', body, { [TOKEN_HEADER]: token, Origin: 'https://neuroglancer-demo.appspot.com' });
+    const ng = await post('/control/export/jobs', body, {
+      [TOKEN_HEADER]: token,
+      Origin: 'https://neuroglancer-demo.appspot.com',
+    });
     expect(ng.status).toBe(403);
     expect((await fetch(`${bridge.url}/control/export/jobs`)).status).toBe(403);
     expect(existsSync(out)).toBe(false);
@@ -113,7 +130,11 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
     const out = join(tmp, 'region.ome.zarr');
     const res = await post(
       '/control/export/jobs',
-      { source: 'local/image_blosc.ome.zarr', output: out, options: { chunk: 32, shard: 2, region: { x: [10, 74], y: [20, 84] } } },
+      {
+        source: 'local/image_blosc.ome.zarr',
+        output: out,
+        options: { chunk: 32, shard: 2, region: { x: [10, 74], y: [20, 84] } },
+      },
       { [TOKEN_HEADER]: token, Origin: bridge.url },
     );
     expect(res.status).toBe(202);
@@ -127,11 +148,17 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
     const level0 = await readWritten(out, '0');
     expect(level0.shape).toEqual([2, 2, 8, 64, 64]);
     const data = level0.data as Uint16Array;
-    for (const [t, c, z, y, x] of [[0, 0, 0, 0, 0], [1, 1, 7, 63, 63], [0, 1, 3, 10, 40]]) {
+    for (const [t, c, z, y, x] of [
+      [0, 0, 0, 0, 0],
+      [1, 1, 7, 63, 63],
+      [0, 1, 3, 10, 40],
+    ]) {
       const i = (((t * 2 + c) * 8 + z) * 64 + y) * 64 + x;
       expect(data[i]).toBe((t * 20000 + c * 10000 + z * 1000 + (y + 20) * 7 + (x + 10)) % 65536);
     }
-    const list = (await (await fetch(`${bridge.url}/control/export/jobs`, { headers: { [TOKEN_HEADER]: token } })).json()) as { jobs: ExportJob[] };
+    const list = (await (
+      await fetch(`${bridge.url}/control/export/jobs`, { headers: { [TOKEN_HEADER]: token } })
+    ).json()) as { jobs: ExportJob[] };
     expect(list.jobs.map((j) => j.id)).toContain(started.id);
   });
 
@@ -153,9 +180,17 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
   });
 
   it('rejects bad requests with 400', async () => {
-    const bad = await post('/control/export/jobs', { source: 'local/x', output: 'relative/path', options: {} }, { [TOKEN_HEADER]: token });
+    const bad = await post(
+      '/control/export/jobs',
+      { source: 'local/x', output: 'relative/path', options: {} },
+      { [TOKEN_HEADER]: token },
+    );
     expect(bad.status).toBe(400);
-    const badOpt = await post('/control/export/jobs', { source: 'local/x', output: join(tmp, 'y'), options: { ome: '0.9' } }, { [TOKEN_HEADER]: token });
+    const badOpt = await post(
+      '/control/export/jobs',
+      { source: 'local/x', output: join(tmp, 'y'), options: { ome: '0.9' } },
+      { [TOKEN_HEADER]: token },
+    );
     expect(badOpt.status).toBe(400);
   });
 });
@@ -164,8 +199,13 @@ describe('File → Export in the desktop app', () => {
   it('is a menu item that asks the viewer for its Export dialog', () => {
     let asked = 0;
     const noop = () => undefined;
-    const menu = appMenuTemplate({ openFolder: noop, addRemote: noop, settings: noop, urlHelp: noop, exportImage: () => void asked++ }, 'linux');
-    const item = (menu[0] as { submenu: { label?: string; click?: () => void; accelerator?: string }[] }).submenu.find((i) => i.label === 'Export…');
+    const menu = appMenuTemplate(
+      { openFolder: noop, addRemote: noop, settings: noop, urlHelp: noop, exportImage: () => void asked++ },
+      'linux',
+    );
+    const item = (menu[0] as { submenu: { label?: string; click?: () => void; accelerator?: string }[] }).submenu.find(
+      (i) => i.label === 'Export…',
+    );
     expect(item?.accelerator).toBe('CmdOrCtrl+E');
     item?.click?.();
     expect(asked).toBe(1);

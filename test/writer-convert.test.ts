@@ -28,7 +28,10 @@ const N5 = join(FIXTURES, 'generated/data.n5');
 const PLATE = join(FIXTURES, 'generated/plate.ome.zarr');
 const BF2RAW = join(FIXTURES, 'generated/bf2raw.ome.zarr');
 
-type Datasets = { path: string; coordinateTransformations: { type: string; scale?: number[]; translation?: number[] }[] }[];
+type Datasets = {
+  path: string;
+  coordinateTransformations: { type: string; scale?: number[]; translation?: number[] }[];
+}[];
 
 function multiscaleOf(doc: Record<string, unknown>, version: '0.4' | '0.5') {
   const attrs = version === '0.5' ? ((doc.attributes as Record<string, unknown>).ome as Record<string, unknown>) : doc;
@@ -41,8 +44,13 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
   let dumps = 0;
 
   /** Refs to each written level: zarr-python reads 0.4 itself; 0.5 is dumped by zarrita. */
-  async function levelsOf(out: string, image: string, version: '0.4' | '0.5'): Promise<{ refs: ArrayRef[]; factors: number[][] }> {
-    const groupDoc = version === '0.5' ? readJson(join(out, image, 'zarr.json')) : readJson(join(out, image, '.zattrs'));
+  async function levelsOf(
+    out: string,
+    image: string,
+    version: '0.4' | '0.5',
+  ): Promise<{ refs: ArrayRef[]; factors: number[][] }> {
+    const groupDoc =
+      version === '0.5' ? readJson(join(out, image, 'zarr.json')) : readJson(join(out, image, '.zattrs'));
     const ms = multiscaleOf(groupDoc, version);
     const refs: ArrayRef[] = [];
     for (const d of ms.datasets) {
@@ -60,18 +68,49 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
 
   it('writes an OME-Zarr 0.4 image with labels that zarr-python reads value for value', async () => {
     const out = join(tmp, 'image04.ome.zarr');
-    const r = await convertHere([IMAGE, '-o', out, '--ome', '0.4', '--chunk', '32', '--region', 'x=5:131,y=3:117', '--progress', 'json']);
+    const r = await convertHere([
+      IMAGE,
+      '-o',
+      out,
+      '--ome',
+      '0.4',
+      '--chunk',
+      '32',
+      '--region',
+      'x=5:131,y=3:117',
+      '--progress',
+      'json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const image = await levelsOf(out, '', '0.4');
     const labels = await levelsOf(out, 'labels/cells', '0.4');
     expect(image.refs.length).toBeGreaterThanOrEqual(3);
-    const region: [number, number][] = [[0, 2], [0, 2], [0, 8], [3, 117], [5, 131]];
+    const region: [number, number][] = [
+      [0, 2],
+      [0, 2],
+      [0, 8],
+      [3, 117],
+      [5, 131],
+    ];
     cases.push(
-      { id: 'image 0.4', source: { kind: 'zarr2-dir', path: IMAGE, dataset: '0' }, region, method: 'mean', factors: image.factors, written: image.refs },
+      {
+        id: 'image 0.4',
+        source: { kind: 'zarr2-dir', path: IMAGE, dataset: '0' },
+        region,
+        method: 'mean',
+        factors: image.factors,
+        written: image.refs,
+      },
       {
         id: 'labels 0.4 (mode)',
         source: { kind: 'zarr2-dir', path: IMAGE, dataset: 'labels/cells/0' },
-        region: [[0, 2], [0, 1], [0, 8], [3, 117], [5, 131]],
+        region: [
+          [0, 2],
+          [0, 1],
+          [0, 8],
+          [3, 117],
+          [5, 131],
+        ],
         method: 'mode',
         factors: labels.factors,
         written: labels.refs,
@@ -82,7 +121,9 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
     expect(zarray.dimension_separator).toBe('/');
     const v = validateTree(out, '0.4');
     expect(v.errors).toEqual([]);
-    expect(v.checked).toEqual(expect.arrayContaining(['.:strict_image', 'labels/cells:strict_image', 'labels/cells:strict_label']));
+    expect(v.checked).toEqual(
+      expect.arrayContaining(['.:strict_image', 'labels/cells:strict_image', 'labels/cells:strict_label']),
+    );
   });
 
   it('writes a sharded OME-Zarr 0.5 image with labels that zarrita reads value for value', async () => {
@@ -93,19 +134,41 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
     const sharding = (doc.codecs as { name: string; configuration: Record<string, unknown> }[])[0];
     expect(sharding.name).toBe('sharding_indexed');
     expect(sharding.configuration.index_location).toBe('end');
-    expect(sharding.configuration.index_codecs).toEqual([{ name: 'bytes', configuration: { endian: 'little' } }, { name: 'crc32c' }]);
+    expect(sharding.configuration.index_codecs).toEqual([
+      { name: 'bytes', configuration: { endian: 'little' } },
+      { name: 'crc32c' },
+    ]);
     expect(doc.dimension_names).toEqual(['t', 'c', 'z', 'y', 'x']);
     const image = await levelsOf(out, '', '0.5');
     const labels = await levelsOf(out, 'labels/cells', '0.5');
     cases.push(
-      { id: 'image 0.5', source: { kind: 'zarr2-dir', path: IMAGE, dataset: '0' }, method: 'mean', factors: image.factors, written: image.refs },
-      { id: 'labels 0.5', source: { kind: 'zarr2-dir', path: IMAGE, dataset: 'labels/cells/0' }, method: 'mode', factors: labels.factors, written: labels.refs },
+      {
+        id: 'image 0.5',
+        source: { kind: 'zarr2-dir', path: IMAGE, dataset: '0' },
+        method: 'mean',
+        factors: image.factors,
+        written: image.refs,
+      },
+      {
+        id: 'labels 0.5',
+        source: { kind: 'zarr2-dir', path: IMAGE, dataset: 'labels/cells/0' },
+        method: 'mode',
+        factors: labels.factors,
+        written: labels.refs,
+      },
     );
     // The label colours and the omero channels came along.
     const labelOme = (readJson(join(out, 'labels/cells/zarr.json')).attributes as { ome: Record<string, unknown> }).ome;
     expect(labelOme['image-label']).toBeDefined();
-    const omero = ((readJson(join(out, 'zarr.json')).attributes as { ome: { omero: { channels: { label: string; color: string }[] } } }).ome.omero);
-    expect(omero.channels.map((c) => [c.label, c.color])).toEqual([['ch0-red', 'FF0000'], ['ch1-green', '00FF00']]);
+    const omero = (
+      readJson(join(out, 'zarr.json')).attributes as {
+        ome: { omero: { channels: { label: string; color: string }[] } };
+      }
+    ).ome.omero;
+    expect(omero.channels.map((c) => [c.label, c.color])).toEqual([
+      ['ch0-red', 'FF0000'],
+      ['ch1-green', '00FF00'],
+    ]);
     const v = validateTree(out, '0.5');
     expect(v.errors).toEqual([]);
     expect(v.checked).toEqual(expect.arrayContaining(['.:strict_image', 'labels/cells:strict_label', '.:ome_zarr']));
@@ -113,7 +176,23 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
 
   it('converts N5 with an overridden anisotropic voxel size: z is kept until x and y catch up', async () => {
     const out = join(tmp, 'n5.ome.zarr');
-    const r = await convertHere([N5, '-o', out, '--voxel-size', '40,4,4', '--unit', 'nanometer', '--chunk', '16', '--levels', '6', '--downsample', 'max', '--compression', 'blosc']);
+    const r = await convertHere([
+      N5,
+      '-o',
+      out,
+      '--voxel-size',
+      '40,4,4',
+      '--unit',
+      'nanometer',
+      '--chunk',
+      '16',
+      '--levels',
+      '6',
+      '--downsample',
+      'max',
+      '--compression',
+      'blosc',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const ms = multiscaleOf(readJson(join(out, 'zarr.json')), '0.5');
     const scales = ms.datasets.map((d) => d.coordinateTransformations[0].scale);
@@ -126,7 +205,7 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
       [80, 64, 64],
       [160, 128, 128],
     ]);
-    const shapes = ms.datasets.map((d) => (readJson(join(out, d.path, 'zarr.json')).shape as number[]));
+    const shapes = ms.datasets.map((d) => readJson(join(out, d.path, 'zarr.json')).shape as number[]);
     // Odd extents round up: 25 → 13 → 7 → 4.
     expect(shapes).toEqual([
       [16, 100, 120],
@@ -137,7 +216,13 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
       [4, 4, 4],
     ]);
     const levels = await levelsOf(out, '', '0.5');
-    cases.push({ id: 'n5 max', source: { kind: 'n5-dir', path: N5, dataset: 's0' }, method: 'max', factors: levels.factors, written: levels.refs });
+    cases.push({
+      id: 'n5 max',
+      source: { kind: 'n5-dir', path: N5, dataset: 's0' },
+      method: 'max',
+      factors: levels.factors,
+      written: levels.refs,
+    });
     expect(validateTree(out, '0.5').errors).toEqual([]);
   });
 
@@ -145,10 +230,13 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
     const out = join(tmp, 'plate.ome.zarr');
     const r = await convertHere([PLATE, '-o', out, '--downsample', 'nearest']);
     expect(r.code, r.stderr).toBe(0);
-    const plate = (readJson(join(out, 'zarr.json')).attributes as { ome: { plate: { wells: { path: string }[] } } }).ome.plate;
+    const plate = (readJson(join(out, 'zarr.json')).attributes as { ome: { plate: { wells: { path: string }[] } } }).ome
+      .plate;
     expect(plate.wells.map((w) => w.path)).toEqual(['A/1', 'B/2']);
     for (const well of ['A/1', 'B/2']) {
-      const wellOme = (readJson(join(out, well, 'zarr.json')).attributes as { ome: { well: { images: { path: string }[] } } }).ome.well;
+      const wellOme = (
+        readJson(join(out, well, 'zarr.json')).attributes as { ome: { well: { images: { path: string }[] } } }
+      ).ome.well;
       expect(wellOme.images.map((i) => i.path)).toEqual(['0', '1']);
       for (const field of ['0', '1']) {
         const levels = await levelsOf(out, `${well}/${field}`, '0.5');
@@ -174,7 +262,13 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
     expect(readJson(join(out, 'OME/.zattrs')).series).toEqual(['0', '1']);
     for (const s of ['0', '1']) {
       const levels = await levelsOf(out, s, '0.4');
-      cases.push({ id: `series ${s}`, source: { kind: 'zarr2-dir', path: BF2RAW, dataset: `${s}/0` }, method: 'mean', factors: levels.factors, written: levels.refs });
+      cases.push({
+        id: `series ${s}`,
+        source: { kind: 'zarr2-dir', path: BF2RAW, dataset: `${s}/0` },
+        method: 'mean',
+        factors: levels.factors,
+        written: levels.refs,
+      });
     }
     const v = validateTree(out, '0.4');
     expect(v.errors).toEqual([]);
@@ -214,10 +308,16 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
       const nbytes = Number(index.getBigUint64(8, true));
       const chunkRes = await fetch(shardUrl, { headers: { Range: `bytes=${offset}-${offset + nbytes - 1}` } });
       expect(chunkRes.status).toBe(206);
-      const decoded = await Zstd.fromConfig({ id: 'zstd', level: 3 }).decode(new Uint8Array(await chunkRes.arrayBuffer()));
+      const decoded = await Zstd.fromConfig({ id: 'zstd', level: 3 }).decode(
+        new Uint8Array(await chunkRes.arrayBuffer()),
+      );
       const values = new Uint16Array(decoded.buffer, decoded.byteOffset, decoded.byteLength / 2);
       // Inner chunk (0,1,0,0,0): t=0, c=1, z 0..7, y 0..31, x 0..31 of level 0 = the fixture's formula.
-      for (const [z, y, x] of [[0, 0, 0], [3, 17, 29], [7, 31, 31]]) {
+      for (const [z, y, x] of [
+        [0, 0, 0],
+        [3, 17, 29],
+        [7, 31, 31],
+      ]) {
         expect(values[z * 32 * 32 + y * 32 + x]).toBe((1 * 10000 + z * 1000 + y * 7 + x) % 65536);
       }
     });
@@ -230,7 +330,12 @@ describe.skipIf(skip)('convert: output read back by independent readers', () => 
       const results = await readBackWithPython([
         { id: 'v2 level 0', url: `${bridge.url}/zarr/v2/local/image05.ome.zarr/0`, format: 'zarr2', reference: ref0 },
         { id: 'n5 level 0', url: `${bridge.url}/n5/local/image05.ome.zarr`, path: 's0', format: 'n5', reference: ref0 },
-        { id: 'v2 labels 1', url: `${bridge.url}/zarr/v2/local/image05.ome.zarr/labels/cells/1`, format: 'zarr2', reference: refL },
+        {
+          id: 'v2 labels 1',
+          url: `${bridge.url}/zarr/v2/local/image05.ome.zarr/labels/cells/1`,
+          format: 'zarr2',
+          reference: refL,
+        },
       ]);
       expect(results.filter((r) => !r.ok)).toEqual([]);
       expect(results).toHaveLength(3);

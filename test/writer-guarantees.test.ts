@@ -174,14 +174,19 @@ describe.skipIf(skip)('convert: guarantees', () => {
     }
   });
 
-  it.skipIf(missing('root (to run the command as nobody)', isRoot))('permission denied exits 1 with the reason', async () => {
-    const locked = join(tmp, 'locked');
-    mkdirSync(locked);
-    chmodSync(locked, 0o755);
-    // The volume must be readable by nobody; the output folder is not writable by it.
-    chmodSync(tmp, 0o755);
-    const r = await finished(convertChild([volume, '-o', join(locked, 'out.ome.zarr'), ...common], { uid: 65534, gid: 65534 }));
-    expect(r.code, r.stderr).toBe(1);
-    expect(r.stderr).toMatch(/permission denied/);
-  });
+  it.skipIf(missing('root (to run the command as nobody)', isRoot))(
+    'permission denied exits 1 with the reason',
+    async () => {
+      const locked = join(tmp, 'locked');
+      mkdirSync(locked);
+      chmodSync(locked, 0o755);
+      // The volume must be readable by nobody; the output folder is not writable by it.
+      chmodSync(tmp, 0o755);
+      const r = await finished(
+        convertChild([volume, '-o', join(locked, 'out.ome.zarr'), ...common], { uid: 65534, gid: 65534 }),
+      );
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toMatch(/permission denied/);
+    },
+  );
 });

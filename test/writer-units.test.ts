@@ -5,11 +5,11 @@
  * blocks, the shard index checksum, and `convert`'s flags.
  */
 import { describe, expect, it } from 'vitest';
-import { parseConvertArgs, parseRegion } from '../src/cli/convert-args.js';
 import { crc32c } from '../src/bridge/writer/crc32c.js';
 import { downsample } from '../src/bridge/writer/downsample.js';
 import { isWriterError } from '../src/bridge/writer/errors.js';
 import { partOf, planLevels, shardCoords } from '../src/bridge/writer/plan.js';
+import { parseConvertArgs, parseRegion } from '../src/cli/convert-args.js';
 
 const zyx = [
   { name: 'z', type: 'space' },
@@ -98,9 +98,13 @@ describe('downsample', () => {
     const labels = new BigUint64Array([7n, 7n, 2n ** 40n, 2n ** 40n, 5n, 9n, 9n, 5n]);
     const out = new BigUint64Array(downsample(new Uint8Array(labels.buffer), [2, 4], [2, 2], 'mode', 'uint64').buffer);
     expect([...out]).toEqual([7n, 2n ** 40n]);
-    const tie = new Uint32Array(downsample(new Uint8Array(new Uint32Array([9, 3, 9, 3]).buffer), [4], [4], 'mode', 'uint32').buffer);
+    const tie = new Uint32Array(
+      downsample(new Uint8Array(new Uint32Array([9, 3, 9, 3]).buffer), [4], [4], 'mode', 'uint32').buffer,
+    );
     expect([...tie]).toEqual([3]);
-    const max = new Int16Array(downsample(new Uint8Array(new Int16Array([-5, -3, 4, -9]).buffer), [4], [2], 'max', 'int16').buffer);
+    const max = new Int16Array(
+      downsample(new Uint8Array(new Int16Array([-5, -3, 4, -9]).buffer), [4], [2], 'max', 'int16').buffer,
+    );
     expect([...max]).toEqual([-3, 4]);
     const nearest = new Uint8Array(downsample(new Uint8Array([1, 2, 3, 4, 5]), [5], [2], 'nearest', 'uint8'));
     expect([...nearest]).toEqual([1, 3, 5]);
@@ -118,13 +122,45 @@ describe('convert flags', () => {
 
   it('reads every flag', () => {
     const a = parse(
-      '--ome', '0.4', '--chunk', '16,32,32', '--shard', '4', '--compression', 'gzip', '--compression-level', '6',
-      '--levels', '3', '--downsample', 'max', '--voxel-size', '40,4,4', '--unit', 'nanometer',
-      '--region', 'x=0:1024,y=:512,z=3:', '--threads', '3', '--memory', '256', '--progress', 'json',
+      '--ome',
+      '0.4',
+      '--chunk',
+      '16,32,32',
+      '--shard',
+      '4',
+      '--compression',
+      'gzip',
+      '--compression-level',
+      '6',
+      '--levels',
+      '3',
+      '--downsample',
+      'max',
+      '--voxel-size',
+      '40,4,4',
+      '--unit',
+      'nanometer',
+      '--region',
+      'x=0:1024,y=:512,z=3:',
+      '--threads',
+      '3',
+      '--memory',
+      '256',
+      '--progress',
+      'json',
     );
     expect(a.options).toMatchObject({
-      ome: '0.4', chunk: [16, 32, 32], shard: 4, compression: 'gzip', compressionLevel: 6, levels: 3,
-      downsample: 'max', voxelSize: [40, 4, 4], unit: 'nanometer', threads: 3, memoryBytes: 256 * 2 ** 20,
+      ome: '0.4',
+      chunk: [16, 32, 32],
+      shard: 4,
+      compression: 'gzip',
+      compressionLevel: 6,
+      levels: 3,
+      downsample: 'max',
+      voxelSize: [40, 4, 4],
+      unit: 'nanometer',
+      threads: 3,
+      memoryBytes: 256 * 2 ** 20,
     });
     expect(a.options.region).toEqual({ x: [0, 1024], y: [undefined, 512], z: [3, undefined] });
     expect(a.progress).toBe('json');

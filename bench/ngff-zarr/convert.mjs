@@ -21,7 +21,12 @@ const data =
     ? new Uint16Array(raw.buffer, raw.byteOffset, raw.byteLength / 2)
     : new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
 const started = performance.now();
-const image = await toNgffImage(data, { dims: ['z', 'y', 'x'], shape, scale: { z: 1, y: 1, x: 1 }, translation: { z: 0, y: 0, x: 0 } });
+const image = await toNgffImage(data, {
+  dims: ['z', 'y', 'x'],
+  shape,
+  scale: { z: 1, y: 1, x: 1 },
+  translation: { z: 0, y: 0, x: 0 },
+});
 const scaleFactors = Array.from({ length: Number(levels) - 1 }, (_, k) => 2 ** (k + 1));
 const multiscales = await toMultiscales(image, { scaleFactors, method: Methods.ITKWASM_BIN_SHRINK, chunks: 64 });
 await toNgffZarr(output, multiscales, { version: '0.5', chunksPerShard: 8, overwrite: true });

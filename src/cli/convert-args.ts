@@ -148,21 +148,25 @@ export function parseConvertArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     if (!Number.isInteger(n)) throw usage(`--compression-level: an integer, not ${values['compression-level']}`);
     options.compressionLevel = n;
   }
-  if (values.levels !== undefined) options.levels = values.levels === 'auto' ? 'auto' : positiveInt('--levels', values.levels);
+  if (values.levels !== undefined)
+    options.levels = values.levels === 'auto' ? 'auto' : positiveInt('--levels', values.levels);
   if (values.downsample !== undefined) {
     if (!['mean', 'mode', 'nearest', 'max'].includes(values.downsample)) {
       throw usage(`--downsample: mean, mode, nearest or max, not ${values.downsample}`);
     }
     options.downsample = values.downsample as DownsampleMethod;
   }
-  if (values['voxel-size'] !== undefined) options.voxelSize = numberList('--voxel-size', values['voxel-size'], (n) => n > 0);
+  if (values['voxel-size'] !== undefined)
+    options.voxelSize = numberList('--voxel-size', values['voxel-size'], (n) => n > 0);
   if (values.unit !== undefined) {
-    if (!SPACE_UNITS.includes(values.unit)) throw usage(`--unit: an NGFF space unit (${SPACE_UNITS.join(', ')}), not ${values.unit}`);
+    if (!SPACE_UNITS.includes(values.unit))
+      throw usage(`--unit: an NGFF space unit (${SPACE_UNITS.join(', ')}), not ${values.unit}`);
     options.unit = values.unit;
   }
   if (values.region !== undefined) options.region = parseRegion(values.region);
   if (values.threads !== undefined) options.threads = positiveInt('--threads', values.threads);
-  options.memoryBytes = values.memory === undefined ? DEFAULT_MEMORY_BYTES : positiveInt('--memory', values.memory) * 2 ** 20;
+  options.memoryBytes =
+    values.memory === undefined ? DEFAULT_MEMORY_BYTES : positiveInt('--memory', values.memory) * 2 ** 20;
   if (options.memoryBytes < 64 * 2 ** 20) throw usage('--memory: at least 64 MB');
   const mode: RunMode = { overwrite: values.overwrite, resume: values.resume, finalize: values.finalize };
   if (values.part !== undefined) {

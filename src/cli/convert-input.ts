@@ -65,12 +65,19 @@ const MOUNTERS: Mounter[] = [
   {
     accepts: async (input) => input.startsWith('bossdb://'),
     async mount(catalog, input, options) {
-      const names = input.slice('bossdb://'.length).split('/').filter((s) => s !== '');
+      const names = input
+        .slice('bossdb://'.length)
+        .split('/')
+        .filter((s) => s !== '');
       if (names.length !== 3) throw new WriterError('Usage', `bossdb://collection/experiment/channel, not ${input}`);
       const url = options.bossdbUrl ?? 'https://api.bossdb.io';
       const source = createBossdbSource({ url, token: options.bossdbToken, cacheBytes: options.cacheBytes });
       catalog.setBossdb(source.root, url);
-      return { path: ['bossdb', ...names].join('/'), identity: `${url.replace(/\/+$/, '')}/${names.join('/')}`, folders: [] };
+      return {
+        path: ['bossdb', ...names].join('/'),
+        identity: `${url.replace(/\/+$/, '')}/${names.join('/')}`,
+        folders: [],
+      };
     },
   },
   {
@@ -119,13 +126,20 @@ export async function resolveInput(input: string, options: InputOptions): Promis
     node = await catalog.resolve(path, { signal: options.signal });
   } catch (e) {
     await catalog.close();
-    throw new WriterError('Input', `cannot read ${input}${options.path ? ` at ${options.path}` : ''}: ${(e as Error).message}`, {
-      cause: e,
-    });
+    throw new WriterError(
+      'Input',
+      `cannot read ${input}${options.path ? ` at ${options.path}` : ''}: ${(e as Error).message}`,
+      {
+        cause: e,
+      },
+    );
   }
   if (!node) {
     await catalog.close();
-    throw new WriterError('Input', `${input}${options.path ? `: no node at ${options.path}` : ': nothing readable there'}`);
+    throw new WriterError(
+      'Input',
+      `${input}${options.path ? `: no node at ${options.path}` : ': nothing readable there'}`,
+    );
   }
   return {
     node,

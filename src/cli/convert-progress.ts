@@ -50,7 +50,9 @@ export function progressSink(style: ProgressStyle, out: NodeJS.WritableStream): 
       update(p) {
         if (!due(500, p)) return;
         const f = figures(p);
-        out.write(`${JSON.stringify({ type: 'progress', ...p, elapsedMs: Math.round(p.elapsedMs), fraction: f.fraction, voxelsPerSecond: Math.round(f.voxelsPerS), mbPerSecond: Number(f.mbPerS.toFixed(2)), etaSeconds: Number.isFinite(f.eta) ? Math.round(f.eta) : null })}\n`);
+        out.write(
+          `${JSON.stringify({ type: 'progress', ...p, elapsedMs: Math.round(p.elapsedMs), fraction: f.fraction, voxelsPerSecond: Math.round(f.voxelsPerS), mbPerSecond: Number(f.mbPerS.toFixed(2)), etaSeconds: Number.isFinite(f.eta) ? Math.round(f.eta) : null })}\n`,
+        );
       },
       end() {},
     };

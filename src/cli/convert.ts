@@ -87,7 +87,8 @@ export async function convertCommand(
         : controller.signal.aborted
           ? new WriterError('Interrupted', 'interrupted: run again with --resume to continue')
           : new WriterError('Input', (e as Error).message ?? String(e));
-    if (style === 'json') io.stdout.write(`${JSON.stringify({ type: 'error', tag: error.tag, message: error.message })}\n`);
+    if (style === 'json')
+      io.stdout.write(`${JSON.stringify({ type: 'error', tag: error.tag, message: error.message })}\n`);
     io.stderr.write(`zarr-bridge convert: ${error.message}\n`);
     if (isWriterError(error, 'Usage')) return EXIT.usage;
     if (isWriterError(error, 'Interrupted')) return EXIT.interrupted;

@@ -11,9 +11,9 @@ import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { createLogger } from '../bridge/util/log.js';
 import { fileResponse, routeAppRequest } from '../desktop/app-protocol.js';
 import { foldersToOpen } from '../desktop/argv.js';
+import { exportDialogOptions } from '../desktop/export-dialog.js';
 import { ipcHandlers } from '../desktop/ipc.js';
 import { MENU_EXPORT } from '../desktop/ipc-channels.js';
-import { exportDialogOptions } from '../desktop/export-dialog.js';
 import { appMenuTemplate } from '../desktop/menu.js';
 import { firstFreePort } from '../desktop/port.js';
 import {

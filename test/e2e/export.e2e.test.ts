@@ -57,7 +57,13 @@ describe.skipIf(!ready)('Export from the viewer', () => {
     });
 
     const group = JSON.parse(readFileSync(join(out, 'zarr.json'), 'utf8')) as {
-      attributes: { ome: { multiscales: { datasets: { coordinateTransformations: { type: string; scale?: number[]; translation?: number[] }[] }[] }[] } };
+      attributes: {
+        ome: {
+          multiscales: {
+            datasets: { coordinateTransformations: { type: string; scale?: number[]; translation?: number[] }[] }[];
+          }[];
+        };
+      };
     };
     const t0 = group.attributes.ome.multiscales[0].datasets[0].coordinateTransformations;
     const scale = t0.find((t) => t.type === 'scale')!.scale!;

@@ -46,7 +46,9 @@ export function checkWritten(cases: WrittenCase[]): Promise<WrittenResult[]> {
 }
 
 /** Per-level factors from the written OME metadata: scale_k / scale_{k−1}. */
-export function factorsFromScales(datasets: { coordinateTransformations: { type: string; scale?: number[] }[] }[]): number[][] {
+export function factorsFromScales(
+  datasets: { coordinateTransformations: { type: string; scale?: number[] }[] }[],
+): number[][] {
   const scales = datasets.map((d) => d.coordinateTransformations.find((t) => t.type === 'scale')!.scale!);
   return scales.slice(1).map((s, k) => s.map((v, i) => Math.round(v / scales[k][i])));
 }

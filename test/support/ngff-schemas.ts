@@ -37,7 +37,10 @@ export function validateTree(root: string, version: Version): { checked: string[
     let attrs: Record<string, unknown> | undefined;
     let ome: Record<string, unknown> | undefined;
     if (version === '0.5' && names.includes('zarr.json')) {
-      const doc = JSON.parse(readFileSync(join(dir, 'zarr.json'), 'utf8')) as { node_type: string; attributes?: Record<string, unknown> };
+      const doc = JSON.parse(readFileSync(join(dir, 'zarr.json'), 'utf8')) as {
+        node_type: string;
+        attributes?: Record<string, unknown>;
+      };
       if (doc.node_type === 'group') {
         attrs = doc.attributes ?? {};
         ome = attrs.ome as Record<string, unknown> | undefined;

@@ -57,7 +57,11 @@ export class ExportGuard {
   /** Same-origin, or no browser context at all (the desktop app's scheme handler, a local program). */
   #sameOrigin(req: IncomingMessage): Verdict {
     if (!this.enabled) {
-      return { ok: false, status: 403, reason: 'export is off while the bridge is exposed beyond this machine (--allow-export turns it on)' };
+      return {
+        ok: false,
+        status: 403,
+        reason: 'export is off while the bridge is exposed beyond this machine (--allow-export turns it on)',
+      };
     }
     const origin = req.headers.origin;
     if (origin !== undefined && !this.#ownOrigin(origin)) {
@@ -82,7 +86,8 @@ export class ExportGuard {
     const given = req.headers[TOKEN_HEADER];
     const a = Buffer.from(typeof given === 'string' ? given : '');
     const b = Buffer.from(this.token);
-    if (a.length !== b.length || !timingSafeEqual(a, b)) return { ok: false, status: 403, reason: 'export token missing or wrong' };
+    if (a.length !== b.length || !timingSafeEqual(a, b))
+      return { ok: false, status: 403, reason: 'export token missing or wrong' };
     return { ok: true };
   }
 }

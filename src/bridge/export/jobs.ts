@@ -56,7 +56,8 @@ function checkOptions(o: ExportRequest['options']): void {
   if (o.ome !== undefined && o.ome !== '0.4' && o.ome !== '0.5') throw bad('ome: 0.4 or 0.5');
   if (o.compression !== undefined && !COMPRESSIONS.includes(o.compression)) throw bad('compression');
   if (o.shard !== undefined && !positiveInt(o.shard)) throw bad('shard: a positive integer');
-  if (o.levels !== undefined && o.levels !== 'auto' && !positiveInt(o.levels)) throw bad('levels: auto or a positive integer');
+  if (o.levels !== undefined && o.levels !== 'auto' && !positiveInt(o.levels))
+    throw bad('levels: auto or a positive integer');
   if (o.chunk !== undefined && !(positiveInt(o.chunk) || (Array.isArray(o.chunk) && o.chunk.every(positiveInt)))) {
     throw bad('chunk: a positive integer or a list of them');
   }
@@ -65,7 +66,10 @@ function checkOptions(o: ExportRequest['options']): void {
       typeof o.region === 'object' &&
       o.region !== null &&
       Object.values(o.region).every(
-        (r) => Array.isArray(r) && r.length === 2 && r.every((v) => v === null || v === undefined || (Number.isInteger(v) && v >= 0)),
+        (r) =>
+          Array.isArray(r) &&
+          r.length === 2 &&
+          r.every((v) => v === null || v === undefined || (Number.isInteger(v) && v >= 0)),
       );
     if (!ok) throw bad('region: {axis: [start, stop]}');
   }
@@ -106,7 +110,8 @@ export class ExportJobs {
   /** Checks the request and queues the job; a bad request throws a Usage WriterError. */
   start(req: ExportRequest): ExportJob {
     if (typeof req.source !== 'string' || req.source === '') throw new WriterError('Usage', 'source: a catalog path');
-    if (typeof req.output !== 'string' || !isAbsolute(req.output)) throw new WriterError('Usage', 'output: an absolute folder path');
+    if (typeof req.output !== 'string' || !isAbsolute(req.output))
+      throw new WriterError('Usage', 'output: an absolute folder path');
     checkOptions(req.options);
     const id = String(this.#next++);
     const job: ExportJob = { id, source: req.source, output: req.output, status: 'queued' };

@@ -14,13 +14,7 @@ export interface Box {
 }
 
 /** Copies the overlap of a C-order source block and a C-order target block (both placed in one index space). */
-export function copyOverlap(
-  src: Uint8Array,
-  srcBox: Box,
-  dst: Uint8Array,
-  dstBox: Box,
-  bpe: number,
-): void {
+export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBox: Box, bpe: number): void {
   const rank = srcBox.shape.length;
   const lo = srcBox.start.map((s, i) => Math.max(s, dstBox.start[i]));
   const hi = srcBox.start.map((s, i) => Math.min(s + srcBox.shape[i], dstBox.start[i] + dstBox.shape[i]));

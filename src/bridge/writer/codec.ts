@@ -97,6 +97,5 @@ export function codecSpec(name: CompressionName, level?: number): CodecSpec {
 }
 
 export const v2Compressor = (c: CodecSpec): Attrs | null => CODECS[c.name].v2(c.level);
-export const v3Codecs = (c: CodecSpec, bytesPerElement: number): Attrs[] =>
-  CODECS[c.name].v3(c.level, bytesPerElement);
+export const v3Codecs = (c: CodecSpec, bytesPerElement: number): Attrs[] => CODECS[c.name].v3(c.level, bytesPerElement);
 export const loadEncoder = (c: CodecSpec) => CODECS[c.name].encoder(c.level);

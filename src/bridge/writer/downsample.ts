@@ -99,7 +99,7 @@ const max: Reducer = (values, offsets, count, base) => {
   for (let i = 1; i < count; i++) {
     const v = values[base + offsets[i]];
     // NaN wins, as numpy's max.
-    if (v > m || v !== v) m = v;
+    if (v > m || Number.isNaN(v)) m = v;
   }
   return m;
 };

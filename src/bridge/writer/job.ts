@@ -140,7 +140,15 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   const state = await claimOutput(output, mode, req.inputFolders ?? []);
   const deepest = Math.max(...images.map((i) => i.levels.length));
   if (state === 'complete') {
-    return { output, complete: true, images: images.length, levels: deepest, voxelsWritten: 0, bytesWritten: 0, elapsedMs: 0 };
+    return {
+      output,
+      complete: true,
+      images: images.length,
+      levels: deepest,
+      voxelsWritten: 0,
+      bytesWritten: 0,
+      elapsedMs: 0,
+    };
   }
   const scope = mode.part ? partScope(mode.part.index, mode.part.count) : mode.finalize ? 'finalize' : 'all';
   const journal = await Journal.open(output, scope, fingerprint, mode.part?.count);
@@ -149,7 +157,10 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
     if (partCount === undefined) throw new WriterError('PartsPending', 'no parts have run in OUTPUT');
     const pending = await journal.pendingParts(partCount);
     if (pending.length > 0) {
-      throw new WriterError('PartsPending', `parts not done yet: ${pending.map((p) => `${p + 1}/${partCount}`).join(', ')}`);
+      throw new WriterError(
+        'PartsPending',
+        `parts not done yet: ${pending.map((p) => `${p + 1}/${partCount}`).join(', ')}`,
+      );
     }
   }
 
@@ -173,7 +184,13 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           if (mode.finalize && part !== -1) continue;
         }
         const id = `${i}/${level.index}/${coords.join('.')}`;
-        units[level.index].push({ image: i, level: level.index, coords, id, voxels: voxelsOf(shardBox(level, coords).shape) });
+        units[level.index].push({
+          image: i,
+          level: level.index,
+          coords,
+          id,
+          voxels: voxelsOf(shardBox(level, coords).shape),
+        });
       }
     }
   });
@@ -282,7 +299,9 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           const start = c.map((v, d) => v * level.chunk[d]);
           const shape = start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s));
           const factors = level.factor;
-          const srcStart = before ? start.map((s, d) => s * factors[d]) : start.map((s, d) => s + image.source.start[d]);
+          const srcStart = before
+            ? start.map((s, d) => s * factors[d])
+            : start.map((s, d) => s + image.source.start[d]);
           const srcShape = before
             ? shape.map((s, d) => Math.min(s * factors[d], before.shape[d] - srcStart[d]))
             : shape;
@@ -308,14 +327,27 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         };
         const arrayDir = joinOut(output, image.source.outPath, String(k));
         if (image.encoding.sharded) {
-          return writeShard(join(arrayDir, chunkKey(options.ome, u.coords)), journal.tmpFile(), { coords }, produce, window);
+          return writeShard(
+            join(arrayDir, chunkKey(options.ome, u.coords)),
+            journal.tmpFile(),
+            { coords },
+            produce,
+            window,
+          );
         }
-        return writeChunkFiles((c) => join(arrayDir, chunkKey(options.ome, c)), () => journal.tmpFile(), { coords }, produce, window);
+        return writeChunkFiles(
+          (c) => join(arrayDir, chunkKey(options.ome, c)),
+          () => journal.tmpFile(),
+          { coords },
+          produce,
+          window,
+        );
       };
       await Promise.all(Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, worker));
     }
   } catch (e) {
-    if (signal?.aborted) throw new WriterError('Interrupted', 'interrupted: run again with --resume to continue', { cause: e });
+    if (signal?.aborted)
+      throw new WriterError('Interrupted', 'interrupted: run again with --resume to continue', { cause: e });
     throw e;
   } finally {
     await pool.close();
@@ -333,13 +365,17 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   report();
   // Groups deepest first, OUTPUT's root last: a reader sees a dataset only once it is whole.
   const docs: { path: string; docs: Record<string, Attrs> }[] = [
-    ...images.map((i) => ({ path: i.source.outPath, docs: groupDocs(imageOme(i.source, i.levels, i.method), options.ome) })),
+    ...images.map((i) => ({
+      path: i.source.outPath,
+      docs: groupDocs(imageOme(i.source, i.levels, i.method), options.ome),
+    })),
     ...layout.groups.map((g) => ({ path: g.outPath, docs: groupDocs(g.ome && { ...g.ome }, options.ome) })),
   ];
   const depth = (p: string) => (p === '' ? 0 : p.split('/').length);
   docs.sort((a, b) => depth(b.path) - depth(a.path));
   for (const group of docs) {
-    for (const [name, doc] of Object.entries(group.docs)) await writeJson(joinOut(output, group.path, name), doc, journal);
+    for (const [name, doc] of Object.entries(group.docs))
+      await writeJson(joinOut(output, group.path, name), doc, journal);
   }
   await journal.remove();
   progress.phase = 'done';

@@ -18,8 +18,7 @@ interface PlanFile {
   parts?: number;
 }
 
-export const fingerprintOf = (plan: unknown): string =>
-  createHash('sha256').update(JSON.stringify(plan)).digest('hex');
+export const fingerprintOf = (plan: unknown): string => createHash('sha256').update(JSON.stringify(plan)).digest('hex');
 
 const COMPLETE = '#complete';
 

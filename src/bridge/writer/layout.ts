@@ -59,8 +59,8 @@ const AXIS_TYPES: Record<string, string> = { t: 'time', c: 'channel', z: 'space'
 function plainAxes(array: ArrayNode): OmeAxis[] {
   const rank = array.meta.shape.length;
   const names = array.meta.dimensionNames;
-  const known = names && names.every((n) => n in AXIS_TYPES) && new Set(names).size === names.length;
-  const chosen = known ? [...names] : ['t', 'c', 'z', 'y', 'x'].slice(5 - rank);
+  const known = names?.every((n) => n in AXIS_TYPES) && new Set(names).size === names?.length;
+  const chosen = known && names ? [...names] : ['t', 'c', 'z', 'y', 'x'].slice(5 - rank);
   if (rank < 2 || rank > 5) throw new WriterError('Input', `${array.path}: an OME image has 2 to 5 axes, not ${rank}`);
   return chosen.map((name) => ({ name, type: AXIS_TYPES[name] }));
 }
@@ -162,7 +162,15 @@ async function imageFrom(
   if (node.kind === 'array') {
     const level0 = numericLevel0(node, node.path);
     const { geometry, start } = geometryOf(plainAxes(level0), undefined, level0, options, !isLabel);
-    into.images.push({ outPath, level0, start, geometry, isLabel, categorical: isLabel, name: node.path.split('/').at(-1) });
+    into.images.push({
+      outPath,
+      level0,
+      start,
+      geometry,
+      isLabel,
+      categorical: isLabel,
+      name: node.path.split('/').at(-1),
+    });
     return;
   }
   const ms = node.ome?.multiscales?.[0];
@@ -196,7 +204,8 @@ async function imageFrom(
     await imageFrom(label, join(outPath, 'labels', name), options, opts, into, true);
     written.push(name);
   }
-  if (written.length > 0) into.groups.push({ outPath: join(outPath, 'labels'), ome: { sourceVersion: '', labels: written } });
+  if (written.length > 0)
+    into.groups.push({ outPath: join(outPath, 'labels'), ome: { sourceVersion: '', labels: written } });
 }
 
 async function plateFrom(group: GroupNode, options: LayoutOptions, opts: IoOptions, into: Layout): Promise<void> {

@@ -30,7 +30,8 @@ async function realish(path: string): Promise<string> {
   }
 }
 
-const inside = (child: string, parent: string) => child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
+const inside = (child: string, parent: string) =>
+  child === parent || child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 
 export type OutputState = 'new' | 'continuing' | 'complete';
 
@@ -39,7 +40,11 @@ export type OutputState = 'new' | 'continuing' | 'complete';
  * is under way in it (--resume, parts, --finalize); `complete`: --resume on
  * a dataset already finished (nothing to do).
  */
-export async function claimOutput(output: string, mode: RunMode, inputFolders: readonly string[]): Promise<OutputState> {
+export async function claimOutput(
+  output: string,
+  mode: RunMode,
+  inputFolders: readonly string[],
+): Promise<OutputState> {
   const out = await realish(output);
   for (const input of inputFolders) {
     const real = await realish(input);
@@ -59,7 +64,10 @@ export async function claimOutput(output: string, mode: RunMode, inputFolders: r
       if (names.includes('zarr.json') || names.includes('.zgroup')) return 'complete';
     }
     if (!mode.overwrite) {
-      throw new WriterError('OutputExists', `${output} exists: pass --overwrite to replace it, or --resume to continue`);
+      throw new WriterError(
+        'OutputExists',
+        `${output} exists: pass --overwrite to replace it, or --resume to continue`,
+      );
     }
     if (st.isDirectory()) {
       const names = await readdir(out);

@@ -3,8 +3,8 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from './api/api';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
-import { ExportCenter } from './export/ExportCenter'; // Export hook-up (src/renderer/src/export)
 import { RecentSources } from './browser/RecentSources';
+import { ExportCenter } from './export/ExportCenter'; // Export hook-up (src/renderer/src/export)
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
 import { LayerList } from './panel/LayerList';

@@ -18,7 +18,12 @@ export function ExportButton({ layer, isBase }: { layer: Layer; isBase: boolean 
     return () => setSelectedForExport(undefined);
   }, [layer, isBase]);
   return (
-    <button type="button" className="export-button" data-testid="export-button" onClick={() => requestExport(exportTargetOf(layer, isBase))}>
+    <button
+      type="button"
+      className="export-button"
+      data-testid="export-button"
+      onClick={() => requestExport(exportTargetOf(layer, isBase))}
+    >
       Export…
     </button>
   );

@@ -28,7 +28,9 @@ export function ExportCenter(props: {
 
   const el = props.stage.current;
   const region =
-    target?.isBase && el ? viewRegion(target.axes, props.view, { width: el.clientWidth, height: el.clientHeight }) : undefined;
+    target?.isBase && el
+      ? viewRegion(target.axes, props.view, { width: el.clientWidth, height: el.clientHeight })
+      : undefined;
 
   const onOpen = props.onOpen;
   const open = useCallback((path: string) => onOpen(path), [onOpen]);

@@ -31,7 +31,11 @@ export function ExportDialog(props: {
   const [compression, setCompression] = useState<ExportOptions['compression']>('zstd');
   const [overwrite, setOverwrite] = useState(false);
   const chooser = api.chooseExportFolder;
-  const box = viewRegion && Object.entries(viewRegion).map(([k, [a, b]]) => `${k} ${a}:${b}`).join(', ');
+  const box =
+    viewRegion &&
+    Object.entries(viewRegion)
+      .map(([k, [a, b]]) => `${k} ${a}:${b}`)
+      .join(', ');
 
   const start = (e: React.FormEvent) => {
     e.preventDefault();
@@ -79,12 +83,17 @@ export function ExportDialog(props: {
           <input value={levels} onChange={(e) => setLevels(e.target.value)} size={5} data-testid="export-levels" />
         </label>
         <label>
-          Chunk{' '}
-          <input type="number" min={1} value={chunk} onChange={(e) => setChunk(Number(e.target.value))} />
+          Chunk <input type="number" min={1} value={chunk} onChange={(e) => setChunk(Number(e.target.value))} />
         </label>
         <label>
           Chunks per shard{' '}
-          <input type="number" min={1} value={shard} disabled={ome === '0.4'} onChange={(e) => setShard(Number(e.target.value))} />
+          <input
+            type="number"
+            min={1}
+            value={shard}
+            disabled={ome === '0.4'}
+            onChange={(e) => setShard(Number(e.target.value))}
+          />
         </label>
         <label>
           Compression{' '}
@@ -117,8 +126,8 @@ export function ExportDialog(props: {
           )}
         </label>
         <label>
-          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace the folder if it
-          holds a dataset
+          <input type="checkbox" checked={overwrite} onChange={(e) => setOverwrite(e.target.checked)} /> Replace the
+          folder if it holds a dataset
         </label>
         <div className="export-actions">
           <button type="submit" disabled={output.trim() === ''} data-testid="export-start">

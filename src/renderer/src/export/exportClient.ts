@@ -18,7 +18,14 @@ export interface ExportJob {
   source: string;
   output: string;
   status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  progress?: { fraction: number; level: number; levels: number; voxelsPerSecond: number; mbPerSecond: number; etaSeconds: number | null };
+  progress?: {
+    fraction: number;
+    level: number;
+    levels: number;
+    voxelsPerSecond: number;
+    mbPerSecond: number;
+    etaSeconds: number | null;
+  };
   error?: string;
   opened?: string;
 }
@@ -46,7 +53,8 @@ async function call<T>(method: string, route: string, what: string, body?: unkno
 export const startExport = (source: string, output: string, options: ExportOptions, overwrite: boolean) =>
   call<ExportJob>('POST', '/control/export/jobs', 'Export', { source, output, options, overwrite });
 
-export const listExports = () => call<{ jobs: ExportJob[] }>('GET', '/control/export/jobs', 'Export jobs').then((b) => b.jobs);
+export const listExports = () =>
+  call<{ jobs: ExportJob[] }>('GET', '/control/export/jobs', 'Export jobs').then((b) => b.jobs);
 
 export const cancelExport = (id: string) =>
   call<ExportJob>('POST', `/control/export/jobs/${encodeURIComponent(id)}/cancel`, 'Cancel export');

@@ -1,8 +1,8 @@
 /** The selected layer's info (shape, dtype, levels, voxel size), position sliders, channels, labels and URLs. */
 import { useCallback } from 'react';
 import { percentileLimits } from '../data/contrast';
-import { ExportButton } from '../export/ExportButton'; // Export hook-up (src/renderer/src/export)
 import { voxelSizeText } from '../data/physical';
+import { ExportButton } from '../export/ExportButton'; // Export hook-up (src/renderer/src/export)
 import type { Layer } from '../state/layers';
 import { AxisSliders } from './AxisSliders';
 import { ChannelControls } from './ChannelControls';
