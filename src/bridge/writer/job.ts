@@ -213,7 +213,12 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
 
   const threads = Math.max(1, options.threads);
   const pool = createChunkPool(threads);
-  const budget = new MemoryBudget(Math.max(16 * 2 ** 20, options.memoryBytes * 0.4));
+  // What the process holds whatever the data (Node, its heap, a codec worker each, garbage not yet
+  // collected) is kept out of the budget; the rest is shared by the chunks in flight and the input cache.
+  const reserve = 64 * 2 ** 20 + threads * 24 * 2 ** 20;
+  const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
+  const budget = new MemoryBudget(usable * 0.4);
+  const inputCacheBytes = usable * 0.15;
   const store = await FolderStore.open(output);
   const written = storeTree(store, 'output');
   try {
@@ -247,7 +252,7 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         let r = readers.get(i);
         if (!r) {
           r = (async () => {
-            if (k === 0) return new BoxReader(images[i].source.level0, options.memoryBytes * 0.2);
+            if (k === 0) return new BoxReader(images[i].source.level0, inputCacheBytes);
             const key = [images[i].source.outPath, String(k - 1)].filter((s) => s !== '').join('/');
             const node = await written.open(key, { signal });
             if (node?.kind !== 'array') throw new WriterError('Output', `level ${k - 1} of ${key} cannot be read back`);

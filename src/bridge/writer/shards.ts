@@ -45,17 +45,16 @@ async function* inOrder(
   }
 }
 
-const dirsMade = new Set<string>();
-async function ensureDir(dir: string): Promise<void> {
-  if (dirsMade.has(dir)) return;
-  await mkdir(dir, { recursive: true });
-  dirsMade.add(dir);
-}
-
-/** Syncs and renames a finished temporary file to `target`. */
+/** Renames a finished temporary file to `target`, making its folder on first need. */
 async function commit(tmp: string, target: string): Promise<void> {
-  await ensureDir(dirname(target));
-  await rename(tmp, target);
+  try {
+    await rename(tmp, target);
+  } catch (e) {
+    // Folders are made when a file first lands in them: one mkdir per folder, not one per file.
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    await mkdir(dirname(target), { recursive: true });
+    await rename(tmp, target);
+  }
 }
 
 /**
