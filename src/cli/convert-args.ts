@@ -47,7 +47,7 @@ Options:
   --voxel-size z,y,x       voxel size of the spatial axes (overrides the input's)
   --unit UNIT              NGFF unit of the spatial axes (e.g. nanometer, micrometer)
   --threads N              codec threads (default: the number of cores)
-  --memory MB              memory bound (default 1024)
+  --memory MB              memory bound (default 1024; at least 256)
   --overwrite              replace OUTPUT if it exists (only a Zarr dataset or an empty folder)
   --resume                 continue an interrupted conversion in OUTPUT
   --progress json|plain    progress as JSON lines or plain lines (default: a bar on a terminal)
@@ -167,7 +167,8 @@ export function parseConvertArgs(argv: string[], env: NodeJS.ProcessEnv = proces
   if (values.threads !== undefined) options.threads = positiveInt('--threads', values.threads);
   options.memoryBytes =
     values.memory === undefined ? DEFAULT_MEMORY_BYTES : positiveInt('--memory', values.memory) * 2 ** 20;
-  if (options.memoryBytes < 64 * 2 ** 20) throw usage('--memory: at least 64 MB');
+  // Node and the codec threads alone take about 100 MB, and the allocator keeps some more.
+  if (options.memoryBytes < 256 * 2 ** 20) throw usage('--memory: at least 256 MB');
   const mode: RunMode = { overwrite: values.overwrite, resume: values.resume, finalize: values.finalize };
   if (values.part !== undefined) {
     const m = /^(\d+)\/(\d+)$/.exec(values.part);

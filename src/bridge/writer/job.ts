@@ -16,6 +16,7 @@ import { BoxReader } from './box-reader.js';
 import type { ChunkResult } from './chunk-task.js';
 import { codecSpec } from './codec.js';
 import { describeIoError, WriterError } from './errors.js';
+import { collectEvery } from './gc-pressure.js';
 import { fingerprintOf, Journal, partScope } from './journal.js';
 import { groupDocs, type ImageSource, imageOme, layoutOf } from './layout.js';
 import { MemoryBudget } from './memory.js';
@@ -217,8 +218,9 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   // collected) is kept out of the budget; the rest is shared by the chunks in flight and the input cache.
   const reserve = 64 * 2 ** 20 + threads * 24 * 2 ** 20;
   const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
-  const budget = new MemoryBudget(usable * 0.4);
+  const budget = new MemoryBudget(usable * 0.35);
   const inputCacheBytes = usable * 0.15;
+  const noteBytes = collectEvery(8 * 2 ** 20);
   const store = await FolderStore.open(output);
   const written = storeTree(store, 'output');
   try {
@@ -310,11 +312,14 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           const srcShape = before
             ? shape.map((s, d) => Math.min(s * factors[d], before.shape[d] - srcStart[d]))
             : shape;
-          const cost = voxelsOf(srcShape) * image.bpe + 2 * chunkBytes;
+          // Reading a level back decodes its chunks besides the box they fill: twice the box.
+          const cost = voxelsOf(srcShape) * image.bpe * (before ? 2 : 1) + 2 * chunkBytes;
           await budget.acquire(cost);
           try {
             interrupted(signal);
             const src = await reader.read({ start: srcStart, shape: srcShape }, { signal });
+            // The box, and (reading a level back) the chunks decoded to make it.
+            noteBytes(before ? 2 * src.byteLength : src.byteLength);
             const encoded = await pool.run({
               src,
               srcShape,

@@ -61,7 +61,11 @@ class WorkerPool implements ChunkPool {
 
   constructor(size: number, entry: WorkerEntry) {
     for (let i = 0; i < size; i++) {
-      const w = new Worker(entry.script, { eval: entry.eval ?? false });
+      // A small young generation: chunk buffers die young, and are freed sooner.
+      const w = new Worker(entry.script, {
+        eval: entry.eval ?? false,
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      });
       w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
