@@ -47,7 +47,7 @@ describe.skipIf(skip)('convert: bounded memory', () => {
         '-o',
         join(tmp, 'out.ome.zarr'),
         '--memory',
-        '200',
+        '360',
         '--threads',
         '2',
         '--levels',
