@@ -7,7 +7,12 @@ export default defineConfig({
     build: {
       rollupOptions: {
         // The CLI is built beside the Electron main process: same Node target, no Electron import.
-        input: { index: resolve('src/main/index.ts'), cli: resolve('src/cli/index.ts') },
+        input: {
+          index: resolve('src/main/index.ts'),
+          cli: resolve('src/cli/index.ts'),
+          // The writer's codec worker threads load this file by name.
+          'encode-worker': resolve('src/bridge/writer/encode-worker.ts'),
+        },
       },
     },
   },

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer`, `tiff` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer`, `tiff`, `convert` (default: all). Usage: npm run bench [-- section...]
  */
 import { bossdbBench } from './bossdb-session.js';
+import { CONVERT_MEMORY_MB, convertBench } from './convert.js';
 import { shardedImage } from './dataset.js';
 import { gzipLevelBench } from './gzip-level.js';
 import { coldServingBench, servingBench } from './serving.js';
@@ -164,5 +165,32 @@ if (want('tiff')) {
       })),
     );
     console.log('goal: TIFF ÷ copy ≥ 0.7\n');
+  }
+}
+
+if (want('convert')) {
+  console.log(
+    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, 3 levels), 2 threads, --memory ${CONVERT_MEMORY_MB}: MB/s of level-0 voxels, median of 3 interleaved rounds\n`,
+  );
+  const rows = await convertBench(3);
+  for (const input of [...new Set(rows.map((r) => r.input))]) {
+    console.log(`### ${input}\n`);
+    const mine = rows.filter((r) => r.input === input);
+    const at = (name: string) => mine.find((r) => r.converter === name)!.mbPerSec;
+    table(
+      mine.map((r) => ({
+        converter: r.converter,
+        'MB/s': r.mbPerSec,
+        range: `${r.range[0].toFixed(1)}–${r.range[1].toFixed(1)}`,
+        'peak RSS MiB': r.peakRssMb ? Math.round(r.peakRssMb) : '',
+      })),
+    );
+    const ng = at('ngff-zarr (TypeScript), blosc-zstd');
+    console.log(
+      `convert ÷ ngff-zarr (blosc-zstd both): ${(at('zarr-bridge convert, blosc-zstd') / ng).toFixed(2)} (goal ≥ 2); zstd convert ÷ ngff-zarr: ${(at('zarr-bridge convert, zstd') / ng).toFixed(2)}`,
+    );
+    console.log(
+      `convert ÷ codec loop: zstd ${(at('zarr-bridge convert, zstd') / at('bare codec loop, zstd')).toFixed(2)}, blosc-zstd ${(at('zarr-bridge convert, blosc-zstd') / at('bare codec loop, blosc-zstd')).toFixed(2)} (goal ≥ 0.7)\n`,
+    );
   }
 }

@@ -212,6 +212,6 @@ describe('start-up', () => {
     const menu = appMenuTemplate({ openFolder: noop, addRemote: noop, settings: noop, urlHelp: noop }, 'linux');
     expect(menu.map((m) => (m as { label?: string }).label)).toEqual(['File', 'View', 'Help']);
     const file = (menu[0] as { submenu: { label?: string }[] }).submenu.map((i) => i.label).filter(Boolean);
-    expect(file).toEqual(['Open Folder…', 'Add Remote URL…', 'Settings…']);
+    expect(file).toEqual(['Open Folder…', 'Add Remote URL…', 'Export…', 'Settings…']);
   });
 });

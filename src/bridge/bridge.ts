@@ -6,6 +6,9 @@
 import type { BridgeSettings } from '../shared/api.js';
 import { Catalog, type Mount } from './catalog/catalog.js';
 import type { Compression } from './encode/compression.js';
+import { ExportGuard } from './export/guard.js';
+import { ExportJobs } from './export/jobs.js';
+import { exportRoutes } from './export/routes.js';
 import { DEFAULT_ALLOWED_ORIGINS } from './http/origin-policy.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
@@ -35,6 +38,8 @@ export interface BridgeOptions {
   chunkCacheBytes?: number;
   /** Mount BossDB at `bossdb/…`; omitted: no BossDB. */
   bossdb?: BossdbSourceOptions;
+  /** Export from the viewer on a bridge bound beyond loopback (it is always on for loopback). */
+  allowExport?: boolean;
 }
 
 /** Decoded chunks kept for transcoding: a few hundred typical 128–256 KiB chunks. */
@@ -45,6 +50,8 @@ export interface Bridge extends BridgeServer {
   /** Mounts a folder at `local/<name>`, sharing the bridge's decoded-chunk cache. */
   mountFolder(path: string): Promise<Mount>;
   bossdb?: BossdbSource;
+  /** Export jobs started from the viewer. */
+  exports: ExportJobs;
 }
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
@@ -55,6 +62,8 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
   for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
+  const exportGuard = new ExportGuard({ host: options.host ?? '127.0.0.1', allowExport: !!options.allowExport });
+  const exports = new ExportJobs({ catalog, mount: mountFolder });
   // `server` is read by the control routes only after it is listening.
   const server: BridgeServer = await startBridgeServer({
     catalog,
@@ -72,6 +81,7 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
       ...(bossdb ? { bossdb: bossdb.stats() } : {}),
     }),
     control: (router) => {
+      exportRoutes(router, exportGuard, exports);
       router.post('/open', async (req, res) => {
         const path = (req.body as { path?: unknown } | undefined)?.path;
         if (typeof path !== 'string')
@@ -116,14 +126,17 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
       });
     },
   });
+  exportGuard.listening(server.port);
   return {
     ...server,
     close: async () => {
+      await exports.close();
       await server.close();
       await catalog.close();
     },
     catalog,
     mountFolder,
+    exports,
     ...(bossdb ? { bossdb } : {}),
   };
 }

@@ -16,9 +16,11 @@ export interface ServeOptions {
   viewer: boolean;
   demo: boolean;
   compression?: 'gzip' | 'raw';
+  allowExport: boolean;
 }
 
 export const USAGE = `Usage: zarr-bridge serve [options]
+       zarr-bridge convert INPUT -o OUTPUT [options]   (zarr-bridge convert --help)
 
 Presents local folders, remote Zarr URLs and BossDB as N5, Zarr v2, Zarr v3
 and OME-Zarr on http://127.0.0.1:<port>, and serves the viewer at /.
@@ -39,6 +41,7 @@ Options:
   --log-level LEVEL     debug, info, warn or error (default info)
   --no-viewer           do not serve the viewer at /
   --no-demo             with nothing to open, do not open the bundled demo image
+  --allow-export        allow Export from the viewer when bound beyond loopback (--host)
   -h, --help            show this help
 `;
 
@@ -60,6 +63,7 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
       'no-viewer': { type: 'boolean', default: false },
       'no-demo': { type: 'boolean', default: false },
       compression: { type: 'string' },
+      'allow-export': { type: 'boolean', default: false },
     },
     allowPositionals: false,
     strict: true,
@@ -93,5 +97,6 @@ export function parseServeArgs(argv: string[], env: NodeJS.ProcessEnv = process.
     viewer: !values['no-viewer'],
     demo: !values['no-demo'],
     ...(compression ? { compression } : {}),
+    allowExport: values['allow-export'],
   };
 }

@@ -5,9 +5,11 @@ import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/bridge.js';
 import { createLogger } from '../bridge/util/log.js';
 import { parseServeArgs, USAGE } from './args.js';
+import { convertCommand } from './convert.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'convert') return convertCommand(rest);
   if (!command || command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(USAGE);
     return command ? 0 : 1;
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     chunkCacheBytes: options.chunkCacheMb * 2 ** 20,
     viewerDir: options.viewer ? join(here, '../renderer') : undefined,
     neuroglancerDir: options.viewer ? join(here, '../neuroglancer') : undefined,
+    allowExport: options.allowExport,
     logger,
     ...(options.bossdbUrl === 'none'
       ? {}

@@ -8,6 +8,10 @@ export const IPC = {
   getSettings: 'zarr-bridge:get-settings',
   updateSettings: 'zarr-bridge:update-settings',
   openExternal: 'zarr-bridge:open-external',
+  chooseExportFolder: 'zarr-bridge:choose-export-folder',
 } as const;
+
+/** Sent by the main process to the window (not invoked): File → Export in the menu. */
+export const MENU_EXPORT = 'zarr-bridge:menu-export';
 
 export type IpcChannel = (typeof IPC)[keyof typeof IPC];

@@ -18,6 +18,8 @@ export interface DesktopDeps {
   mountRemote(url: string): { path: string };
   /** The native folder dialog; undefined when cancelled. */
   chooseFolder(): Promise<string | undefined>;
+  /** The native save dialog for an export's output folder; undefined when cancelled. */
+  chooseExportFolder?(): Promise<string | undefined>;
   openExternal(url: string): Promise<void>;
 }
 
@@ -55,6 +57,7 @@ export function ipcHandlers(deps: DesktopDeps): Record<IpcChannel, (...args: unk
       }
       return deps.settings.update(update as SettingsUpdate);
     },
+    [IPC.chooseExportFolder]: async () => deps.chooseExportFolder?.(),
     [IPC.openExternal]: async (url: unknown) => {
       const u = str(url, 'url');
       if (!externalUrlAllowed(u)) throw new IpcArgumentError('only http(s) links open outside the app');

@@ -4,6 +4,8 @@ export interface MenuActions {
   addRemote(): void;
   settings(): void;
   urlHelp(): void;
+  /** File → Export…: the viewer shows its Export dialog for the selected layer. */
+  exportImage?(): void;
 }
 
 export function appMenuTemplate(a: MenuActions, platform: string = process.platform) {
@@ -15,6 +17,8 @@ export function appMenuTemplate(a: MenuActions, platform: string = process.platf
       submenu: [
         { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => a.openFolder() },
         { label: 'Add Remote URL…', accelerator: 'CmdOrCtrl+L', click: () => a.addRemote() },
+        { type: 'separator' as const },
+        { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => a.exportImage?.() },
         { type: 'separator' as const },
         { label: 'Settings…', accelerator: 'CmdOrCtrl+,', click: () => a.settings() },
         { type: 'separator' as const },

@@ -11,7 +11,9 @@ import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { createLogger } from '../bridge/util/log.js';
 import { fileResponse, routeAppRequest } from '../desktop/app-protocol.js';
 import { foldersToOpen } from '../desktop/argv.js';
+import { exportDialogOptions } from '../desktop/export-dialog.js';
 import { ipcHandlers } from '../desktop/ipc.js';
+import { MENU_EXPORT } from '../desktop/ipc-channels.js';
 import { appMenuTemplate } from '../desktop/menu.js';
 import { firstFreePort } from '../desktop/port.js';
 import {
@@ -78,7 +80,7 @@ async function ready() {
     if (route.kind === 'file') return fileResponse(route.path, route.neuroglancer ? neuroglancerPolicy : undefined);
     if (route.kind === 'refused') return new Response('refused', { status: 403 });
     const headers = new Headers();
-    for (const h of ['range', 'if-none-match', 'accept', 'content-type']) {
+    for (const h of ['range', 'if-none-match', 'accept', 'content-type', 'x-zarr-bridge-token']) {
       const v = request.headers.get(h);
       if (v) headers.set(h, v);
     }
@@ -104,6 +106,10 @@ async function ready() {
       return r.canceled ? undefined : r.filePaths[0];
     },
     openExternal: (u) => shell.openExternal(u),
+    chooseExportFolder: async () => {
+      const r = await dialog.showSaveDialog(exportDialogOptions());
+      return r.canceled ? undefined : r.filePath;
+    },
   });
   for (const [channel, handler] of Object.entries(handlers)) {
     ipcMain.handle(channel, (event, ...args: unknown[]) => {
@@ -121,6 +127,7 @@ async function ready() {
         },
         addRemote: () => void win?.loadURL(`${APP_ORIGIN}/?panel=add-remote`),
         settings: () => void win?.loadURL(`${APP_ORIGIN}/?panel=settings`),
+        exportImage: () => win?.webContents.send(MENU_EXPORT),
         urlHelp: () =>
           void dialog.showMessageBox({
             type: 'info',

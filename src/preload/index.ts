@@ -4,7 +4,7 @@
  * page; each method is one invoke on a fixed channel.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import { IPC } from '../desktop/ipc-channels.js';
+import { IPC, MENU_EXPORT } from '../desktop/ipc-channels.js';
 import type { BridgeSettings, SettingsUpdate, ZarrBridgeApi } from '../shared/api.js';
 
 const api: ZarrBridgeApi = {
@@ -24,6 +24,12 @@ const api: ZarrBridgeApi = {
   getSettings: () => ipcRenderer.invoke(IPC.getSettings) as Promise<BridgeSettings>,
   updateSettings: (update: SettingsUpdate) => ipcRenderer.invoke(IPC.updateSettings, update) as Promise<BridgeSettings>,
   openExternal: (url: string) => ipcRenderer.invoke(IPC.openExternal, url) as Promise<void>,
+  chooseExportFolder: () => ipcRenderer.invoke(IPC.chooseExportFolder) as Promise<string | undefined>,
+  onExportRequested: (listener: () => void) => {
+    const handler = () => listener();
+    ipcRenderer.on(MENU_EXPORT, handler);
+    return () => ipcRenderer.off(MENU_EXPORT, handler);
+  },
 };
 
 contextBridge.exposeInMainWorld('zarrBridge', api);

@@ -55,6 +55,10 @@ export interface ZarrBridgeApi {
   updateSettings(update: SettingsUpdate): Promise<BridgeSettings>;
   /** Open an http(s) URL in the system browser (desktop) or a new tab. */
   openExternal(url: string): Promise<void>;
+  /** Desktop only: the native dialog for an export's output folder (undefined if cancelled). */
+  chooseExportFolder?(): Promise<string | undefined>;
+  /** Desktop only: File → Export in the menu; returns the unsubscribe. */
+  onExportRequested?(listener: () => void): () => void;
 }
 
 declare global {

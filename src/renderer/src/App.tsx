@@ -6,6 +6,7 @@ import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
 import { SeriesPicker } from './browser/SeriesPicker';
+import { ExportCenter } from './export/ExportCenter';
 import { OpenInNeuroglancer } from './neuroglancer/OpenInNeuroglancer';
 import { LabelControls } from './panel/LabelControls';
 import { LayerDetails } from './panel/LayerDetails';
@@ -241,6 +242,7 @@ export function App(): React.JSX.Element {
             </button>
           </div>
         )}
+        <ExportCenter view={view} stage={stage} onOpen={onMounted} onError={reportError} />
       </main>
       {selected && !collapsed.right && (
         <aside className="controls" aria-label="Layers and channels">
@@ -257,6 +259,7 @@ export function App(): React.JSX.Element {
             layer={selected}
             onChange={(patch) => layers.update(selected.id, patch)}
             onAuto={(c) => void autoContrast(selected, c).catch((e: Error) => reportError(e.message))}
+            isBase={selected === base}
           >
             {selected === base && (
               <LabelControls labels={labels.list} settings={labels.settings} onChange={labels.setSetting} />

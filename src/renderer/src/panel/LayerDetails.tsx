@@ -1,5 +1,6 @@
 /** The selected layer's info (shape with axis names, dtype, levels, voxel size), position, channels, labels and URLs. */
 import { voxelSizeText } from '../data/physical';
+import { ExportButton } from '../export/ExportButton';
 import type { Layer } from '../state/layers';
 import { AxisSliders } from './AxisSliders';
 import { ChannelControls } from './ChannelControls';
@@ -17,6 +18,8 @@ export function LayerDetails(props: {
   onAuto: (channel: number) => void;
   /** Label controls, for the base layer only (labels are drawn in its frame). */
   children?: React.ReactNode;
+  /** Export hook-up: the base layer's view box can be exported. */
+  isBase?: boolean;
 }): React.JSX.Element {
   const { layer, onChange, onAuto } = props;
   const { image, selection } = layer;
@@ -57,6 +60,7 @@ export function LayerDetails(props: {
       )}
       {props.children}
       <CopyUrls node={image.node} />
+      <ExportButton layer={layer} isBase={!!props.isBase} />
     </>
   );
 }

@@ -1,0 +1,109 @@
+/**
+ * Reads a box of an ArrayNode as C-order bytes, assembled from the node's
+ * chunks (`readChunk`, the catalog's only way to data). Decoded chunks are
+ * kept in a byte-bounded LRU, because the written chunks rarely line up with
+ * the input's: neighbouring output chunks reuse the same input chunk.
+ */
+import { bytesPerElement, type DType } from '../model/dtype.js';
+import type { ArrayNode, Chunk, IoOptions } from '../model/node.js';
+import { LruCache } from '../util/lru.js';
+
+export interface Box {
+  start: readonly number[];
+  shape: readonly number[];
+}
+
+/** Copies the overlap of a C-order source block and a C-order target block (both placed in one index space). */
+export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBox: Box, bpe: number): void {
+  const rank = srcBox.shape.length;
+  const lo = srcBox.start.map((s, i) => Math.max(s, dstBox.start[i]));
+  const hi = srcBox.start.map((s, i) => Math.min(s + srcBox.shape[i], dstBox.start[i] + dstBox.shape[i]));
+  if (lo.some((l, i) => l >= hi[i])) return;
+  if (rank === 0) {
+    dst.set(src.subarray(0, bpe));
+    return;
+  }
+  const srcStride = new Array<number>(rank);
+  const dstStride = new Array<number>(rank);
+  srcStride[rank - 1] = bpe;
+  dstStride[rank - 1] = bpe;
+  for (let d = rank - 2; d >= 0; d--) {
+    srcStride[d] = srcStride[d + 1] * srcBox.shape[d + 1];
+    dstStride[d] = dstStride[d + 1] * dstBox.shape[d + 1];
+  }
+  const rowBytes = (hi[rank - 1] - lo[rank - 1]) * bpe;
+  const idx = lo.slice(0, rank - 1);
+  for (;;) {
+    let s = (lo[rank - 1] - srcBox.start[rank - 1]) * bpe;
+    let o = (lo[rank - 1] - dstBox.start[rank - 1]) * bpe;
+    for (let d = 0; d < rank - 1; d++) {
+      s += (idx[d] - srcBox.start[d]) * srcStride[d];
+      o += (idx[d] - dstBox.start[d]) * dstStride[d];
+    }
+    dst.set(src.subarray(s, s + rowBytes), o);
+    let d = rank - 2;
+    for (; d >= 0; d--) {
+      if (++idx[d] < hi[d]) break;
+      idx[d] = lo[d];
+    }
+    if (d < 0) break;
+  }
+}
+
+export class BoxReader {
+  readonly #node: ArrayNode;
+  readonly #bpe: number;
+  readonly #chunks: LruCache<string, Promise<Chunk>>;
+
+  /** `cacheBytes`: decoded input chunks kept for the next boxes (0: none). */
+  constructor(node: ArrayNode, cacheBytes: number) {
+    this.#node = node;
+    this.#bpe = bytesPerElement(node.meta.dtype as DType);
+    const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * this.#bpe;
+    // Entries are promises, so concurrent readers of one chunk share one read.
+    this.#chunks = new LruCache(Math.max(0, cacheBytes), () => chunkBytes);
+  }
+
+  get node(): ArrayNode {
+    return this.#node;
+  }
+
+  async read(box: Box, opts: IoOptions): Promise<Uint8Array> {
+    const { chunkShape } = this.#node.meta;
+    const rank = box.shape.length;
+    const out = new Uint8Array(box.shape.reduce((a, b) => a * b, 1) * this.#bpe);
+    if (out.byteLength === 0) return out;
+    const first = box.start.map((s, i) => Math.floor(s / chunkShape[i]));
+    const last = box.start.map((s, i) => Math.floor((s + box.shape[i] - 1) / chunkShape[i]));
+    const coords: number[][] = [];
+    const idx = [...first];
+    for (;;) {
+      coords.push([...idx]);
+      let d = rank - 1;
+      for (; d >= 0; d--) {
+        if (++idx[d] <= last[d]) break;
+        idx[d] = first[d];
+      }
+      if (d < 0) break;
+    }
+    if (rank === 0) coords.splice(1);
+    await Promise.all(
+      coords.map(async (c) => {
+        const chunk = await this.#chunk(c, opts);
+        const chunkBox = { start: c.map((v, i) => v * chunkShape[i]), shape: chunk.shape };
+        copyOverlap(chunk.bytes, chunkBox, out, box, this.#bpe);
+      }),
+    );
+    return out;
+  }
+
+  #chunk(coords: number[], opts: IoOptions): Promise<Chunk> {
+    const key = coords.join(',');
+    const hit = this.#chunks.get(key);
+    if (hit) return hit;
+    const read = this.#node.readChunk(coords, opts);
+    this.#chunks.set(key, read);
+    read.catch(() => this.#chunks.delete(key));
+    return read;
+  }
+}

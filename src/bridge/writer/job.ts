@@ -1,0 +1,408 @@
+/**
+ * Runs a conversion: catalog node → layout → a plan per image → shards,
+ * level by level, with bounded memory, progress and cancel → metadata last,
+ * the root's very last. Level k+1 is made from level k as written (read back
+ * through the catalog's own Zarr reader), so a level never needs the whole
+ * image in memory and `--resume` and parts can restart at any shard.
+ */
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { bytesPerElement, type DType } from '../model/dtype.js';
+import type { ArrayNode, Attrs, CatalogNode } from '../model/node.js';
+import { FolderStore } from '../sources/store/folder-store.js';
+import { storeTree } from '../sources/store/open-node.js';
+import { type ArrayEncoding, arrayDocs, chunkKey } from './array-doc.js';
+import { BoxReader } from './box-reader.js';
+import type { ChunkResult } from './chunk-task.js';
+import { codecSpec } from './codec.js';
+import { describeIoError, WriterError } from './errors.js';
+import { collectEvery } from './gc-pressure.js';
+import { fingerprintOf, Journal, partScope } from './journal.js';
+import { groupDocs, type ImageSource, imageOme, layoutOf } from './layout.js';
+import { MemoryBudget } from './memory.js';
+import type { DownsampleMethod, RunMode, WriteOptions } from './options.js';
+import { claimOutput } from './output.js';
+import { type LevelPlan, partOf, planLevels, shardBox, shardCoords } from './plan.js';
+import { joinOut, shardIntact, writeChunkFiles, writeShard } from './shards.js';
+import { createChunkPool } from './worker-pool.js';
+
+export interface Progress {
+  phase: 'writing' | 'metadata' | 'done';
+  /** Level being written (0-based) and how many levels the deepest image has. */
+  level: number;
+  levels: number;
+  unitsDone: number;
+  unitsTotal: number;
+  /** Voxels of every level this run writes (skipped, finished units count as done). */
+  voxelsDone: number;
+  voxelsTotal: number;
+  /** Uncompressed bytes of those voxels. */
+  bytesDone: number;
+  bytesTotal: number;
+  /** Compressed bytes written to disk by this run. */
+  bytesWritten: number;
+  elapsedMs: number;
+}
+
+export interface ConvertRequest {
+  /** The input, resolved in the catalog. */
+  node: CatalogNode;
+  /** What the input is (a mount's origin and path), part of the plan's fingerprint. */
+  inputIdentity: string;
+  output: string;
+  options: WriteOptions;
+  mode: RunMode;
+  /** Local folders the input reads from: OUTPUT may not overlap them. */
+  inputFolders?: readonly string[];
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+export interface ConvertResult {
+  output: string;
+  /** False for a part: `--finalize` completes the dataset. */
+  complete: boolean;
+  images: number;
+  levels: number;
+  voxelsWritten: number;
+  bytesWritten: number;
+  elapsedMs: number;
+}
+
+interface ImageJob {
+  source: ImageSource;
+  levels: LevelPlan[];
+  method: DownsampleMethod;
+  encoding: ArrayEncoding;
+  bpe: number;
+}
+
+interface Unit {
+  image: number;
+  level: number;
+  coords: number[];
+  id: string;
+  voxels: number;
+}
+
+const voxelsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** JSON written atomically: temporary file inside OUTPUT, then rename. */
+async function writeJson(path: string, doc: Attrs, journal: Journal): Promise<void> {
+  const tmp = journal.tmpFile();
+  try {
+    await writeFile(tmp, `${JSON.stringify(doc, null, 2)}\n`);
+    await mkdir(join(path, '..'), { recursive: true });
+    await rename(tmp, path);
+  } catch (e) {
+    throw describeIoError(e, path);
+  }
+}
+
+function interrupted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new WriterError('Interrupted', 'interrupted: run again with --resume to continue');
+}
+
+export function planImages(sources: readonly ImageSource[], options: WriteOptions): ImageJob[] {
+  const codec = codecSpec(options.compression, options.compressionLevel);
+  return sources.map((source) => {
+    const method = options.downsample ?? (source.categorical ? 'mode' : 'mean');
+    const dtype = source.level0.meta.dtype as DType;
+    return {
+      source,
+      method,
+      levels: planLevels(source.geometry, options, method),
+      bpe: bytesPerElement(dtype),
+      encoding: {
+        version: options.ome,
+        dtype,
+        codec,
+        sharded: options.ome === '0.5' && options.shard > 1,
+        dimensionNames: source.geometry.axes.map((a) => a.name),
+      },
+    };
+  });
+}
+
+export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
+  const started = performance.now();
+  const { options, mode, signal } = req;
+  const output = resolve(req.output);
+  if (mode.part && mode.finalize) throw new WriterError('Usage', '--part and --finalize are separate runs');
+  if (mode.part && mode.overwrite) throw new WriterError('Usage', '--overwrite cannot be used with --part');
+  const layout = await layoutOf(req.node, options, { signal });
+  const images = planImages(layout.images, options);
+  const fingerprint = fingerprintOf({
+    format: 1,
+    input: req.inputIdentity,
+    options: { ...options, threads: undefined, memoryBytes: undefined },
+    images: images.map((i) => ({ path: i.source.outPath, dtype: i.encoding.dtype, levels: i.levels })),
+  });
+  const state = await claimOutput(output, mode, req.inputFolders ?? []);
+  const deepest = Math.max(...images.map((i) => i.levels.length));
+  if (state === 'complete') {
+    return {
+      output,
+      complete: true,
+      images: images.length,
+      levels: deepest,
+      voxelsWritten: 0,
+      bytesWritten: 0,
+      elapsedMs: 0,
+    };
+  }
+  const scope = mode.part ? partScope(mode.part.index, mode.part.count) : mode.finalize ? 'finalize' : 'all';
+  const journal = await Journal.open(output, scope, fingerprint, mode.part?.count);
+  const partCount = mode.part?.count ?? (mode.finalize ? await journal.parts() : undefined);
+  if (mode.finalize) {
+    if (partCount === undefined) throw new WriterError('PartsPending', 'no parts have run in OUTPUT');
+    const pending = await journal.pendingParts(partCount);
+    if (pending.length > 0) {
+      throw new WriterError(
+        'PartsPending',
+        `parts not done yet: ${pending.map((p) => `${p + 1}/${partCount}`).join(', ')}`,
+      );
+    }
+  }
+
+  // Every level's array document first: level k+1 reads level k back through them.
+  for (const image of images) {
+    for (const level of image.levels) {
+      for (const [name, doc] of Object.entries(arrayDocs(level, image.encoding))) {
+        await writeJson(joinOut(output, image.source.outPath, String(level.index), name), doc, journal);
+      }
+    }
+  }
+
+  // Which units this run writes.
+  const units: Unit[][] = Array.from({ length: deepest }, () => []);
+  images.forEach((image, i) => {
+    for (const level of image.levels) {
+      for (const coords of shardCoords(level)) {
+        if (mode.part || mode.finalize) {
+          const part = partCount! > 1 ? partOf(image.levels, level.index, coords, partCount!) : 0;
+          if (mode.part && part !== mode.part.index) continue;
+          if (mode.finalize && part !== -1) continue;
+        }
+        const id = `${i}/${level.index}/${coords.join('.')}`;
+        units[level.index].push({
+          image: i,
+          level: level.index,
+          coords,
+          id,
+          voxels: voxelsOf(shardBox(level, coords).shape),
+        });
+      }
+    }
+  });
+  const all = units.flat();
+  const bpeOf = (u: Unit) => images[u.image].bpe;
+  const progress: Progress = {
+    phase: 'writing',
+    level: 0,
+    levels: deepest,
+    unitsDone: 0,
+    unitsTotal: all.length,
+    voxelsDone: 0,
+    voxelsTotal: all.reduce((a, u) => a + u.voxels, 0),
+    bytesDone: 0,
+    bytesTotal: all.reduce((a, u) => a + u.voxels * bpeOf(u), 0),
+    bytesWritten: 0,
+    elapsedMs: 0,
+  };
+  const report = () => req.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
+
+  const threads = Math.max(1, options.threads);
+  const pool = createChunkPool(threads);
+  // What the process holds whatever the data (Node, its heap, a codec worker each, garbage not yet
+  // collected) is kept out of the budget; the rest is shared by the chunks in flight and the input cache.
+  const reserve = 64 * 2 ** 20 + threads * 24 * 2 ** 20;
+  const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
+  const budget = new MemoryBudget(usable * 0.35);
+  const inputCacheBytes = usable * 0.15;
+  const noteBytes = collectEvery(8 * 2 ** 20);
+  const store = await FolderStore.open(output);
+  const written = storeTree(store, 'output');
+  try {
+    for (let k = 0; k < deepest; k++) {
+      interrupted(signal);
+      progress.level = k;
+      const todo: Unit[] = [];
+      for (const u of units[k]) {
+        const files = journal.done(u.id);
+        const image = images[u.image];
+        const intact =
+          files !== undefined &&
+          (files === 0 ||
+            !image.encoding.sharded ||
+            (await shardIntact(
+              joinOut(output, image.source.outPath, String(k), chunkKey(options.ome, u.coords)),
+              voxelsOf(image.levels[k].shard.map((s, d) => s / image.levels[k].chunk[d])),
+            )));
+        if (intact) {
+          progress.unitsDone++;
+          progress.voxelsDone += u.voxels;
+          progress.bytesDone += u.voxels * bpeOf(u);
+        } else {
+          if (files !== undefined) journal.forget(u.id);
+          todo.push(u);
+        }
+      }
+      report();
+      const readers = new Map<number, Promise<BoxReader>>();
+      const readerFor = (i: number): Promise<BoxReader> => {
+        let r = readers.get(i);
+        if (!r) {
+          r = (async () => {
+            if (k === 0) return new BoxReader(images[i].source.level0, inputCacheBytes);
+            const key = [images[i].source.outPath, String(k - 1)].filter((s) => s !== '').join('/');
+            const node = await written.open(key, { signal });
+            if (node?.kind !== 'array') throw new WriterError('Output', `level ${k - 1} of ${key} cannot be read back`);
+            // Each chunk of the level before is needed by exactly one chunk of this one: no cache.
+            return new BoxReader(node as ArrayNode, 0);
+          })();
+          readers.set(i, r);
+        }
+        return r;
+      };
+      const remaining = new Map<number, number>();
+      for (const u of todo) remaining.set(u.image, (remaining.get(u.image) ?? 0) + 1);
+      let next = 0;
+      const worker = async () => {
+        while (next < todo.length) {
+          interrupted(signal);
+          const u = todo[next++];
+          const files = await writeUnit(u, images[u.image], await readerFor(u.image));
+          await journal.markDone(u.id, files);
+          progress.unitsDone++;
+          progress.voxelsDone += u.voxels;
+          progress.bytesDone += u.voxels * bpeOf(u);
+          report();
+          const left = (remaining.get(u.image) ?? 1) - 1;
+          remaining.set(u.image, left);
+          // Its input chunks are no longer needed: let the cache go.
+          if (left === 0) readers.delete(u.image);
+        }
+      };
+      const window = Math.max(2, 2 * threads);
+      const writeUnit = async (u: Unit, image: ImageJob, reader: BoxReader): Promise<number> => {
+        const level = image.levels[k];
+        const before = k > 0 ? image.levels[k - 1] : undefined;
+        const perShard = level.shard.map((s, d) => s / level.chunk[d]);
+        const chunkGrid = level.shape.map((s, d) => Math.ceil(s / level.chunk[d]));
+        const coords: (number[] | undefined)[] = [];
+        const total = voxelsOf(perShard);
+        for (let n = 0; n < total; n++) {
+          let rest = n;
+          const c = new Array<number>(perShard.length);
+          for (let d = perShard.length - 1; d >= 0; d--) {
+            c[d] = u.coords[d] * perShard[d] + (rest % perShard[d]);
+            rest = Math.floor(rest / perShard[d]);
+          }
+          coords.push(c.every((v, d) => v < chunkGrid[d]) ? c : undefined);
+        }
+        const chunkBytes = voxelsOf(level.chunk) * image.bpe;
+        const produce = async (c: number[]): Promise<ChunkResult> => {
+          const start = c.map((v, d) => v * level.chunk[d]);
+          const shape = start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s));
+          const factors = level.factor;
+          const srcStart = before
+            ? start.map((s, d) => s * factors[d])
+            : start.map((s, d) => s + image.source.start[d]);
+          const srcShape = before
+            ? shape.map((s, d) => Math.min(s * factors[d], before.shape[d] - srcStart[d]))
+            : shape;
+          // Reading a level back decodes its chunks besides the box they fill: twice the box.
+          const cost = voxelsOf(srcShape) * image.bpe * (before ? 2 : 1) + 2 * chunkBytes;
+          await budget.acquire(cost);
+          try {
+            interrupted(signal);
+            const src = await reader.read({ start: srcStart, shape: srcShape }, { signal });
+            // The box, and (reading a level back) the chunks decoded to make it.
+            noteBytes(before ? 2 * src.byteLength : src.byteLength);
+            const encoded = await pool.run({
+              src,
+              srcShape,
+              factors: before ? factors : srcShape.map(() => 1),
+              method: image.method,
+              dtype: image.encoding.dtype,
+              chunk: level.chunk,
+              codec: image.encoding.codec,
+            });
+            if (encoded) progress.bytesWritten += encoded.byteLength;
+            return encoded;
+          } finally {
+            budget.release(cost);
+          }
+        };
+        const arrayDir = joinOut(output, image.source.outPath, String(k));
+        if (image.encoding.sharded) {
+          return writeShard(
+            join(arrayDir, chunkKey(options.ome, u.coords)),
+            journal.tmpFile(),
+            { coords },
+            produce,
+            window,
+          );
+        }
+        return writeChunkFiles(
+          (c) => join(arrayDir, chunkKey(options.ome, c)),
+          () => journal.tmpFile(),
+          { coords },
+          produce,
+          window,
+        );
+      };
+      await Promise.all(Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, worker));
+    }
+  } catch (e) {
+    if (signal?.aborted)
+      throw new WriterError('Interrupted', 'interrupted: run again with --resume to continue', { cause: e });
+    throw e;
+  } finally {
+    await pool.close();
+    await store.close();
+  }
+
+  if (mode.part) {
+    await journal.markComplete();
+    progress.phase = 'done';
+    report();
+    return result(false);
+  }
+  interrupted(signal);
+  progress.phase = 'metadata';
+  report();
+  // Groups deepest first, OUTPUT's root last: a reader sees a dataset only once it is whole.
+  const docs: { path: string; docs: Record<string, Attrs> }[] = [
+    ...images.map((i) => ({
+      path: i.source.outPath,
+      docs: groupDocs(imageOme(i.source, i.levels, i.method), options.ome),
+    })),
+    ...layout.groups.map((g) => ({ path: g.outPath, docs: groupDocs(g.ome && { ...g.ome }, options.ome) })),
+  ];
+  const depth = (p: string) => (p === '' ? 0 : p.split('/').length);
+  docs.sort((a, b) => depth(b.path) - depth(a.path));
+  for (const group of docs) {
+    for (const [name, doc] of Object.entries(group.docs))
+      await writeJson(joinOut(output, group.path, name), doc, journal);
+  }
+  await journal.remove();
+  progress.phase = 'done';
+  report();
+  return result(true);
+
+  function result(complete: boolean): ConvertResult {
+    return {
+      output,
+      complete,
+      images: images.length,
+      levels: deepest,
+      voxelsWritten: progress.voxelsDone,
+      bytesWritten: progress.bytesWritten,
+      elapsedMs: performance.now() - started,
+    };
+  }
+}
+
+export const writerInternals = { planImages };

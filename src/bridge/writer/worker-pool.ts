@@ -1,0 +1,127 @@
+/**
+ * Codec work on worker threads, so encoding (zstd/blosc in WebAssembly)
+ * and downsampling use every core while the main thread reads. Falls back to
+ * running tasks inline when no worker script is at hand.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { type ChunkResult, type ChunkTask, runChunkTask } from './chunk-task.js';
+
+export interface ChunkPool {
+  run(task: ChunkTask): Promise<ChunkResult>;
+  close(): Promise<void>;
+}
+
+type WorkerEntry = { script: URL | string; eval?: boolean };
+
+/**
+ * The worker script: the built file next to this bundle; when running from
+ * the TypeScript sources (tests, bench), a small bootstrap that loads the
+ * source through tsx's API (a worker does not inherit tsx's loader).
+ */
+function workerEntry(): WorkerEntry | undefined {
+  const self = import.meta.url;
+  if (self.endsWith('.ts')) {
+    const require = createRequire(self);
+    // tsx's ESM entry sits beside the CommonJS one that `require.resolve` finds.
+    const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
+    const target = new URL('./encode-worker.ts', self).href;
+    const script = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
+    return { script, eval: true };
+  }
+  for (const rel of ['./encode-worker.js', '../encode-worker.js']) {
+    const url = new URL(rel, self);
+    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { script: url };
+  }
+  return undefined;
+}
+
+class InlinePool implements ChunkPool {
+  run(task: ChunkTask) {
+    return runChunkTask(task);
+  }
+  async close() {}
+}
+
+interface Pending {
+  resolve: (r: ChunkResult) => void;
+  reject: (e: Error) => void;
+}
+
+class WorkerPool implements ChunkPool {
+  readonly #idle: Worker[] = [];
+  readonly #all: Worker[] = [];
+  readonly #queue: { id: number; task: ChunkTask }[] = [];
+  readonly #pending = new Map<number, Pending>();
+  readonly #busy = new Map<Worker, number>();
+  #next = 0;
+  #failed?: Error;
+
+  constructor(size: number, entry: WorkerEntry) {
+    for (let i = 0; i < size; i++) {
+      // A small young generation: chunk buffers die young, and are freed sooner.
+      const w = new Worker(entry.script, {
+        eval: entry.eval ?? false,
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      });
+      w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
+        const p = this.#pending.get(m.id);
+        this.#pending.delete(m.id);
+        this.#busy.delete(w);
+        this.#idle.push(w);
+        w.unref();
+        if (m.error !== undefined) p?.reject(new Error(m.error));
+        else p?.resolve(m.result);
+        this.#pump();
+      });
+      w.on('error', (e) => this.#fail(e));
+      w.on('exit', (code) => {
+        if (code !== 0) this.#fail(new Error(`codec worker exited with code ${code}`));
+      });
+      // Idle workers must not keep the process alive; busy ones must (see #pump).
+      w.unref();
+      this.#all.push(w);
+      this.#idle.push(w);
+    }
+  }
+
+  run(task: ChunkTask): Promise<ChunkResult> {
+    if (this.#failed) return Promise.reject(this.#failed);
+    return new Promise((resolve, reject) => {
+      const id = this.#next++;
+      this.#pending.set(id, { resolve, reject });
+      this.#queue.push({ id, task });
+      this.#pump();
+    });
+  }
+
+  #pump() {
+    while (this.#idle.length > 0 && this.#queue.length > 0) {
+      const w = this.#idle.pop()!;
+      const { id, task } = this.#queue.shift()!;
+      this.#busy.set(w, id);
+      w.ref();
+      const own = task.src.byteOffset === 0 && task.src.byteLength === task.src.buffer.byteLength;
+      w.postMessage({ id, task }, own ? [task.src.buffer as ArrayBuffer] : []);
+    }
+  }
+
+  #fail(e: Error) {
+    this.#failed ??= e;
+    for (const p of this.#pending.values()) p.reject(e);
+    this.#pending.clear();
+    this.#queue.length = 0;
+  }
+
+  async close() {
+    this.#failed ??= new Error('the codec pool is closed');
+    await Promise.all(this.#all.map((w) => w.terminate()));
+  }
+}
+
+export function createChunkPool(threads: number): ChunkPool {
+  const entry = workerEntry();
+  return entry && threads > 0 ? new WorkerPool(threads, entry) : new InlinePool();
+}

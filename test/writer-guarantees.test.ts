@@ -1,0 +1,198 @@
+/**
+ * The guarantees of `zarr-bridge convert`, each with a test: kill -9 then
+ * --resume gives the same bytes as an uninterrupted run; parts + --finalize
+ * give the same bytes too; no half-written dataset looks complete; an
+ * existing OUTPUT is an error and untouched; --overwrite replaces only a
+ * dataset; OUTPUT may not overlap the input; disk full and permission
+ * denied exit 1 with the reason; exit codes 0/1/2/130; nothing is written
+ * outside OUTPUT.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convertChild, convertHere, finished, treeBytes, treeDiff } from './support/convert.js';
+import { missing, PYTHON, pythonZarrPresent, REPO } from './support/env.js';
+
+const skip = missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
+const isRoot = process.getuid?.() === 0;
+
+describe.skipIf(skip)('convert: guarantees', () => {
+  let tmp: string;
+  let volume: string;
+  let reference: Map<string, Buffer>;
+  const common = ['--chunk', '32', '--shard', '2', '--progress', 'json'];
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'zb-guarantees-'));
+    volume = join(tmp, 'volume.zarr');
+    // 48×384×384 uint16 (14 MB): enough shards (and time) to be killed halfway.
+    const made = spawnSync(PYTHON, [join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '48', '384', '384', '64']);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    const r = await convertHere([volume, '-o', join(tmp, 'reference.ome.zarr'), ...common]);
+    expect(r.code, r.stderr).toBe(0);
+    reference = treeBytes(join(tmp, 'reference.ome.zarr'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('kill -9 halfway, then --resume: the same bytes as an uninterrupted run', async () => {
+    const out = join(tmp, 'killed.ome.zarr');
+    const child = convertChild([volume, '-o', out, ...common, '--threads', '1']);
+    const done = finished(child);
+    let killedAt = -1;
+    child.stdout!.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n')) {
+        if (!line.startsWith('{')) continue;
+        const p = JSON.parse(line) as { type: string; fraction?: number };
+        if (killedAt < 0 && p.type === 'progress' && (p.fraction ?? 0) >= 0.3) {
+          killedAt = p.fraction!;
+          child.kill('SIGKILL');
+        }
+      }
+    });
+    const r = await done;
+    expect(r.signal, `not killed (stdout: ${r.stdout.slice(-300)})`).toBe('SIGKILL');
+    expect(killedAt).toBeGreaterThan(0);
+    // Half written: data is there, but nothing makes it look like a complete dataset.
+    expect(existsSync(join(out, '0/zarr.json'))).toBe(true);
+    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+    const resumed = await convertHere([volume, '-o', out, ...common, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+    // Nothing left beside the data: no job folder, no temporary files.
+    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+  });
+
+  it('Ctrl-C exits 130, and --resume completes to the same bytes', async () => {
+    const out = join(tmp, 'interrupted.ome.zarr');
+    const child = convertChild([volume, '-o', out, ...common, '--threads', '1']);
+    const done = finished(child);
+    let sent = false;
+    child.stdout!.on('data', (d: Buffer) => {
+      if (!sent && d.toString().includes('"fraction"')) {
+        const fractions = [...d.toString().matchAll(/"fraction":([\d.e-]+)/g)].map((m) => Number(m[1]));
+        if (fractions.some((f) => f >= 0.2)) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      }
+    });
+    const r = await done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted.*--resume/);
+    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+    const resumed = await convertHere([volume, '-o', out, ...common, '--resume']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+  });
+
+  it('--part 1/3, 2/3, 3/3 then --finalize: the same bytes; --finalize before the parts is refused', async () => {
+    const out = join(tmp, 'parts.ome.zarr');
+    const first = await convertHere([volume, '-o', out, ...common, '--part', '2/3']);
+    expect(first.code, first.stderr).toBe(0);
+    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+    const early = await convertHere([volume, '-o', out, ...common, '--finalize']);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/parts not done yet: 1\/3, 3\/3/);
+    // The other two at once, as a job array would run them.
+    const [a, b] = await Promise.all([
+      finished(convertChild([volume, '-o', out, ...common, '--part', '1/3'])),
+      finished(convertChild([volume, '-o', out, ...common, '--part', '3/3'])),
+    ]);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    const fin = await convertHere([volume, '-o', out, ...common, '--finalize']);
+    expect(fin.code, fin.stderr).toBe(0);
+    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+  });
+
+  it('an existing OUTPUT is an error and is not touched; --overwrite replaces a dataset', async () => {
+    const out = join(tmp, 'existing.ome.zarr');
+    mkdirSync(out);
+    writeFileSync(join(out, 'zarr.json'), '{"zarr_format":3,"node_type":"group"}');
+    writeFileSync(join(out, 'keep.txt'), 'mine');
+    const before = treeBytes(out);
+    const r = await convertHere([volume, '-o', out, ...common]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/exists: pass --overwrite/);
+    expect(treeDiff(treeBytes(out), before)).toEqual([]);
+    const o = await convertHere([volume, '-o', out, ...common, '--overwrite']);
+    expect(o.code, o.stderr).toBe(0);
+    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+  });
+
+  it('--overwrite never deletes a folder that holds no dataset, nor overlaps the input', async () => {
+    const folder = join(tmp, 'documents');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'thesis.tex'), 'precious');
+    const r = await convertHere([volume, '-o', folder, ...common, '--overwrite']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/holds no Zarr dataset/);
+    expect(existsSync(join(folder, 'thesis.tex'))).toBe(true);
+    const inside = await convertHere([volume, '-o', join(volume, 'out.zarr'), ...common]);
+    expect(inside.code).toBe(2);
+    expect(inside.stderr).toMatch(/overlap/);
+    const over = await convertHere([volume, '-o', volume, ...common, '--overwrite']);
+    expect(over.code).toBe(2);
+    expect(existsSync(join(volume, '.zarray'))).toBe(true);
+  });
+
+  it('usage errors exit 2, input errors exit 1, each with a one-line reason', async () => {
+    const usage = await convertHere([volume, '-o', join(tmp, 'x.zarr'), '--ome', '0.6']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr.split('\n')[0]).toMatch(/--ome: 0.5 or 0.4, not 0.6/);
+    const region = await convertHere([volume, '-o', join(tmp, 'y.zarr'), '--region', 'q=0:4']);
+    expect(region.code).toBe(2);
+    expect(region.stderr).toMatch(/no axis "q"/);
+    const input = await convertHere([join(tmp, 'nothing-here'), '-o', join(tmp, 'z.zarr')]);
+    expect(input.code).toBe(1);
+    expect(input.stderr.trim().split('\n')).toHaveLength(1);
+    // A failed run leaves nothing behind.
+    expect(existsSync(join(tmp, 'x.zarr'))).toBe(false);
+    expect(existsSync(join(tmp, 'z.zarr'))).toBe(false);
+  });
+
+  it('nothing is written outside OUTPUT', async () => {
+    const parent = join(tmp, 'parent');
+    mkdirSync(parent);
+    const r = await convertHere([volume, '-o', join(parent, 'out.ome.zarr'), ...common]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readdirSync(parent)).toEqual(['out.ome.zarr']);
+  });
+
+  it.skipIf(missing('root (to mount a 1 MB tmpfs)', isRoot))('disk full exits 1 with the reason', async () => {
+    const mnt = join(tmp, 'small');
+    mkdirSync(mnt);
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
+    expect(mounted.status, mounted.stderr.toString()).toBe(0);
+    try {
+      const r = await convertHere([volume, '-o', join(mnt, 'out.ome.zarr'), ...common, '--compression', 'none']);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/no space left on the device/);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+  });
+
+  /** The command can run as nobody: the repository and its node_modules are readable by everyone. */
+  const nobodyRuns = () =>
+    isRoot &&
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', '0'], { cwd: REPO, uid: 65534, gid: 65534 }).status === 0;
+
+  it.skipIf(missing('root, and a repository nobody can read (to run the command as nobody)', nobodyRuns()))(
+    'permission denied exits 1 with the reason',
+    async () => {
+      const locked = join(tmp, 'locked');
+      mkdirSync(locked);
+      chmodSync(locked, 0o755);
+      // The volume must be readable by nobody; the output folder is not writable by it.
+      chmodSync(tmp, 0o755);
+      const r = await finished(
+        convertChild([volume, '-o', join(locked, 'out.ome.zarr'), ...common], { uid: 65534, gid: 65534 }),
+      );
+      expect(r.code, r.stderr).toBe(1);
+      // The command's own one-line reason (not Node failing to load a module as nobody).
+      expect(r.stderr).toMatch(/^zarr-bridge convert: cannot write .*locked.*: permission denied$/m);
+    },
+  );
+});

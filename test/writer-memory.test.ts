@@ -1,0 +1,69 @@
+/**
+ * Bounded memory: the built `zarr-bridge convert` turns a volume larger than
+ * `--memory` (written by zarr-python, blosc) into a sharded 0.5 pyramid, and
+ * the process's peak RSS (codec worker threads included) stays within it.
+ * Node and two codec threads alone take about 100 MB and the allocator keeps
+ * more, so the bound tested is one a user can pass: 360 MB for 420 MB of data.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { finished } from './support/convert.js';
+import { missing, PYTHON, pythonZarrPresent, REPO } from './support/env.js';
+
+const CLI = join(REPO, 'out/main/cli.js');
+const skip =
+  missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent()) ||
+  missing(`the built CLI (${CLI}; npm run build)`, existsSync(CLI));
+
+describe.skipIf(skip)('convert: bounded memory', () => {
+  let tmp: string;
+  beforeAll(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'zb-memory-'));
+  });
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('converts 420 MB of voxels within --memory 360', async () => {
+    const volume = join(tmp, 'big.zarr');
+    const made = spawnSync(PYTHON, [
+      join(REPO, 'test/py/make_volume.py'),
+      volume,
+      'uint16',
+      '200',
+      '1024',
+      '1024',
+      '64',
+    ]);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(
+      process.execPath,
+      [
+        CLI,
+        'convert',
+        volume,
+        '-o',
+        join(tmp, 'out.ome.zarr'),
+        '--memory',
+        '360',
+        '--threads',
+        '2',
+        '--levels',
+        '2',
+        '--progress',
+        'json',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const r = await finished(child);
+    expect(r.code, r.stderr).toBe(0);
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { peakRssBytes: number; voxels: number };
+    expect(done.voxels).toBeGreaterThanOrEqual(200 * 1024 * 1024);
+    process.stdout.write(`peak RSS ${(done.peakRssBytes / 2 ** 20).toFixed(0)} MiB for --memory 360\n`);
+    expect(done.peakRssBytes / 2 ** 20).toBeLessThanOrEqual(360);
+  }, 600_000);
+});

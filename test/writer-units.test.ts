@@ -1,0 +1,196 @@
+/**
+ * The writer's arithmetic, checked by values: the pyramid rule (factor 2 per
+ * spatial axis, except axes already ≥ 2× the smallest voxel; odd extents
+ * round up; scale and translation of each level), parts, downsampling of edge
+ * blocks, the shard index checksum, and `convert`'s flags.
+ */
+import { describe, expect, it } from 'vitest';
+import { crc32c } from '../src/bridge/writer/crc32c.js';
+import { downsample } from '../src/bridge/writer/downsample.js';
+import { isWriterError } from '../src/bridge/writer/errors.js';
+import { partOf, planLevels, shardCoords } from '../src/bridge/writer/plan.js';
+import { parseConvertArgs, parseRegion } from '../src/cli/convert-args.js';
+
+const zyx = [
+  { name: 'z', type: 'space' },
+  { name: 'y', type: 'space' },
+  { name: 'x', type: 'space' },
+];
+
+describe('plan', () => {
+  it('keeps an anisotropic z until x and y catch up, rounding odd extents up', () => {
+    const levels = planLevels(
+      { axes: zyx, shape: [100, 1000, 1001], scale: [40, 4, 4], translation: [0, 0, 0] },
+      { ome: '0.5', shard: 8, levels: 6 },
+      'mean',
+    );
+    expect(levels.map((l) => l.scale)).toEqual([
+      [40, 4, 4],
+      [40, 8, 8],
+      [40, 16, 16],
+      [40, 32, 32],
+      [80, 64, 64],
+      [160, 128, 128],
+    ]);
+    expect(levels.map((l) => l.shape)).toEqual([
+      [100, 1000, 1001],
+      [100, 500, 501],
+      [100, 250, 251],
+      [100, 125, 126],
+      [50, 63, 63],
+      [25, 32, 32],
+    ]);
+    // Mean: a level's voxel centre is the middle of the level-0 block it covers.
+    expect(levels[1].translation).toEqual([0, 2, 2]);
+    expect(levels[4].translation).toEqual([20, 30, 30]);
+    expect(levels[1].factor).toEqual([1, 2, 2]);
+    expect(levels[4].factor).toEqual([2, 2, 2]);
+  });
+
+  it('stops at auto when the largest extent fits one chunk; t and c are never downsampled', () => {
+    const tczyx = [{ name: 't', type: 'time' }, { name: 'c', type: 'channel' }, ...zyx];
+    const levels = planLevels(
+      { axes: tczyx, shape: [3, 4, 5, 300, 200], scale: [1, 1, 1, 1, 1], translation: [0, 0, 0, 0, 0] },
+      { ome: '0.5', shard: 8, levels: 'auto' },
+      'nearest',
+    );
+    expect(levels.map((l) => l.shape)).toEqual([
+      [3, 4, 5, 300, 200],
+      [3, 4, 3, 150, 100],
+      [3, 4, 2, 75, 50],
+      [3, 4, 1, 38, 25],
+    ]);
+    // Nearest keeps the first voxel of each block: no shift.
+    expect(levels[3].translation).toEqual([0, 0, 0, 0, 0]);
+    expect(levels[0].chunk).toEqual([1, 1, 5, 64, 64]);
+    expect(levels[0].shard).toEqual([1, 1, 5, 320, 256]);
+  });
+
+  it('splits level-0 shards into parts and leaves shards spanning parts to --finalize', () => {
+    const levels = planLevels(
+      { axes: zyx, shape: [256, 256, 256], scale: [1, 1, 1], translation: [0, 0, 0] },
+      { ome: '0.5', shard: 2, levels: 3, chunk: 32 },
+      'mean',
+    );
+    expect(levels[0].grid).toEqual([4, 4, 4]);
+    const parts = [...shardCoords(levels[0])].map((c) => partOf(levels, 0, c, 4));
+    expect(parts.filter((p) => p === 0)).toHaveLength(16);
+    expect(new Set(parts)).toEqual(new Set([0, 1, 2, 3]));
+    // Level 1: each shard covers 2×2×2 level-0 shards. With 2 parts (two z-slabs each) it lies in one part;
+    // with 4 parts (one z-slab each) it spans two, and --finalize writes it.
+    expect([...shardCoords(levels[1])].map((c) => partOf(levels, 1, c, 2))).toEqual([0, 0, 0, 0, 1, 1, 1, 1]);
+    expect([...shardCoords(levels[1])].every((c) => partOf(levels, 1, c, 4) === -1)).toBe(true);
+  });
+});
+
+describe('downsample', () => {
+  it('averages only the voxels an edge block has, rounding half to even', () => {
+    // 1×3×3 uint16 → 1×2×2: the last row and column are blocks of 2 and 1 voxels.
+    const src = new Uint16Array([1, 2, 10, 3, 5, 20, 7, 8, 30]);
+    const out = new Uint16Array(downsample(new Uint8Array(src.buffer), [1, 3, 3], [1, 2, 2], 'mean', 'uint16').buffer);
+    // (1+2+3+5)/4 = 2.75 → 3; (10+20)/2 = 15; (7+8)/2 = 7.5 → 8; 30.
+    expect([...out]).toEqual([3, 15, 8, 30]);
+    const half = new Uint8Array(downsample(new Uint8Array([1, 2, 3, 4]), [4], [2], 'mean', 'uint8'));
+    expect([...half]).toEqual([2, 4]); // 1.5 → 2, 3.5 → 4
+  });
+
+  it('mode picks the most frequent label (ties: the smallest), also for uint64', () => {
+    const labels = new BigUint64Array([7n, 7n, 2n ** 40n, 2n ** 40n, 5n, 9n, 9n, 5n]);
+    const out = new BigUint64Array(downsample(new Uint8Array(labels.buffer), [2, 4], [2, 2], 'mode', 'uint64').buffer);
+    expect([...out]).toEqual([7n, 2n ** 40n]);
+    const tie = new Uint32Array(
+      downsample(new Uint8Array(new Uint32Array([9, 3, 9, 3]).buffer), [4], [4], 'mode', 'uint32').buffer,
+    );
+    expect([...tie]).toEqual([3]);
+    const max = new Int16Array(
+      downsample(new Uint8Array(new Int16Array([-5, -3, 4, -9]).buffer), [4], [2], 'max', 'int16').buffer,
+    );
+    expect([...max]).toEqual([-3, 4]);
+    const nearest = new Uint8Array(downsample(new Uint8Array([1, 2, 3, 4, 5]), [5], [2], 'nearest', 'uint8'));
+    expect([...nearest]).toEqual([1, 3, 5]);
+  });
+});
+
+describe('shard index checksum', () => {
+  it('is CRC-32C (Castagnoli)', () => {
+    expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+  });
+});
+
+describe('convert flags', () => {
+  const parse = (...args: string[]) => parseConvertArgs(['in.zarr', '-o', 'out.zarr', ...args], {});
+
+  it('reads every flag', () => {
+    const a = parse(
+      '--ome',
+      '0.4',
+      '--chunk',
+      '16,32,32',
+      '--shard',
+      '4',
+      '--compression',
+      'gzip',
+      '--compression-level',
+      '6',
+      '--levels',
+      '3',
+      '--downsample',
+      'max',
+      '--voxel-size',
+      '40,4,4',
+      '--unit',
+      'nanometer',
+      '--region',
+      'x=0:1024,y=:512,z=3:',
+      '--threads',
+      '3',
+      '--memory',
+      '256',
+      '--progress',
+      'json',
+    );
+    expect(a.options).toMatchObject({
+      ome: '0.4',
+      chunk: [16, 32, 32],
+      shard: 4,
+      compression: 'gzip',
+      compressionLevel: 6,
+      levels: 3,
+      downsample: 'max',
+      voxelSize: [40, 4, 4],
+      unit: 'nanometer',
+      threads: 3,
+      memoryBytes: 256 * 2 ** 20,
+    });
+    expect(a.options.region).toEqual({ x: [0, 1024], y: [undefined, 512], z: [3, undefined] });
+    expect(a.progress).toBe('json');
+    expect(parse('--part', '2/5').mode.part).toEqual({ index: 1, count: 5 });
+    // 0.4 defaults to blosc-zstd with shuffle; 0.5 to zstd.
+    expect(parse('--ome', '0.4').options.compression).toBe('blosc');
+    expect(parse().options.compression).toBe('zstd');
+  });
+
+  it('refuses what makes no sense, as usage errors', () => {
+    for (const bad of [
+      ['--ome', '0.3'],
+      ['--chunk', '0'],
+      ['--compression', 'lzma'],
+      ['--unit', 'furlong'],
+      ['--part', '0/3'],
+      ['--part', '4/3'],
+      ['--part', '1/2', '--finalize'],
+      ['--memory', '128'],
+      ['--levels', 'many'],
+      ['--bogus'],
+    ]) {
+      let error: unknown;
+      try {
+        parse(...bad);
+      } catch (e) {
+        error = e;
+      }
+      expect(isWriterError(error, 'Usage'), bad.join(' ')).toBe(true);
+    }
+    expect(() => parseRegion('x=5')).toThrow(/axis=start:stop/);
+  });
+});
