@@ -1,11 +1,12 @@
 /**
  * INPUT of `zarr-bridge convert`, mounted into a catalog the way the bridge
  * mounts sources (so the writer reads it like any face would): a folder, an
- * http(s) URL or `bossdb://collection/experiment/channel`. Each kind of input
- * is one entry in `MOUNTERS`; TIFF files and image stacks get theirs when the
- * TIFF source lands, and the writer needs no change for it.
+ * http(s) URL, `bossdb://collection/experiment/channel`, or a TIFF/OME-TIFF file
+ * or folder of slices (mounted by the TIFF source, through the same local
+ * mount). Each kind of input is one entry in `MOUNTERS`; the writer reads them
+ * all alike.
  */
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { Catalog } from '../bridge/catalog/catalog.js';
 import type { CatalogNode } from '../bridge/model/node.js';
 import { createBossdbSource } from '../bridge/sources/bossdb/index.js';
@@ -44,21 +45,12 @@ interface Mounter {
   mount(catalog: Catalog, input: string, options: InputOptions): Promise<Mounted>;
 }
 
-const TIFF = /\.(ome\.)?tiff?$/i;
-const ZARR_MARKERS = ['zarr.json', '.zgroup', '.zarray', '.zattrs', 'attributes.json'];
-
-async function isFolder(input: string): Promise<boolean> {
+/** A file or folder on disk (Zarr/N5 folders, TIFF files, folders of slices: the local mount tells them apart). */
+async function onDisk(input: string): Promise<boolean> {
   return stat(input).then(
-    (s) => s.isDirectory(),
+    (s) => s.isDirectory() || s.isFile(),
     () => false,
   );
-}
-
-/** A folder of TIFF planes and no Zarr/N5 metadata: an image stack. */
-async function isImageStack(input: string): Promise<boolean> {
-  if (!(await isFolder(input))) return false;
-  const names = await readdir(input);
-  return !names.some((n) => ZARR_MARKERS.includes(n)) && names.some((n) => TIFF.test(n));
 }
 
 const MOUNTERS: Mounter[] = [
@@ -88,14 +80,7 @@ const MOUNTERS: Mounter[] = [
     },
   },
   {
-    // TIFF/OME-TIFF files and image-stack folders: mounted by the TIFF source (src/bridge/sources/tiff) once it lands.
-    accepts: async (input) => TIFF.test(input) || (await isImageStack(input)),
-    async mount(_catalog, input) {
-      throw new WriterError('Input', `${input}: TIFF input needs the TIFF source, which this build does not have yet`);
-    },
-  },
-  {
-    accepts: isFolder,
+    accepts: onDisk,
     async mount(catalog, input) {
       const mount = await mountLocalFolder(catalog, input);
       return { path: mount.path, identity: mount.origin, folders: [await realpath(input)] };
@@ -112,7 +97,8 @@ export async function resolveInput(input: string, options: InputOptions): Promis
       break;
     }
   }
-  if (!mounter) throw new WriterError('Input', `${input}: not a folder, an http(s) URL or bossdb://…`);
+  if (!mounter)
+    throw new WriterError('Input', `${input}: no such file or folder, and not an http(s) URL or bossdb://…`);
   let mounted: Mounted;
   try {
     mounted = await mounter.mount(catalog, input, options);
