@@ -188,3 +188,42 @@ describe.skipIf(skip)('BossDB through /api, /ome, /zarr/v2, /zarr/v3 and /n5', (
     expect(cat.urls.neuroglancerBossdbOme).toBe(`zarr://${bridge.url}/ome/zb_public/aniso/em`);
   });
 });
+
+describe.skipIf(skip)('64-bit ids on N5 over loopback (raw by default)', () => {
+  it('gzips /api blocks whose raw elements would start misaligned (4-D, 8-byte), and says so', async () => {
+    const fixture = await startBossdbFixture();
+    const bridge = await startBridge({ port: 0, bossdb: { url: fixture.url } });
+    try {
+      const attrs = async (path: string) =>
+        ((await (await fetch(`${bridge.url}${path}/attributes.json`)).json()) as { compression: { type: string } })
+          .compression.type;
+      // /api adds a channel axis: 4 dimensions, a 20-byte header. Neuroglancer views raw blocks as
+      // BigUint64Array at the header's end, which must be a multiple of 8.
+      expect(await attrs('/api/zb_public/labels/seg/s0')).toBe('gzip');
+      expect(await attrs('/n5/bossdb/zb_public/labels/seg/s0')).toBe('raw'); // 3-D: a 16-byte header
+      expect(await attrs('/api/zb_public/aniso/em16/s0')).toBe('raw'); // 2-byte elements are aligned anyway
+      const block = new Uint8Array(
+        await (await fetch(`${bridge.url}/api/zb_public/labels/seg/s0/0/0/0/0`)).arrayBuffer(),
+      );
+      const view = new DataView(block.buffer);
+      expect(view.getUint16(2)).toBe(4);
+      const dims = [0, 1, 2, 3].map((i) => view.getUint32(4 + 4 * i));
+      const { gunzipSync } = await import('node:zlib');
+      const payload = gunzipSync(block.subarray(20));
+      expect(payload.length).toBe(dims.reduce((a, b) => a * b, 1) * 8);
+      const voxel = voxelFn('zb_public/labels/seg');
+      const t = findChannel('zb_public/labels/seg')!.channel.default_time_sample;
+      const pv = new DataView(payload.buffer, payload.byteOffset);
+      // N5 order: x fastest; element (x, y, z, c=0) at ((z·Y + y)·X + x).
+      for (const [x, y, z] of [
+        [0, 0, 0],
+        [17, 3, 1],
+        [dims[0] - 1, dims[1] - 1, dims[2] - 1],
+      ])
+        expect(pv.getBigUint64(8 * ((z * dims[1] + y) * dims[0] + x))).toBe(voxel(t, 0, x, y, z));
+    } finally {
+      await bridge.close();
+      await fixture.close();
+    }
+  });
+});

@@ -8,7 +8,7 @@
 import { type Compression, n5Compression } from '../encode/compression.js';
 import { encodeN5Block } from '../encode/n5-block.js';
 import { BridgeError, notFound } from '../errors.js';
-import { type DType, isDType, n5DataType } from '../model/dtype.js';
+import { bytesPerElement, type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
 import { storedChunk } from './chunk-bytes.js';
@@ -109,6 +109,17 @@ async function datasetLevel(
   return k < 0 ? undefined : { ms, k };
 }
 
+/**
+ * The compression of a transcoded dataset's blocks. Raw blocks put the elements right after the header
+ * (4 + 4·rank bytes): for 8-byte types with an even rank (a 4-D bossdb-zarr /api block: 20 bytes) that is not
+ * a multiple of 8, and Neuroglancer reads raw N5 blocks through a typed-array view at that offset, which
+ * throws. Such datasets are gzipped even on loopback (the inflated payload starts aligned).
+ */
+export function blockCompression(dtype: DType, rank: number, compression: Compression): Compression {
+  if (compression === 'raw' && bytesPerElement(dtype) === 8 && (4 + 4 * rank) % 8 !== 0) return 'gzip';
+  return compression;
+}
+
 function datasetAttributes(
   node: ArrayNode,
   level: { ms: OmeMultiscale; k: number } | undefined,
@@ -137,7 +148,7 @@ function datasetAttributes(
     dimensions: [...meta.shape].reverse(),
     blockSize: [...meta.chunkShape].reverse(),
     dataType,
-    compression: n5Compression(compression),
+    compression: n5Compression(blockCompression(meta.dtype as DType, meta.shape.length, compression)),
   };
 }
 
@@ -156,5 +167,7 @@ async function block(
   const n5Coords = parseIndices(rest);
   const coords = checkChunkCoords(meta, n5Coords ? [...n5Coords].reverse() : undefined, key);
   const chunk = await node.readChunk(coords, { signal });
-  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, meta.dtype as DType, compression) };
+  const dtype = meta.dtype as DType;
+  const c = blockCompression(dtype, meta.shape.length, compression);
+  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, dtype, c) };
 }
