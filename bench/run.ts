@@ -11,7 +11,7 @@ import { coldServingBench, servingBench } from './serving.js';
 import { TIFF_CHUNK_BYTES, tiffBench } from './tiff.js';
 import { ensureAptTool } from './tools.js';
 import { transcodingBench } from './transcoding.js';
-import { largeViewerBench, viewerBench } from './viewer.js';
+import { decodeBench, largeViewerBench, viewerBench } from './viewer.js';
 
 const wanted = new Set(process.argv.slice(2));
 const want = (s: string) => wanted.size === 0 || wanted.has(s);
@@ -133,6 +133,19 @@ if (want('viewer')) {
       'requests ÷ tiles': r.tilesOnScreen ? r.chunkRequests / r.tilesOnScreen : '—',
       'peak fetches in flight': r.peakFetches,
       'zoom-in notice': r.zoomNotice ? 'yes' : 'no',
+    })),
+  );
+  console.log(
+    '\n## Viewer: where to decode blosc, zstd and lz4 (full-resolution view of 2 × 2048² uint16, 256² chunks, 1280×800): page workers vs the bridge, median of 3 interleaved rounds\n',
+  );
+  const decoded = await decodeBench(3);
+  table(
+    decoded.map((r) => ({
+      codec: r.codec,
+      'decoded in': r.where === 'page' ? 'page (workers, stored bytes)' : 'bridge (/zarr/v2, raw)',
+      'first data request → complete frame ms': Math.round(r.firstFrameMs),
+      range: `${Math.round(r.range[0])}–${Math.round(r.range[1])}`,
+      'chunk bytes fetched': r.bytes,
     })),
   );
 }

@@ -168,3 +168,92 @@ export async function largeViewerBench(channels: string[]): Promise<LargeViewerR
   }
   return out;
 }
+
+export interface DecodeResult {
+  codec: string;
+  where: 'page' | 'bridge';
+  /** Median time from the first data request to the first complete frame, and its range over the rounds. */
+  firstFrameMs: number;
+  range: [number, number];
+  bytes: number;
+}
+
+/**
+ * Where to decode blosc and zstd for the viewer: in the page's decode workers (stored bytes passed through on
+ * /zarr/v3) or in the bridge (levels read on /zarr/v2, transcoded). The same full-resolution view (two 16-bit
+ * channels, 2048² per level, 256² chunks, written by numcodecs) in both modes, interleaved rounds.
+ */
+export async function decodeBench(rounds = 3): Promise<DecodeResult[]> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { writeOme05 } = await import('../test/support/ome05.js');
+  const dir = mkdtempSync(join(tmpdir(), 'zb-decode-bench-'));
+  const codecs = ['blosc-zstd-shuffle', 'zstd', 'blosc-lz4-shuffle'];
+  writeOme05(
+    dir,
+    codecs.map((codec) => ({
+      name: `${codec}.ome.zarr`,
+      codec,
+      sharded: false,
+      channels: 2,
+      height: 2048,
+      width: 2048,
+      levels: 2,
+      chunk: 256,
+      shard: 1024,
+    })),
+  );
+  const bridge = await spawnBridge(
+    codecs.flatMap((c) => ['--open', join(dir, `${c}.ome.zarr`)]),
+    true,
+  );
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const times = new Map<string, number[]>();
+  const bytes = new Map<string, number>();
+  try {
+    for (let round = 0; round < rounds; round++) {
+      for (const codec of codecs) {
+        for (const where of ['page', 'bridge'] as const) {
+          const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+          let total = 0;
+          let firstData = 0;
+          page.on('request', (r) => {
+            if (/\/zarr\/v[23]\//.test(r.url())) firstData ||= performance.now();
+          });
+          page.on('response', async (res) => {
+            // Chunk keys: anything under /zarr/v2|v3 but metadata documents.
+            if (/\/zarr\/v[23]\/.*\/\d+$/.test(res.url())) total += Number(res.headers()['content-length'] ?? 0);
+          });
+          const started = performance.now();
+          await page.goto(
+            `${bridge.url}/?source=local%2F${codec}.ome.zarr&view=1024,1024,0&ch=1,ff0000,0,65535;1,00ff00,0,65535&decode=${where}&test=1`,
+          );
+          while (!((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number)) {
+            if (performance.now() - started > 60_000) throw new Error(`no frame for ${codec} (${where})`);
+            await page.waitForTimeout(5);
+          }
+          const key = `${codec}|${where}`;
+          // From the first data request: the app's own start-up is the same in both modes.
+          times.set(key, [...(times.get(key) ?? []), performance.now() - firstData]);
+          bytes.set(key, total);
+          await page.close();
+        }
+      }
+    }
+  } finally {
+    await browser.close();
+    await bridge.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return [...times].map(([key, t]) => {
+    const [codec, where] = key.split('|') as [string, 'page' | 'bridge'];
+    const sorted = [...t].sort((a, b) => a - b);
+    return {
+      codec,
+      where,
+      firstFrameMs: sorted[Math.floor(sorted.length / 2)],
+      range: [sorted[0], sorted[sorted.length - 1]],
+      bytes: bytes.get(key) ?? 0,
+    };
+  });
+}

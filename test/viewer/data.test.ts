@@ -270,7 +270,10 @@ class FakeWorker {
       if (this.broken) this.onerror?.({ message: 'cannot start' } as ErrorEvent);
       else if (req.codec === 'lz4')
         this.onmessage?.({ data: { id: req.id, error: 'bad lz4' } } as MessageEvent<DecodeReply>);
-      else this.onmessage?.({ data: { id: req.id, bytes: req.bytes.map((b) => b + 1) } } as MessageEvent<DecodeReply>);
+      else
+        this.onmessage?.({
+          data: { id: req.id, bytes: (req.bytes ?? new Uint8Array(0)).map((b) => b + 1) },
+        } as MessageEvent<DecodeReply>);
     }, 0);
   }
   terminate() {

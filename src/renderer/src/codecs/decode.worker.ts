@@ -28,6 +28,15 @@ self.onmessage = async (event: MessageEvent<DecodeRequest>) => {
       decoder = decoders[codec]();
       made.set(codec, decoder);
     }
+    if (!bytes) {
+      // A warm-up: instantiating the module is the slow part of a first decode.
+      await Promise.resolve()
+        .then(() => decoder.decode(new Uint8Array(0)))
+        .catch(() => undefined);
+      reply = { id, bytes: new Uint8Array(0) };
+      (self as unknown as Worker).postMessage(reply);
+      return;
+    }
     const out = await decoder.decode(bytes);
     // numcodecs may return a view into its wasm heap copy; send an exact, owned buffer.
     const owned = out.byteOffset === 0 && out.byteLength === out.buffer.byteLength ? out : out.slice();

@@ -29,6 +29,24 @@ export class DecodePool {
     private readonly spawn: () => Worker,
   ) {}
 
+  readonly #warmed = new Set<PooledCodecName>();
+
+  /**
+   * Starts every worker and has it ready `codec`'s decoder, so the first chunks do not wait for workers to
+   * load and compile WebAssembly. Once per codec.
+   */
+  warm(codec: PooledCodecName): void {
+    if (this.#warmed.has(codec)) return;
+    this.#warmed.add(codec);
+    for (let i = 0; i < this.size; i++) {
+      const slot = this.#spawn();
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve: () => undefined, reject: () => undefined, slot });
+      slot.inFlight += 1;
+      slot.worker.postMessage({ id, codec });
+    }
+  }
+
   decode(codec: PooledCodecName, bytes: Uint8Array): Promise<Uint8Array> {
     const slot = this.#pick();
     const id = this.#nextId++;
@@ -43,16 +61,21 @@ export class DecodePool {
   #pick(): Slot {
     if (this.#slots.length < this.size) {
       const idle = this.#slots.find((s) => s.inFlight === 0);
-      if (idle) return idle;
-      const worker = this.spawn();
-      const slot: Slot = { worker, inFlight: 0 };
-      worker.onmessage = (e: MessageEvent<DecodeReply>) => this.#settle(e.data);
-      // A worker that fails to load fails every request sent to it, with the reason.
-      worker.onerror = (e: ErrorEvent) => this.#failAll(slot, e.message || 'decode worker failed to start');
-      this.#slots.push(slot);
-      return slot;
+      return idle ?? this.#spawn();
     }
     return this.#slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+  }
+
+  /** A new worker when the pool is not full, else the least busy one. */
+  #spawn(): Slot {
+    if (this.#slots.length >= this.size) return this.#slots.reduce((a, b) => (b.inFlight < a.inFlight ? b : a));
+    const worker = this.spawn();
+    const slot: Slot = { worker, inFlight: 0 };
+    worker.onmessage = (e: MessageEvent<DecodeReply>) => this.#settle(e.data);
+    // A worker that fails to load fails every request sent to it, with the reason.
+    worker.onerror = (e: ErrorEvent) => this.#failAll(slot, e.message || 'decode worker failed to start');
+    this.#slots.push(slot);
+    return slot;
   }
 
   #settle(reply: DecodeReply): void {

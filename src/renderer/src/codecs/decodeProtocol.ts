@@ -6,7 +6,8 @@ export type PooledCodecName = 'blosc' | 'zstd' | 'lz4';
 export interface DecodeRequest {
   id: number;
   codec: PooledCodecName;
-  bytes: Uint8Array;
+  /** Omitted: only make the decoder ready (compile its WebAssembly) before chunks arrive. */
+  bytes?: Uint8Array;
 }
 
 export type DecodeReply = { id: number; bytes: Uint8Array } | { id: number; error: string };

@@ -68,6 +68,14 @@ export function codecNames(codecs: readonly CodecMeta[]): string[] {
   ]);
 }
 
+/** Gets the decode workers ready for the pooled codecs among `codecs` (an array about to be read). */
+export function warmDecoders(codecs: readonly CodecMeta[]): void {
+  for (const name of codecNames(codecs)) {
+    const pooled = POOLED[name];
+    if (pooled) decodePool().warm(pooled);
+  }
+}
+
 /** Whether zarrita in this page (with the pooled codecs) can decode every codec named. */
 export function canDecode(codecs: readonly CodecMeta[]): boolean {
   registerPooledCodecs();

@@ -6,7 +6,8 @@
  */
 import * as zarr from 'zarrita';
 import type { CatalogNode, OmeMultiscale } from '../../../shared/catalog';
-import { canDecode } from '../codecs/registerCodecs';
+import { decodeWhere } from '../codecs/decodeWhere';
+import { canDecode, warmDecoders } from '../codecs/registerCodecs';
 import { bridgeRoot } from './bridgeStore';
 import { encodePath } from './catalogClient';
 import { defaultColor, hexToRgb } from './colors';
@@ -77,6 +78,9 @@ interface V3Meta {
   codecs?: { name: string }[];
 }
 
+/** Chosen once per page load (`?decode=bridge` is not kept in the view's URL). */
+const WHERE = decodeWhere();
+
 /** One level, on /zarr/v3 when the page can decode its codecs, else on /zarr/v2 (decoded by the bridge). */
 async function openLevel(path: string, signal?: AbortSignal): Promise<LevelArray> {
   const v3 = bridgeRoot('v3').resolve(path);
@@ -84,7 +88,10 @@ async function openLevel(path: string, signal?: AbortSignal): Promise<LevelArray
   // The metadata document is cached by the store: reading it again costs nothing.
   const bytes = await v3.store.get(v3.resolve('zarr.json').path, { signal });
   const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta) : {};
-  if (canDecode(meta.codecs ?? [])) return new LevelArray(arr, `/zarr/v3${path}`);
+  if (WHERE === 'page' && canDecode(meta.codecs ?? [])) {
+    warmDecoders(meta.codecs ?? []);
+    return new LevelArray(arr, `/zarr/v3${path}`);
+  }
   const v2 = bridgeRoot('v2').resolve(path);
   return new LevelArray(await zarr.open.v2(v2, { kind: 'array', signal }), `/zarr/v2${path}`);
 }

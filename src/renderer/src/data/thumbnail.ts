@@ -1,7 +1,7 @@
 /**
  * A small RGBA composite of an image's coarsest level (the overview, plate wells), with given channel settings.
- * Bounded: only a coarsest level of at most MAX_THUMBNAIL_CHUNKS chunks per channel is read; a pyramid too
- * shallow for that has no thumbnail (ThumbnailUnavailable), rather than a whole level read.
+ * Bounded: at most MAX_THUMBNAIL_CHUNKS chunks in all (the coarsest level's plane times the channels shown);
+ * a pyramid too shallow for that has no thumbnail (ThumbnailUnavailable), rather than a whole level read.
  */
 import type { ChannelState, ImageModel } from './imageModel';
 
@@ -25,9 +25,10 @@ export async function renderThumbnail(
   channels: ChannelState[] = image.defaultChannels,
   selection: Record<string, number> = image.defaultSelection,
 ): Promise<ImageData> {
-  const n = thumbnailChunks(image);
+  const shown = image.labelSources ? 1 : Math.max(1, channels.filter((c) => c.visible).length);
+  const n = thumbnailChunks(image) * shown;
   if (n > MAX_THUMBNAIL_CHUNKS)
-    throw new ThumbnailUnavailable(`the coarsest level spans ${n} chunks (at most ${MAX_THUMBNAIL_CHUNKS} are read)`);
+    throw new ThumbnailUnavailable(`it would read ${n} chunks of the coarsest level (at most ${MAX_THUMBNAIL_CHUNKS})`);
   const last = image.sources.length - 1;
   const [height, width] = image.sources[last].shape.slice(-2);
   const out = new ImageData(width, height);

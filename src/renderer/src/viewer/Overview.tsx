@@ -17,8 +17,10 @@ export function Overview(props: {
   view: ViewParams;
   viewport: { width: number; height: number };
   onViewChange: (v: ViewParams) => void;
+  /** False until the main view has loaded once: the overview must not compete with the first frame's tiles. */
+  ready: boolean;
 }): React.JSX.Element {
-  const { layer, view, viewport, onViewChange } = props;
+  const { layer, view, viewport, onViewChange, ready } = props;
   const canvas = useRef<HTMLCanvasElement>(null);
   const [open, setOpen] = useState(true);
   const [unavailable, setUnavailable] = useState<string>();
@@ -27,7 +29,7 @@ export function Overview(props: {
   const [w, h] = [Math.max(1, Math.round(w0 * k)), Math.max(1, Math.round(h0 * k))];
 
   useEffect(() => {
-    if (!open) return;
+    if (!open || !ready) return;
     const ctl = new AbortController();
     // Debounced: dragging a contrast slider must not queue a read per step.
     const id = setTimeout(() => {
@@ -49,7 +51,7 @@ export function Overview(props: {
       clearTimeout(id);
       ctl.abort();
     };
-  }, [layer.image, layer.channels, layer.selection, open]);
+  }, [layer.image, layer.channels, layer.selection, open, ready]);
 
   const s = 2 ** view.zoom;
   const x0 = view.target[0] - viewport.width / 2 / s;
