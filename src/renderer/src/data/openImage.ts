@@ -132,6 +132,7 @@ async function defaultChannels(
   channelAxis: string | undefined,
   channelCount: number,
   selection: Selection,
+  given: GivenChannel[],
   signal?: AbortSignal,
 ): Promise<ChannelState[]> {
   const omero = node.ome?.omero;
@@ -160,10 +161,13 @@ async function defaultChannels(
       limitsFrom: hasWindow ? 'omero' : 'none',
     };
   });
-  // Visible channels without a window get one from a sample; the others when they are turned on.
+  // Visible channels without a window get one from a sample; the others when they are turned on. Channels
+  // whose window and visibility the caller already has (a shared view's URL) need no sample.
   await Promise.all(
     channels.map(async (ch, c) => {
-      if (!ch.visible) return;
+      const g = given[c];
+      if (g ? !g.visible : !ch.visible) return;
+      if (g) return;
       const sel = channelAxis ? { ...selection, [channelAxis]: c } : selection;
       Object.assign(ch, await channelFromSample(ch, sources, sel, integer, signal));
     }),
@@ -205,7 +209,16 @@ export function statsUpdate(
   };
 }
 
-export async function openImage(node: CatalogNode, signal?: AbortSignal): Promise<ImageModel> {
+/** A channel's settings known before opening (from the URL): no sample is read for it. */
+export interface GivenChannel {
+  visible: boolean;
+}
+
+export async function openImage(
+  node: CatalogNode,
+  signal?: AbortSignal,
+  given: (GivenChannel | undefined)[] = [],
+): Promise<ImageModel> {
   const { sources, labels, axes, rank, ms } = await openPyramid(node, signal);
   const label = isLabelImage(node);
   const channelAxis = label ? undefined : axes.slice(0, -2).find((a) => a.type === 'channel' || a.name === 'c')?.name;
@@ -221,7 +234,15 @@ export async function openImage(node: CatalogNode, signal?: AbortSignal): Promis
   }
   const channels = label
     ? []
-    : await defaultChannels(node, sources, channelAxis, channelCount, defaultSelection, signal);
+    : await defaultChannels(
+        node,
+        sources,
+        channelAxis,
+        channelCount,
+        defaultSelection,
+        given as GivenChannel[],
+        signal,
+      );
 
   const xIndex = rank - 1;
   const xScale = scaleOf(ms, 0)?.[xIndex];

@@ -56,7 +56,7 @@ export async function loadSource(
   const found = await fetchCatalog(path, signal);
   if (found.kind === 'plate') return { kind: 'plate', plate: found, source: path };
   const node = await resolveImageNode(found, signal);
-  const image = await openImage(node, signal);
+  const image = await openImage(node, signal, params.channels ?? []);
   nextId += 1;
   return {
     kind: 'layer',

@@ -172,7 +172,9 @@ export function Viewer(props: Props): React.JSX.Element {
       )}
       {hover && <HoverReadout info={hover} />}
       {base?.image.pixelSize && <ScaleBar zoom={view.zoom} pixelSize={base.image.pixelSize} />}
-      {base && size.width > 0 && <Overview layer={base} view={view} viewport={size} onViewChange={onViewChange} ready={loads > 0} />}
+      {base && size.width > 0 && (
+        <Overview layer={base} view={view} viewport={size} onViewChange={onViewChange} ready={loads > 0} />
+      )}
     </div>
   );
 }
