@@ -84,8 +84,15 @@ export async function viewportLoads(page: Page): Promise<number> {
   return (await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number;
 }
 
-export async function openViewer(h: Harness, query: string): Promise<{ page: Page; pageErrors: string[] }> {
-  const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 }, deviceScaleFactor: 1 });
+/** The window issue 11 measures in (a laptop screen); older tests keep 1200 × 700. */
+export const LAPTOP = { width: 1280, height: 800 };
+
+export async function openViewer(
+  h: Harness,
+  query: string,
+  viewport = { width: 1200, height: 700 },
+): Promise<{ page: Page; pageErrors: string[] }> {
+  const page = await h.browser.newPage({ viewport, deviceScaleFactor: 1 });
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${h.origin}/${query}${query.includes('test=1') ? '' : '&test=1'}`);
