@@ -11,7 +11,7 @@ import { BridgeError, notFound } from '../errors.js';
 import { type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
-import { storedChunk } from './chunk-bytes.js';
+import { madeFrom, storedChunk } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -156,5 +156,5 @@ async function block(
   const n5Coords = parseIndices(rest);
   const coords = checkChunkCoords(meta, n5Coords ? [...n5Coords].reverse() : undefined, key);
   const chunk = await node.readChunk(coords, { signal });
-  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, meta.dtype as DType, compression) };
+  return madeFrom(chunk, await encodeN5Block(chunk, coords, meta.shape, meta.dtype as DType, compression));
 }

@@ -5,12 +5,12 @@
  * the byte order declared truthfully.
  */
 
-import { type Compression, compress, zarrV3Compression } from '../encode/compression.js';
+import { type Compression, zarrV3Compression } from '../encode/compression.js';
 import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme05 } from '../model/ome.js';
-import { chunkPayload, storedChunk, transcodable, unrepresentable } from './chunk-bytes.js';
+import { storedChunk, transcodable, unrepresentable, zarrChunkReply } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -71,5 +71,5 @@ async function chunk(
   const key = rest.join('/');
   if (passThrough(node)) return storedChunk(node, key, signal);
   const coords = checkChunkCoords(node.meta, parseIndices(rest.slice(1)), key);
-  return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
+  return zarrChunkReply(node, coords, compression, { signal });
 }
