@@ -152,7 +152,7 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
     expect(results.size).toBe(cases.length);
   });
 
-  it('passes Deflate tiles on unchanged on /zarr/v2 where every tile of a level is a zlib chunk', async () => {
+  it('passes Deflate tiles on unchanged on /zarr/v2 (re-wrapped as gzip on /zarr/v3) where every tile of a level is a zlib chunk', async () => {
     // Tiles of one chunk each, without predictor, one sample per pixel: numcodecs `zlib` chunks in the file's byte order.
     const passed = new Map<string, string>();
     for (const s of fx.sources) {
@@ -177,6 +177,17 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
     });
     // zarr-python 2.13 read those through its zlib codec: the values are tifffile's.
     for (const id of passed.keys()) expect(results.get(`v2:${id}`)?.ok, id).toBe(true);
+    // On /zarr/v3 the same tiles are re-wrapped as gzip members, in the file's byte order; zarrita read tifffile's values.
+    for (const [id, dtype] of passed) {
+      const [source, level] = [id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)];
+      const meta = await getJson(`${bridge.url}/zarr/v3/${urlPath(`${mounts.get(source)}/${level}`)}/zarr.json`);
+      const endian = dtype.startsWith('>') ? 'big' : 'little';
+      expect(meta.codecs, id).toEqual([
+        { name: 'bytes', configuration: { endian } },
+        { name: 'gzip', configuration: { level: 1 } },
+      ]);
+      expect(results.get(`v3:${id}`)?.ok, id).toBe(true);
+    }
   });
 
   it('names axes in NGFF order, with scales and units from OME-XML and ImageJ', async () => {
