@@ -147,7 +147,7 @@ if (want('tiff')) {
         'copy req/s': Math.round(r.zarrReqPerSec),
         'TIFF ÷ copy': r.ratio,
         'per-round ÷ copy': `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
-        'bridge CPU µs/req TIFF | copy': `${Math.round(r.tiffCpuMicros)} | ${Math.round(r.zarrCpuMicros)}`,
+        'bridge CPU µs/req TIFF, copy': `${Math.round(r.tiffCpuMicros)}, ${Math.round(r.zarrCpuMicros)}`,
         'copy CPU ÷ TIFF CPU': r.cpuRatio,
       })),
     );

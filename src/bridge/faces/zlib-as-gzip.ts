@@ -79,11 +79,12 @@ export async function gzipChunk(
   if (!object) throw notFound(`no chunk ${key}`, key);
   const stored = object.size <= MAX_WRAPPED ? await wholeBytes(object, signal) : undefined;
   const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * bytesPerElement(node.meta.dtype as never);
-  const id = `${node.path}\0${key}\0${object.version}`;
-  let check = CHECKS.get(id);
+  // Kept only for stores whose versions change with the bytes (files: size and mtime), those that vouch for objects.
+  const id = object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
+  let check = id ? CHECKS.get(id) : undefined;
   if (stored && !check) {
     check = await inspect(stored, chunkBytes);
-    if (check) CHECKS.set(id, check);
+    if (check && id) CHECKS.set(id, check);
   }
   if (!stored || !check) {
     // Not one plain zlib stream of the chunk (a preset dictionary, trailing bytes, another size): decoded and gzipped.
