@@ -9,8 +9,7 @@
  * time it is asked for; it is kept (a few bytes per chunk, under the stored
  * object's version), so later requests only read and re-wrap.
  */
-import { promisify } from 'node:util';
-import { crc32, inflate } from 'node:zlib';
+import { crc32, createInflate } from 'node:zlib';
 import { toBigEndian } from '../encode/c-order.js';
 import { gzipBytes } from '../encode/gzip.js';
 import { notFound } from '../errors.js';
@@ -18,8 +17,6 @@ import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, StoredObject } from '../model/node.js';
 import { LruCache } from '../util/lru.js';
 import type { FaceReply } from './face.js';
-
-const inflateAsync = promisify(inflate);
 
 /** How the array is stored, when it can be presented so. */
 export interface ZlibStored {
@@ -118,17 +115,29 @@ export async function inspect(stored: Uint8Array, size: number): Promise<Check |
   const [cmf, flg] = [stored[0]!, stored[1]!];
   // Deflate, a valid header check, and no preset dictionary (a gzip member cannot carry one).
   if ((cmf & 0x0f) !== 8 || ((cmf << 8) | flg) % 31 !== 0 || (flg & 0x20) !== 0) return undefined;
-  let out: Uint8Array;
+  let inflated: { out: Uint8Array; consumed: number };
   try {
-    out = await inflateAsync(stored, { chunkSize: Math.max(64 * 1024, size + 64) });
+    inflated = await inflateCounting(stored, size);
   } catch {
     return undefined;
   }
-  if (out.byteLength !== size) return undefined;
-  // The last four bytes must be this stream's trailer: nothing follows the deflate data.
-  const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
-  if (view.getUint32(stored.byteLength - 4) !== adler32(out)) return undefined;
-  return { crc: crc32(out), size };
+  // Nothing may follow the stream (zlib readers ignore trailing bytes, a gzip member cannot carry them).
+  if (inflated.out.byteLength !== size || inflated.consumed !== stored.byteLength) return undefined;
+  return { crc: crc32(inflated.out), size };
+}
+
+/** Inflates on the thread pool, saying how many input bytes the stream took (zlib's own count). */
+function inflateCounting(stored: Uint8Array, size: number): Promise<{ out: Uint8Array; consumed: number }> {
+  return new Promise((resolve, reject) => {
+    const inflater = createInflate({ chunkSize: Math.max(64 * 1024, size + 64) });
+    const parts: Buffer[] = [];
+    inflater.on('data', (part: Buffer) => parts.push(part));
+    inflater.on('error', reject);
+    inflater.on('end', () =>
+      resolve({ out: parts.length === 1 ? parts[0]! : Buffer.concat(parts), consumed: inflater.bytesWritten }),
+    );
+    inflater.end(stored);
+  });
 }
 
 /** The deflate data of `stored` between gzip's header and trailer. */
@@ -142,20 +151,4 @@ export function rewrap(stored: Uint8Array, check: Check): Uint8Array {
   view.setUint32(10 + body.byteLength, check.crc >>> 0, true);
   view.setUint32(14 + body.byteLength, check.size >>> 0, true);
   return out;
-}
-
-function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  // 5552 bytes at most between reductions keep both sums exact in doubles (and in zlib's 32-bit ints).
-  for (let i = 0; i < bytes.length; ) {
-    const end = Math.min(bytes.length, i + 5552);
-    for (; i < end; i++) {
-      a += bytes[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return ((b << 16) | a) >>> 0;
 }
