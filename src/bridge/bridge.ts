@@ -75,6 +75,8 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     neuroglancerDir: options.neuroglancerDir,
     logger: options.logger,
     compression: options.compression,
+    // Replies transcoded from cached decodes are useful only while those stay cached.
+    heldReplyBytes: chunkCacheBytes,
     health: () => ({
       decodedChunkBytes: decoded?.bytes ?? 0,
       hotObjectBytes: hotObjectBytes(),

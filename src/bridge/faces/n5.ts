@@ -11,7 +11,7 @@ import { BridgeError, notFound } from '../errors.js';
 import { bytesPerElement, type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
-import { storedChunk } from './chunk-bytes.js';
+import { madeFrom, storedChunk } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -169,5 +169,5 @@ async function block(
   const chunk = await node.readChunk(coords, { signal });
   const dtype = meta.dtype as DType;
   const c = blockCompression(dtype, meta.shape.length, compression);
-  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, dtype, c) };
+  return madeFrom(chunk, await encodeN5Block(chunk, coords, meta.shape, dtype, c));
 }

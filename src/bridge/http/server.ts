@@ -28,7 +28,7 @@ import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, keyCookie, OriginPolicy } from './origin-policy.js';
-import { applyHeaders, type HeaderList, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
+import { applyHeaders, type HeaderList, madeObject, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
 export interface BridgeServerOptions {
   catalog: Catalog;
@@ -48,6 +48,8 @@ export interface BridgeServerOptions {
   health?: () => Record<string, unknown>;
   /** Extra routes under `/control` (mounting sources from the viewer). */
   control?: (router: express.Router) => void;
+  /** Bytes of transcoded replies kept for replay (default 64 MiB; their sources' decoded chunks bound what is useful). */
+  heldReplyBytes?: number;
 }
 
 export interface BridgeServer {
@@ -189,10 +191,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     res.redirect(302, `${url.pathname}${url.search}`);
   });
 
+  const held = new HeldReplies(undefined, options.heldReplyBytes);
   const started = Date.now();
   app.get('/health', (_req, res) => {
     const memory = process.memoryUsage();
-    const body = { ok: true, uptimeMs: Date.now() - started, rssBytes: memory.rss, ...(options.health?.() ?? {}) };
+    const body = {
+      ok: true,
+      uptimeMs: Date.now() - started,
+      rssBytes: memory.rss,
+      heldReplyBytes: held.madeBytes,
+      ...(options.health?.() ?? {}),
+    };
     sendJson(res, 200, toJson(body), true, false);
   });
 
@@ -253,7 +262,6 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     else res.destroy();
   });
 
-  const held = new HeldReplies();
   const boundPort = () => (server.address() as AddressInfo | null)?.port ?? options.port ?? 0;
   // Data requests skip express's router: they are most requests, and each one counts.
   const server = createServer((req, res) => {
@@ -275,13 +283,16 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       }
     }
     const remember = (object: StoredObject) => held.remember(path, object);
+    const keep = (object: StoredObject) => held.keep(path, object);
     const rest = url.slice(face.prefix.length) || '/';
-    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, headers }).catch((e: unknown) => {
-      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-      if (res.headersSent) return void res.destroy();
-      applyHeaders(res, headers);
-      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-    });
+    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, keep, headers }).catch(
+      (e: unknown) => {
+        log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+        if (res.headersSent) return void res.destroy();
+        applyHeaders(res, headers);
+        sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+      },
+    );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -316,11 +327,13 @@ async function serveFace(
     log: Logger;
     /** Offers a served stored object to the replay cache. */
     remember: (object: StoredObject) => void;
+    /** Offers a reply made for this request (held bytes, vouched for) to the replay cache. */
+    keep: (object: StoredObject) => void;
     /** Vary and CORS headers from the origin policy. */
     headers: HeaderList;
   },
 ) {
-  const { compression, log, remember, headers } = context;
+  const { compression, log, remember, keep, headers } = context;
   const head = req.method === 'HEAD';
   // Chunk bytes write these in one `writeHead`; everything else (JSON, errors) sets them first.
   const jsonHeaders = () => applyHeaders(res, headers);
@@ -352,6 +365,11 @@ async function serveFace(
     if (reply.kind === 'json') {
       jsonHeaders();
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
+    } else if (reply.kind === 'bytes' && reply.current) {
+      // Made from a decode its source vouches for: kept, so the next request for it is a replay.
+      const object = madeObject(reply.bytes, reply.current);
+      keep(object);
+      sendHeld(req, res, reply.bytes, `"${object.version}"`, 'no-cache', headers);
     } else if (reply.kind === 'bytes') {
       sendBytes(req, res, reply.bytes, 'no-cache', headers);
     } else {

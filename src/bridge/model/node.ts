@@ -12,10 +12,16 @@ export interface IoOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One decoded chunk: C order, little-endian element bytes, full chunk shape. */
+/** One decoded chunk: C order, little-endian element bytes, full chunk shape. Never modified once read. */
 export interface Chunk {
   readonly shape: readonly number[];
   readonly bytes: Uint8Array;
+  /**
+   * Whether reading this chunk again would still give these bytes, without
+   * asking the source (a cached decode whose files were checked within the
+   * last second). Checked on every reuse; omitted when the source cannot vouch.
+   */
+  current?(): boolean;
 }
 
 /** A data type that can only be passed through as stored (strings, objects). */

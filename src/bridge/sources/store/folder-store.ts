@@ -26,21 +26,22 @@ const HOT_FRESH_MS = 1_000;
 
 interface HotObject {
   file: string;
-  size: number;
+  /** The whole file's size and mtime when read: what a stat must still say. */
+  fileSize: number;
   mtimeMs: number;
   checked: number;
   object: StoredObject;
 }
 
 /**
- * Recently served chunk files of every opened folder, one budget for the
+ * Recently served chunk files (and TIFF tiles) of every opened folder, one budget for the
  * process however many folders are open. Their bytes were read after the key
  * passed the confinement check, so a hit can only ever return bytes from
  * inside the folder; freshness is rechecked with a stat after 1 s, and a
  * changed or vanished file drops the entry (and goes through the full check).
  * Serving from memory is what lets pass-through keep up with nginx.
  */
-const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.object.size + 256);
 
 /** Bytes held by the hot-object cache of all folders (for `/health`). */
 export const hotObjectBytes = (): number => HOT.weight;
@@ -136,13 +137,34 @@ export class FolderStore implements KvStore {
   }
 
   async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
-    const hotKey = this.#hotKey(key);
+    return this.#hotObject(key, undefined, opts);
+  }
+
+  /**
+   * Bytes `offset`..`offset + length` of `key` as a stored object (one tile of
+   * a TIFF file, passed on unchanged): read, kept and revalidated as a small
+   * file is. Shorter when the file ends first; undefined when it is missing.
+   */
+  async objectRange(
+    key: string,
+    range: { readonly offset: number; readonly length: number },
+    opts: IoOptions,
+  ): Promise<StoredObject | undefined> {
+    return this.#hotObject(key, range, opts);
+  }
+
+  async #hotObject(
+    key: string,
+    range: { readonly offset: number; readonly length: number } | undefined,
+    opts: IoOptions,
+  ): Promise<StoredObject | undefined> {
+    const hotKey = range ? `${this.#hotKey(key)}\0${range.offset}+${range.length}` : this.#hotKey(key);
     const hot = HOT.get(hotKey);
     if (hot) {
       const now = Date.now();
       if (now - hot.checked < HOT_FRESH_MS) return hot.object;
       const st = await stat(hot.file).catch(() => undefined);
-      if (st?.isFile() && st.size === hot.size && st.mtimeMs === hot.mtimeMs) {
+      if (st?.isFile() && st.size === hot.fileSize && st.mtimeMs === hot.mtimeMs) {
         hot.checked = now;
         return hot.object;
       }
@@ -150,29 +172,42 @@ export class FolderStore implements KvStore {
     }
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
-    const { size, mtimeMs, path } = lease.file;
-    const version = versionOf(size, mtimeMs);
+    const { size: fileSize, mtimeMs, path } = lease.file;
+    const fileVersion = versionOf(fileSize, mtimeMs);
+    // A range is named by the file's version and where it starts (its length follows from the file).
+    const offset = range ? Math.min(range.offset, fileSize) : 0;
+    const size = range ? Math.max(0, Math.min(range.length, fileSize - offset)) : fileSize;
+    const version = range ? `${fileVersion}-${offset.toString(36)}` : fileVersion;
     let whole: Uint8Array;
     try {
       opts.signal?.throwIfAborted();
-      // Larger files (shards) are read by range, on a handle leased per read: a Range request
+      // Larger objects (shards) are read by range, on a handle leased per read: a Range request
       // for one inner chunk then reads that chunk, not the whole shard.
-      if (size > HOT_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
+      if (size > HOT_OBJECT) {
+        return {
+          size,
+          version,
+          read: (r, o) =>
+            this.#readLeased(
+              key,
+              { offset: offset + (r?.offset ?? 0), length: r?.length ?? size - (r?.offset ?? 0) },
+              o,
+            ),
+        };
+      }
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      whole = await readAt(lease.file.fd, 0, size);
+      whole = await readAt(lease.file.fd, offset, size);
     } finally {
       lease.release();
     }
     const bytes = whole;
-    const read: StoredObject['read'] = async (range) =>
-      range
-        ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
-        : bytes;
+    const read: StoredObject['read'] = async (r) =>
+      r ? bytes.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : bytes;
     // Shorter than its stat said (being rewritten): served as read, not kept.
     if (bytes.byteLength !== size) return { size: bytes.byteLength, version, held: bytes, read };
     const entry: HotObject = {
       file: path,
-      size,
+      fileSize,
       mtimeMs,
       checked: Date.now(),
       object: {

@@ -157,8 +157,7 @@ async function readChunk(
   // zarrita returns full-size chunks; keep the invariant even if it did not.
   const bytes = copyRegion(cOrder, chunk.shape, meta.chunkShape, bpe);
   const decoded: Chunk = { shape: meta.chunkShape, bytes };
-  await cache?.chunks.set(cache.kv, id, decoded, reads, opts);
-  return decoded;
+  return cache ? cache.chunks.set(cache.kv, id, decoded, reads, opts) : decoded;
 }
 
 function storedEncoding(kv: KvStore, key: string, format: 2 | 3, metadata: Attrs): StoredEncoding {
