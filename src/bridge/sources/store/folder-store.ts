@@ -10,6 +10,7 @@ import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import type { KvStore, RangeQuery } from './kv-store.js';
+import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
 import { SyncGuard } from './sync-guard.js';
 
@@ -75,7 +76,7 @@ export class FolderStore implements KvStore {
       // A full realpath every time: a cached folder could be swapped for a symlink meanwhile.
       return this.#confined(key, await realpath(joined));
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissingFile(e)) return undefined;
       throw e;
     }
   }
@@ -86,7 +87,7 @@ export class FolderStore implements KvStore {
     try {
       return this.#confined(key, realpathSync.native(joined));
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissingFile(e)) return undefined;
       throw e;
     }
   }
@@ -113,7 +114,7 @@ export class FolderStore implements KvStore {
     try {
       return new Uint8Array(await readFile(file, { signal: opts.signal }));
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissingFile(e)) return undefined;
       throw e;
     }
   }
@@ -248,7 +249,7 @@ export class FolderStore implements KvStore {
       }
       return names.sort();
     } catch (e) {
-      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      if (isMissingFile(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
       throw e;
     }
   }
@@ -273,8 +274,3 @@ const readAsync = (fd: number, into: Uint8Array, at: number, length: number, pos
   new Promise((resolve, reject) => read(fd, into, at, length, position, (e, n) => (e ? reject(e) : resolve(n))));
 
 const versionOf = (size: number, mtimeMs: number): string => `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
-}

@@ -14,6 +14,7 @@
  */
 import { close, closeSync, fstat, fstatSync, open, openSync, type Stats, stat } from 'node:fs';
 import { promisify } from 'node:util';
+import { isMissingFile } from './missing.js';
 import type { SyncGuard } from './sync-guard.js';
 
 const openAsync = promisify(open);
@@ -263,7 +264,7 @@ async function openRegularFile(real: string): Promise<Identified | undefined> {
   try {
     fd = await openAsync(real, 'r');
   } catch (e) {
-    if (isMissing(e)) return undefined;
+    if (isMissingFile(e)) return undefined;
     throw e;
   }
   let st: Stats;
@@ -282,7 +283,7 @@ function openRegularFileSync(real: string): Identified | undefined {
   try {
     fd = openSync(real, 'r');
   } catch (e) {
-    if (isMissing(e)) return undefined;
+    if (isMissingFile(e)) return undefined;
     throw e;
   }
   let st: Stats;
@@ -307,9 +308,4 @@ function closeQuietly(fd: number): void {
   } catch {
     /* already closed: nothing to release */
   }
-}
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }
