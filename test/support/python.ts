@@ -50,7 +50,9 @@ export function runPythonJson<T>(script: string, input: unknown): Promise<T> {
       try {
         resolve(JSON.parse(out) as T);
       } catch (e) {
-        reject(new Error(`${script} printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`));
+        reject(
+          new Error(`${script} printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`),
+        );
       }
     });
     child.stdin.end(JSON.stringify(input));

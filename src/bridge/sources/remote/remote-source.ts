@@ -21,8 +21,18 @@ export function mountRemote(catalog: Catalog, url: string, options: HttpStoreOpt
     'remote',
     parsed.href.replace(/\/+$/, ''),
     (opts) => tree!.open('', opts),
-    options.name ?? (segments.at(-1) || parsed.hostname),
+    options.name ?? (decoded(segments.at(-1)) || parsed.hostname),
   );
   tree ??= storeTree(store, mount.path);
   return mount;
+}
+
+/** A URL's last segment as the folder is named (`%E7%B4%B0` is `細`); undecodable escapes stay as they are. */
+function decoded(segment: string | undefined): string | undefined {
+  if (segment === undefined) return undefined;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -1,8 +1,7 @@
 /** Opens a catalog image node as viv pixel sources read through the bridge's /zarr/v3 face. */
 import * as zarr from 'zarrita';
 import type { CatalogNode, OmeMultiscale } from '../../../shared/catalog';
-import { bridgeRoot } from './bridgeStore';
-import { encodePath } from './catalogClient';
+import { nodeRoot } from './bridgeStore';
 import { defaultColor, hexToRgb } from './colors';
 import { percentileLimits, sliderRange } from './contrast';
 import type { AxisInfo, ChannelState, ImageModel } from './imageModel';
@@ -52,7 +51,7 @@ export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   if (levels.length === 0) throw new Error(`${node.path} has no pyramid levels to show`);
   const rank = levels[0].shape.length;
   if (rank < 2) throw new Error(`${node.path} has ${rank} dimension(s); an image needs at least y and x`);
-  const root = bridgeRoot().resolve(encodePath(node.path));
+  const root = nodeRoot(node.path);
   const arrays = await Promise.all(levels.map((l) => zarr.open.v3(root.resolve(l.path), { kind: 'array', signal })));
   const axes = axisNames(node, rank).map((a, i) => ({ ...a, size: levels[0].shape[i] }));
   // viv requires the last two labels to be literally y and x.
