@@ -167,7 +167,7 @@ describe('IPC handlers', () => {
         opened.push(p);
         return { path: `local/${p.split('/').pop()}` };
       },
-      mountRemote: (u) => ({ path: `remote/${u.split('/').pop()}` }),
+      mountRemote: async (u) => ({ path: `remote/${u.split('/').pop()}` }),
       chooseFolder: async () => '/data/chosen.ome.zarr',
       openExternal: async (u) => {
         external.push(u);

@@ -20,6 +20,7 @@ import { urlPath } from './support/fixture-bridge.js';
 import { formulaFor } from './support/formulas.js';
 import { type PyCase, readBackWithPython } from './support/python.js';
 import { dumpRaw, inCOrder } from './support/reference.js';
+import { startStaticServer } from './support/static-server.js';
 
 const NAMES = {
   cells: '細胞.ome.zarr',
@@ -50,9 +51,16 @@ describe.skipIf(skip)('Unicode folder names', () => {
   });
 
   it('names a remote mount after its decoded last segment', async () => {
-    const catalog = new Catalog();
-    const mount = mountRemote(catalog, 'http://127.0.0.1:9/data/%E7%B4%B0%E8%83%9E%20%231.zarr/');
-    expect(mount.path).toBe('remote/細胞 #1.zarr');
+    const upstream = await startStaticServer(work);
+    try {
+      const catalog = new Catalog();
+      const mount = await mountRemote(catalog, `${upstream.url}/${encodeURIComponent(NAMES.nucleus)}/`);
+      expect(mount.path).toBe(`remote/${NAMES.nucleus}`);
+      const node = await catalog.resolve(`remote/${NAMES.nucleus}/0`, {});
+      expect(node?.kind).toBe('array');
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('percent-encodes every segment of every URL it builds, and each one answers', async () => {

@@ -168,10 +168,17 @@ describe('CLI arguments', () => {
       viewer: true,
     });
     expect(parseServeArgs([], { BOSSDB_TOKEN: 't' }).bossdbToken).toBe('t');
+    // Only a port the user chose is binding; the default gives way to the next free one.
+    expect(parseServeArgs([], {})).toMatchObject({ port: 5020, portGiven: false });
+    expect(parseServeArgs(['--port', '5020'], {})).toMatchObject({ port: 5020, portGiven: true });
   });
   it('refuses bad values', () => {
     expect(() => parseServeArgs(['--port', 'x'], {})).toThrow(/port/);
     expect(() => parseServeArgs(['--bogus'], {})).toThrow();
+    expect(() => parseServeArgs(['--bossdb-url', 'ftp://x'], {})).toThrow(/not an http\(s\) URL/);
+    expect(() => parseServeArgs([], { BOSSDB_URL: 'file:///etc' })).toThrow(/not an http\(s\) URL/);
+    expect(parseServeArgs(['--bossdb-url', 'none'], {}).bossdbUrl).toBe('none');
+    expect(() => parseServeArgs(['--remote', 's3://bucket/x.zarr'], {})).toThrow(/--remote/);
   });
 });
 

@@ -1,8 +1,7 @@
 /** Folders named on the command line (or by a second launch) that the app should open. */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-
-const MARKERS = ['zarr.json', '.zgroup', '.zarray', '.zattrs', 'attributes.json'];
+import { METADATA_FILES } from '../bridge/sources/local/openable.js';
 
 /** Arguments that are folders holding Zarr or N5 metadata; flags and the app path are skipped. */
 export function foldersToOpen(argv: readonly string[], cwd: string): string[] {
@@ -15,7 +14,7 @@ export function foldersToOpen(argv: readonly string[], cwd: string): string[] {
     } catch {
       continue;
     }
-    if (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || MARKERS.some((m) => existsSync(join(path, m)))) out.push(path);
+    if (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || METADATA_FILES.some((m) => existsSync(join(path, m)))) out.push(path);
   }
   return out;
 }

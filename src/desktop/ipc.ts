@@ -15,7 +15,7 @@ export interface DesktopDeps {
   bridgeUrl: string;
   settings: SettingsStore;
   mountFolder(path: string): Promise<{ path: string }>;
-  mountRemote(url: string): { path: string };
+  mountRemote(url: string): Promise<{ path: string }>;
   /** The native folder dialog; undefined when cancelled. */
   chooseFolder(): Promise<string | undefined>;
   openExternal(url: string): Promise<void>;
@@ -42,7 +42,7 @@ export function ipcHandlers(deps: DesktopDeps): Record<IpcChannel, (...args: unk
       return mount;
     },
     [IPC.addRemote]: async (url: unknown) => {
-      const mount = deps.mountRemote(str(url, 'url'));
+      const mount = await deps.mountRemote(str(url, 'url'));
       await deps.settings.rememberSource(mount.path);
       return mount;
     },

@@ -22,6 +22,7 @@ import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
+import { listen } from './listen.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, OriginPolicy } from './origin-policy.js';
 import { applyHeaders, type HeaderList, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
@@ -29,6 +30,8 @@ export interface BridgeServerOptions {
   catalog: Catalog;
   host?: string;
   port?: number;
+  /** When `port` is only a default: take the next free port if it is taken (else fail with PortTaken). */
+  nextFreePort?: boolean;
   /** Origins allowed in addition to the defaults and loopback. */
   allowOrigins?: readonly string[];
   apiKey?: string;
@@ -239,10 +242,7 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
       sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5020, host, () => resolve());
-  });
+  await listen(server, options.port ?? 5020, host, options.nextFreePort ?? false);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;

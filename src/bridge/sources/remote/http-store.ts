@@ -131,11 +131,30 @@ export class HttpStore implements KvStore {
           ? new BridgeError('UpstreamTimeout', `${this.#base}: no answer in ${this.#opts.timeoutMs} ms for ${key}`, {
               key,
             })
-          : new BridgeError('Upstream', `${this.#base}: ${(e as Error).message} for ${key}`, { key, cause: e });
+          : new BridgeError('Upstream', `${this.#base}: ${networkFailure(e)} for ${key}`, { key, cause: e });
       }
     }
     throw lastError;
   }
+}
+
+/** undici says only "fetch failed"; its cause says why, in words a person can act on. */
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  UND_ERR_SOCKET: 'connection closed',
+};
+
+function networkFailure(e: unknown): string {
+  const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+  const code = cause?.code;
+  if (code && NETWORK_CODES[code]) return `${NETWORK_CODES[code]} (${code})`;
+  return cause?.message ?? (e as Error).message ?? String(e);
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
