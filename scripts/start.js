@@ -29,7 +29,9 @@ if ('binary' in found) {
   forward(child);
 } else {
   console.log(`Electron cannot start here: ${found.why}; starting \`zarr-bridge serve\` with the viewer instead.`);
-  forward(spawn(process.execPath, [join(root, 'bin/zarr-bridge.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' }));
+  forward(
+    spawn(process.execPath, [join(root, 'bin/zarr-bridge.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' }),
+  );
 }
 
 function forward(child) {
@@ -84,8 +86,10 @@ async function downloadFailure(stderr) {
 
 function electronVersion() {
   try {
-    return spawnSync(process.execPath, ['-p', "require('electron/package.json').version"], { cwd: root, encoding: 'utf8' })
-      .stdout.trim();
+    return spawnSync(process.execPath, ['-p', "require('electron/package.json').version"], {
+      cwd: root,
+      encoding: 'utf8',
+    }).stdout.trim();
   } catch {
     return '';
   }

@@ -42,14 +42,20 @@ export function parseRemoteUrl(url: string): URL {
     throw new BridgeError('BadRequest', `not a URL: ${url}`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new BridgeError('BadRequest', `only http(s) URLs can be mounted, not ${parsed.protocol.slice(0, -1)}: ${url}`);
+    throw new BridgeError(
+      'BadRequest',
+      `only http(s) URLs can be mounted, not ${parsed.protocol.slice(0, -1)}: ${url}`,
+    );
   }
   return parsed;
 }
 
 /** A URL's last segment as its folder is named (`%E7%B4%B0` is `細`), else the host. */
 export function remoteName(url: URL): string {
-  const last = url.pathname.split('/').filter((s) => s !== '').at(-1);
+  const last = url.pathname
+    .split('/')
+    .filter((s) => s !== '')
+    .at(-1);
   if (last === undefined) return url.hostname;
   try {
     return decodeURIComponent(last) || url.hostname;
