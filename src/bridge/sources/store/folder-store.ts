@@ -4,12 +4,12 @@
  * lead outside the folder (its real path is checked against the root's).
  */
 import { createReadStream, read, realpathSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
-import type { KvStore, RangeQuery } from './kv-store.js';
+import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
 import { SyncGuard } from './sync-guard.js';
@@ -108,28 +108,41 @@ export class FolderStore implements KvStore {
     return real;
   }
 
-  async get(key: string, opts: IoOptions): Promise<Uint8Array | undefined> {
-    const file = await this.resolve(key);
-    if (!file) return undefined;
-    try {
-      return new Uint8Array(await readFile(file, { signal: opts.signal }));
-    } catch (e) {
-      if (isMissingFile(e)) return undefined;
-      throw e;
-    }
-  }
-
-  async getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined> {
+  async get(key: string, opts: ReadOptions): Promise<Uint8Array | undefined> {
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
     try {
       opts.signal?.throwIfAborted();
       const { fd, size } = lease.file;
-      // Clamped to the file: a corrupt shard index can ask for petabytes.
+      if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(key, size, opts.maxBytes);
+      return await readAt(fd, 0, size);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async getRange(key: string, range: RangeQuery, opts: ReadOptions): Promise<Uint8Array | undefined> {
+    const lease = await this.#files.acquire(key);
+    if (!lease) return undefined;
+    try {
+      opts.signal?.throwIfAborted();
+      const { fd, size } = lease.file;
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
-          : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
+          : [range.offset, range.length];
+      // A shard index pointing past the end is damage, not an empty chunk.
+      if (offset + length > size) {
+        throw new BridgeError(
+          'CorruptData',
+          `${key}: bytes ${offset}–${offset + length} lie past its end (${size} bytes)`,
+          {
+            key,
+          },
+        );
+      }
+      if (opts.maxBytes !== undefined && length > opts.maxBytes)
+        throw tooLarge(`${key} [${offset}+${length}]`, length, opts.maxBytes);
       return await readAt(fd, offset, length);
     } finally {
       lease.release();
@@ -169,8 +182,8 @@ export class FolderStore implements KvStore {
       range
         ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
         : bytes;
-    // Shorter than its stat said (being rewritten): served as read, not kept.
-    if (bytes.byteLength !== size) return { size: bytes.byteLength, version, held: bytes, read };
+    // Shorter than its stat said: the file was cut while it was read. Half a chunk is never served as one.
+    if (bytes.byteLength !== size) throw this.#changed(key, bytes.byteLength, size);
     const entry: HotObject = {
       file: path,
       size,
@@ -202,17 +215,31 @@ export class FolderStore implements KvStore {
     const offset = Math.min(range?.offset ?? 0, size);
     const length = Math.max(0, Math.min(range?.length ?? size - offset, size - offset));
     if (length <= SMALL_OBJECT) {
+      let bytes: Uint8Array;
       try {
-        return await readAt(fd, offset, length);
+        bytes = await readAt(fd, offset, length);
       } finally {
         lease.release();
       }
+      if (bytes.byteLength !== length) throw this.#changed(key, bytes.byteLength, length);
+      return bytes;
     }
     // The path is ignored when `fd` is given; the descriptor stays ours (the lease closes it).
     const stream = createReadStream('', { fd, start: offset, end: offset + length - 1, autoClose: false });
     stream.once('close', () => lease.release());
+    // Cut short (the file shrank): the response fails on its own, and the next read must not trust this handle.
+    // Dropped at 'end', before the response fails, so a client that asks again sees the file as it is now.
+    stream.once('end', () => {
+      if (stream.bytesRead < length) this.#files.invalidate(key);
+    });
     opts.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
     return stream;
+  }
+
+  /** The error for a file found shorter than its handle said; the handle is dropped, so the next read sees it anew. */
+  #changed(key: string, got: number, expected: number): BridgeError {
+    this.#files.invalidate(key);
+    return new BridgeError('CorruptData', `${key} changed while it was read (${got} of ${expected} bytes)`, { key });
   }
 
   /** Size and mtime, from the kept-open handle (no I/O while it is fresh); null when absent. */

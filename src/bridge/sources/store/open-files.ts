@@ -125,6 +125,12 @@ export class OpenFiles {
     };
   }
 
+  /** Drops the handle kept for `key` (its file was seen to change): the next read opens the file again. */
+  invalidate(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry) this.#forget(key, entry);
+  }
+
   /** Descriptors open right now (in use or kept). */
   get openDescriptors(): number {
     return this.#descriptors;
