@@ -204,7 +204,7 @@ describe.skipIf(!existsSync(CLI))('hostile data', () => {
       const header = Buffer.alloc(4 + 4 * dims.length);
       header.writeUInt16BE(0, 0);
       header.writeUInt16BE(dims.length, 2);
-      dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+      for (const [i, d] of dims.entries()) header.writeUInt32BE(d, 4 + 4 * i);
       return Buffer.concat([header, payload]);
     };
     const dataset = (name: string, blockBytes: Uint8Array) => {
