@@ -9,6 +9,7 @@ import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
+import { SecondReadAdmission } from './admission.js';
 import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
@@ -42,6 +43,8 @@ interface HotObject {
  * Serving from memory is what lets pass-through keep up with nginx.
  */
 const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+/** Files enter HOT on their second read within a cache's worth of reads (see admission.ts). */
+const ADMISSION = new SecondReadAdmission(HOT_BYTES);
 
 /** Bytes held by the hot-object cache of all folders (for `/health`). */
 export const hotObjectBytes = (): number => HOT.weight;
@@ -184,6 +187,8 @@ export class FolderStore implements KvStore {
         : bytes;
     // Shorter than its stat said: the file was cut while it was read. Half a chunk is never served as one.
     if (bytes.byteLength !== size) throw this.#changed(key, bytes.byteLength, size);
+    // Read once so far: sent from memory, not kept (and so not replayed: no `current`).
+    if (!ADMISSION.admit(hotKey, size)) return { size, version, held: bytes, read };
     const entry: HotObject = {
       file: path,
       size,

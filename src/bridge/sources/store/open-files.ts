@@ -12,10 +12,32 @@
  * With a `SyncGuard` allowing it, opening (locate, open, fstat) and closing
  * run on the event loop; reads never do.
  */
-import { close, closeSync, fstat, fstatSync, open, openSync, type Stats, stat } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, readFileSync, type Stats, stat, statSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { isMissingFile } from './missing.js';
 import type { SyncGuard } from './sync-guard.js';
+
+/**
+ * Descriptors all folders together may keep open: a quarter of the process's
+ * limit (Node raises the soft limit to the hard one), at most 4096. Serving a
+ * file from a kept descriptor is one read; opening it costs a realpath, an
+ * open, an fstat and, later, a close.
+ */
+export const DESCRIPTOR_BUDGET = descriptorBudget();
+let descriptorsOpen = 0;
+
+function descriptorBudget(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    if (Number.isFinite(soft) && soft > 0) return Math.max(64, Math.min(4096, Math.floor(soft / 4)));
+  } catch {
+    /* not Linux: a budget every system's default limit allows */
+  }
+  return 1024;
+}
 
 const openAsync = promisify(open);
 const fstatAsync = promisify(fstat);
@@ -76,7 +98,7 @@ export class OpenFiles {
       sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
     } = {},
   ) {
-    const { max = 64, freshMs = 1_000, idleMs = 30_000, sync } = options;
+    const { max = DESCRIPTOR_BUDGET, freshMs = 1_000, idleMs = 30_000, sync } = options;
     this.#locate = locate;
     this.#sync = sync;
     this.#max = max;
@@ -155,7 +177,10 @@ export class OpenFiles {
       closed: false,
       opening: this.#openFile(key).then((file) => {
         entry.file = file;
-        if (file) this.#descriptors++;
+        if (file) {
+          this.#descriptors++;
+          descriptorsOpen++;
+        }
         return file;
       }),
     };
@@ -211,8 +236,20 @@ export class OpenFiles {
     if (Date.now() - entry.checked < this.#freshMs) return true;
     entry.checking ??= (async () => {
       const file = await entry.opening.catch(() => undefined);
-      const real = await this.#locate(key).catch(() => undefined);
-      const st = real ? await statAsync(real).catch(() => undefined) : undefined;
+      const sync = this.#sync;
+      // On the event loop while the guard allows it (as opening is), else two thread-pool trips.
+      const st = sync?.guard.allowed
+        ? sync.guard.run(() => {
+            try {
+              const real = sync.locate(key);
+              return real ? statSync(real) : undefined;
+            } catch {
+              return undefined;
+            }
+          })
+        : await this.#locate(key)
+            .then((real) => (real ? statAsync(real) : undefined))
+            .catch(() => undefined);
       const same =
         !!file &&
         !!st &&
@@ -234,9 +271,11 @@ export class OpenFiles {
     this.#retire(entry);
   }
 
+  /** Least recently used first, down to this folder's maximum and within the process's budget. */
   #evict(): void {
     for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= this.#max) break;
+      const over = this.#entries.size > this.#max || (descriptorsOpen >= DESCRIPTOR_BUDGET && this.#entries.size > 1);
+      if (!over) break;
       this.#forget(key, entry);
     }
   }
@@ -257,6 +296,7 @@ export class OpenFiles {
     if (!file || entry.closed || entry.leases > 0) return;
     entry.closed = true;
     this.#descriptors--;
+    descriptorsOpen--;
     // Closing a file opened for reading flushes nothing: on the event loop too, while the guard allows it.
     const sync = this.#sync;
     if (sync?.guard.allowed) sync.guard.run(() => closeQuietly(file.fd));
