@@ -45,7 +45,7 @@ describe('desktop app', () => {
         const page = await app.firstWindow();
         await page.waitForLoadState('domcontentloaded');
         expect(page.url()).toMatch(/^zarr-bridge:\/\/app\//);
-        await page.getByText('image_gzip.ome.zarr').first().waitFor({ timeout: 20_000 });
+        await page.getByText('image_gzip.ome.zarr').first().waitFor({ timeout: 120_000 });
         const sandboxed = await app.evaluate(({ BrowserWindow }) => {
           // getLastWebPreferences exists at run time (Electron ≥ 25), typed loosely here.
           const wc = BrowserWindow.getAllWindows()[0].webContents as unknown as {
@@ -69,7 +69,7 @@ describe('desktop app', () => {
       } finally {
         await app.close();
       }
-    }, 60_000);
+    });
   } else {
     // Electron's binary comes from a download on first start (no internet here); the fallback below runs instead.
     const why =
@@ -147,7 +147,7 @@ describe('desktop app', () => {
       expect(demo.levels.length).toBe(2);
       const labels = await fetch(`${base}/zarr/v3/local/demo.ome.zarr/labels/nuclei/zarr.json`);
       expect(labels.status).toBe(200);
-    }, 120_000);
+    });
   }
 });
 

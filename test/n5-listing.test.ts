@@ -53,7 +53,7 @@ describe.skipIf(skip)("zarr-python's N5FSStore browses /n5 groups", () => {
     fx = await startFixtureBridge(FOLDERS);
     const cases = FOLDERS.map((f) => ({ id: f, url: `${fx.bridge.url}/n5/${urlPath(fx.mountOf(f))}` }));
     walked = new Map((await runPythonJson<Walked[]>('n5_tree.py', { cases })).map((w) => [w.id, w]));
-  }, 120_000);
+  });
   afterAll(() => fx?.bridge.close());
 
   it.each(FOLDERS)('%s: keys(), tree() and every array', (folder) => {

@@ -137,5 +137,5 @@ describe.skipIf(skip)('Unicode folder names', () => {
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

@@ -54,7 +54,7 @@ describe.skipIf(!ready)('eight channels', () => {
       },
     });
     h = await startHarness([image]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });

@@ -49,7 +49,7 @@ describe.skipIf(!ready)('layers end to end', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(['image_gzip.ome.zarr', 'plate.ome.zarr']);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -106,5 +106,5 @@ describe.skipIf(!ready)('layers end to end', () => {
     await expect.poll(() => page.evaluate('location.search')).not.toContain('layer=');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

@@ -30,7 +30,7 @@ describe.skipIf(!ready)('viewer with a Unicode folder name', () => {
     work = mkdtempSync(join(tmpdir(), 'zb-e2e-names-'));
     cpSync(join(FIXTURES, 'image_gzip.ome.zarr'), join(work, NAME), { recursive: true });
     h = await startHarness([join(work, NAME)]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
     if (work) rmSync(work, { recursive: true, force: true });
@@ -70,5 +70,5 @@ describe.skipIf(!ready)('viewer with a Unicode folder name', () => {
     }
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

@@ -10,6 +10,7 @@ import {
   checkPrerequisites,
   expectPixels,
   grey,
+  HANG_MS,
   type Harness,
   openViewer,
   type Rgb,
@@ -25,7 +26,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(['image_gzip.ome.zarr', 'image_sharded.ome.zarr', 'data.n5', 'plate.ome.zarr']);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -95,7 +96,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expect(texts).toContain(`n5://${h.origin}/n5/local/image_gzip.ome.zarr`);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('labels overlay: image-label colours, label 0 transparent, t moves the labels, opacity blends', async () => {
     // labels/cells = 0 at the 4-px border, else 1 + (y//30)*5 + (x//30) + 100*t; colours from image-label.
@@ -153,7 +154,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     });
     await half.page.screenshot({ path: `${ARTIFACTS}/labels-half.png` });
     await half.page.close();
-  }, 90_000);
+  });
 
   it('OME 0.5 sharded c,z,y,x: values, and empty inner chunks read as 0 when z moves into them', async () => {
     // value = 0 if (c==1 and z>=4) else c*10000 + z*1000 + y*7 + x. Show channel 1 only, window [12000, 15000].
@@ -176,7 +177,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expectPixels(await waitForPixels(page, pts, expected, 0), expected, 0);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('N5 z,y,x downsampled along z: level 1 shows the same z plane as level 0', async () => {
     // s0[z,y,x] = z*4000 + y*31 + x; s1 = s0[::2, ::2, ::2]. At z=2, level 1's plane is s1[1] = s0[2];
@@ -208,7 +209,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     await zoomOut.page.screenshot({ path: `${ARTIFACTS}/n5-level1.png` });
     expect(zoomIn.pageErrors.concat(zoomOut.pageErrors)).toEqual([]);
     await zoomOut.page.close();
-  }, 90_000);
+  });
 
   it('plate: a grid of wells with thumbnails; a well opens its first field with the right values', async () => {
     const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 } });
@@ -219,7 +220,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     // Wells A/1 and B/2 exist; A/2 and B/1 are empty cells. A thumbnail is painted once its canvas has data.
     const painted = `(() => { const c = document.querySelector('[data-testid="well-local/plate.ome.zarr/B/2"] canvas');
       return c && c.width > 0 ? Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).some((v, i) => i % 4 !== 3 && v > 0) : false; })()`;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + HANG_MS;
     while (!(await page.evaluate(painted)) && Date.now() < deadline) await page.waitForTimeout(200);
     expect(await page.evaluate(painted)).toBe(true);
     expect(await page.locator('.well.empty').count()).toBe(2);
@@ -242,7 +243,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expectPixels(await waitForPixels(page, pts, expected, TOL), expected, TOL);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('?source= takes http URLs: the bridge own /zarr/v3 URL maps back to its catalog path; another origin is mounted as remote', async () => {
     const pts = centres([
@@ -267,5 +268,5 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expect(catalog.children?.map((c) => c.path)).toContain('remote/image_gzip.ome.zarr');
     expect(own.pageErrors.concat(remote.pageErrors)).toEqual([]);
     await remote.page.close();
-  }, 90_000);
+  });
 });
