@@ -41,6 +41,8 @@ for (const mode of ['opened on the event loop', 'opened on the thread pool'] as 
         max,
         freshMs,
         idleMs,
+        // As FolderStore does: a kept handle is re-checked with one stat of its unresolved path.
+        pathOf: (key) => join(folder, ...key.split('/')),
         ...(mode === 'opened on the event loop'
           ? { sync: { locate: (key: string) => store.resolveSync(key), guard: new SyncGuard() } }
           : {}),

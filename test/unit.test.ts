@@ -149,6 +149,18 @@ describe('held replies', () => {
     expect(replies.lookup('/a')).toBeUndefined();
   });
 
+  it('reads again, without the walk, what its source says can be read again', async () => {
+    const replies = new HeldReplies();
+    const fresh = object(new Uint8Array(3), { now: true });
+    const reread = async () => fresh;
+    const first = { ...object(new Uint8Array(3), undefined), reread };
+    replies.remember('/cold', first);
+    expect(replies.lookup('/cold')).toBeUndefined(); // not held by its source: never replayed
+    expect(await replies.rereadOf('/cold')?.({})).toBe(fresh);
+    replies.forget('/cold');
+    expect(replies.rereadOf('/cold')).toBeUndefined();
+  });
+
   it('keeps at most its entry bound', () => {
     const replies = new HeldReplies(2);
     for (const p of ['/1', '/2', '/3']) replies.remember(p, object(new Uint8Array(1), { now: true }));

@@ -72,6 +72,8 @@ export async function sendObject(
 ): Promise<void> {
   const etag = `"${object.version}"`;
   if (object.held) {
+    // A reusable buffer goes back once the kernel has the bytes; an answer cut short leaves it to the collector.
+    if (object.release) res.once('finish', object.release);
     sendHeld(req, res, object.held, etag, cacheControl, headers);
     return;
   }

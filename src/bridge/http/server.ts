@@ -223,6 +223,15 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     if (!headers) return;
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    const remember = (object: StoredObject) => held.remember(path, object);
+    const context = { compression, log, remember, headers };
+    const rest = url.slice(face.prefix.length) || '/';
+    const unhandled = (e: unknown) => {
+      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+      if (res.headersSent) return void res.destroy();
+      applyHeaders(res, headers);
+      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+    };
     if (req.method === 'GET' || req.method === 'HEAD') {
       // A chunk served moments ago and still vouched for by its source: no walk, no awaits.
       const object = held.lookup(path);
@@ -232,15 +241,15 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           log.log('debug', 'request', { method: req.method, path: redactUrl(url), status: res.statusCode, ms: 0 });
         return;
       }
+      // A chunk served before: read again straight from its source, without the walk.
+      const reread = held.rereadOf(path);
+      if (reread) {
+        const walk = () => serveFace(face, options.catalog, req, res, rest, context);
+        serveAgain(req, res, reread, context, walk, () => held.forget(path)).catch(unhandled);
+        return;
+      }
     }
-    const remember = (object: StoredObject) => held.remember(path, object);
-    const rest = url.slice(face.prefix.length) || '/';
-    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, headers }).catch((e: unknown) => {
-      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-      if (res.headersSent) return void res.destroy();
-      applyHeaders(res, headers);
-      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-    });
+    serveFace(face, options.catalog, req, res, rest, context).catch(unhandled);
   });
   await listen(server, options.port ?? 5020, host, options.nextFreePort ?? false);
   server.keepAliveTimeout = 65_000;
@@ -259,6 +268,52 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A stored object read again from its source (HeldReplies): the tail of
+ * `serveFace` without the walk. Gone (undefined), the path is forgotten and
+ * the request walks the catalog after all, which answers it properly.
+ */
+async function serveAgain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reread: (opts: { signal?: AbortSignal }) => Promise<StoredObject | undefined>,
+  context: { log: Logger; remember: (object: StoredObject) => void; headers: HeaderList },
+  walk: () => Promise<void>,
+  forget: () => void,
+) {
+  const { log, remember, headers } = context;
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.on('close', onClose);
+  try {
+    const object = await reread({ signal: controller.signal });
+    if (controller.signal.aborted) return;
+    if (!object) {
+      forget();
+      res.off('close', onClose);
+      return await walk();
+    }
+    remember(object);
+    await sendObject(req, res, object, 'no-cache', controller.signal, headers);
+  } catch (e) {
+    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    const { status, body } = errorReply(e);
+    if (status >= 500)
+      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
+        path: redactUrl(req.url ?? ''),
+        status,
+        error: body.detail,
+      });
+    if (res.headersSent) return void res.destroy();
+    applyHeaders(res, headers);
+    sendJson(res, status, toJson(body), true, req.method === 'HEAD');
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 async function serveFace(

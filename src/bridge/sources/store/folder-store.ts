@@ -13,6 +13,7 @@ import { SecondReadAdmission } from './admission.js';
 import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
+import { giveBuffer, takeBuffer } from './read-buffers.js';
 import { SyncGuard } from './sync-guard.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
@@ -55,6 +56,7 @@ export class FolderStore implements KvStore {
   /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
   readonly #files = new OpenFiles((key) => this.resolve(key), {
     sync: { locate: (key) => this.resolveSync(key), guard: new SyncGuard() },
+    pathOf: (key) => this.#joined(key),
   });
   private constructor(root: string) {
     this.root = root;
@@ -169,6 +171,8 @@ export class FolderStore implements KvStore {
     if (!lease) return undefined;
     const { size, mtimeMs, path } = lease.file;
     const version = versionOf(size, mtimeMs);
+    // Read once so far: sent from a reusable buffer and not kept (so not replayed: no `current`).
+    const kept = size <= HOT_OBJECT && ADMISSION.admit(hotKey, size);
     let whole: Uint8Array;
     try {
       opts.signal?.throwIfAborted();
@@ -176,7 +180,7 @@ export class FolderStore implements KvStore {
       // for one inner chunk then reads that chunk, not the whole shard.
       if (size > HOT_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      whole = await readAt(lease.file.fd, 0, size);
+      whole = await readAt(lease.file.fd, 0, size, !kept);
     } finally {
       lease.release();
     }
@@ -187,8 +191,16 @@ export class FolderStore implements KvStore {
         : bytes;
     // Shorter than its stat said: the file was cut while it was read. Half a chunk is never served as one.
     if (bytes.byteLength !== size) throw this.#changed(key, bytes.byteLength, size);
-    // Read once so far: sent from memory, not kept (and so not replayed: no `current`).
-    if (!ADMISSION.admit(hotKey, size)) return { size, version, held: bytes, read };
+    const reread = (o: IoOptions) => this.object(key, o);
+    if (!kept) {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        giveBuffer(bytes);
+      };
+      return { size, version, held: bytes, read, release, reread };
+    }
     const entry: HotObject = {
       file: path,
       size,
@@ -201,6 +213,7 @@ export class FolderStore implements KvStore {
         read,
         // Still cached and checked within the last second: exactly when a hit here would skip the disk.
         current: () => HOT.peek(hotKey) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
+        reread,
       },
     };
     HOT.set(hotKey, entry);
@@ -287,11 +300,15 @@ export class FolderStore implements KvStore {
   }
 }
 
-/** `length` bytes from `offset`, fewer only if the file is shorter. */
-async function readAt(fd: number, offset: number, length: number): Promise<Uint8Array> {
+/**
+ * `length` bytes from `offset`, fewer only if the file is shorter; `reusable`: into a buffer from
+ * read-buffers.ts (for bytes sent once, then given back).
+ */
+async function readAt(fd: number, offset: number, length: number, reusable = false): Promise<Uint8Array> {
   // Not zero-filled first (the read overwrites it), and its own ArrayBuffer (never Node's shared pool).
-  const buf = Buffer.allocUnsafeSlow(length);
-  const out = new Uint8Array(buf.buffer, buf.byteOffset, length);
+  const pooled = reusable ? takeBuffer(length) : undefined;
+  const buf = pooled ? undefined : Buffer.allocUnsafeSlow(length);
+  const out = pooled ?? new Uint8Array(buf!.buffer, buf!.byteOffset, length);
   let done = 0;
   while (done < length) {
     const bytesRead = await readAsync(fd, out, done, length - done, offset + done);

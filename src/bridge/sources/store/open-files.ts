@@ -77,6 +77,7 @@ export class OpenFiles {
   readonly #entries = new Map<string, Entry>();
   readonly #locate: (key: string) => Promise<string | undefined>;
   readonly #sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
+  readonly #pathOf?: (key: string) => string;
   readonly #max: number;
   readonly #freshMs: number;
   readonly #idleMs: number;
@@ -96,11 +97,18 @@ export class OpenFiles {
       idleMs?: number;
       /** `locate` on the event loop, used while `guard` allows synchronous calls. */
       sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
+      /**
+       * The key's path before symlinks are resolved. Given, a kept handle is re-checked with one stat of
+       * it: the same file (device, inode), size and mtime as the handle's means the path still names this
+       * file, confined when it was opened. Otherwise `locate` (a full realpath) and a stat.
+       */
+      pathOf?: (key: string) => string;
     } = {},
   ) {
-    const { max = DESCRIPTOR_BUDGET, freshMs = 1_000, idleMs = 30_000, sync } = options;
+    const { max = DESCRIPTOR_BUDGET, freshMs = 1_000, idleMs = 30_000, sync, pathOf } = options;
     this.#locate = locate;
     this.#sync = sync;
+    this.#pathOf = pathOf;
     this.#max = max;
     this.#freshMs = freshMs;
     this.#idleMs = idleMs;
@@ -237,19 +245,25 @@ export class OpenFiles {
     entry.checking ??= (async () => {
       const file = await entry.opening.catch(() => undefined);
       const sync = this.#sync;
-      // On the event loop while the guard allows it (as opening is), else two thread-pool trips.
-      const st = sync?.guard.allowed
-        ? sync.guard.run(() => {
-            try {
-              const real = sync.locate(key);
-              return real ? statSync(real) : undefined;
-            } catch {
-              return undefined;
-            }
-          })
-        : await this.#locate(key)
-            .then((real) => (real ? statAsync(real) : undefined))
-            .catch(() => undefined);
+      const pathOf = this.#pathOf;
+      // One stat of the path when it can say the handle is still that file; on the event loop while the
+      // guard allows it (as opening is), else on the thread pool.
+      const st = pathOf
+        ? sync?.guard.allowed
+          ? sync.guard.run(() => statQuietly(pathOf(key)))
+          : await statAsync(pathOf(key)).catch(() => undefined)
+        : sync?.guard.allowed
+          ? sync.guard.run(() => {
+              try {
+                const real = sync.locate(key);
+                return real ? statSync(real) : undefined;
+              } catch {
+                return undefined;
+              }
+            })
+          : await this.#locate(key)
+              .then((real) => (real ? statAsync(real) : undefined))
+              .catch(() => undefined);
       const same =
         !!file &&
         !!st &&
@@ -346,6 +360,14 @@ function identified(real: string, fd: number, st: Stats): Identified | undefined
   if (st.isFile()) return { path: real, fd, size: st.size, mtimeMs: st.mtimeMs, dev: st.dev, ino: st.ino };
   close(fd, () => undefined);
   return undefined;
+}
+
+function statQuietly(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function closeQuietly(fd: number): void {
