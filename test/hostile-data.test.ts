@@ -132,11 +132,12 @@ describe.skipIf(!existsSync(CLI))('hostile data', () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'zb-hostile-'));
-    // 100 MiB of zeros each in about 100 KB: small enough to be a plausible stored chunk of 64 KiB,
-    // so it is its inflating that must be stopped; a 512 MiB one is refused by its stored size alone.
-    gzBomb.gzip = await zlibBomb(100 * MB, 'gzip');
-    gzBomb.zlib = await zlibBomb(100 * MB, 'zlib');
-    const bigBomb = await zlibBomb(512 * MB, 'gzip');
+    // 64 MiB of zeros each in about 64 KB (a thousand times the 64 KiB its chunk holds): small enough to be a
+    // plausible stored chunk, so it is its inflating that must be stopped; a 256 MiB one (about 250 KB) is
+    // refused by its stored size alone.
+    gzBomb.gzip = await zlibBomb(64 * MB, 'gzip');
+    gzBomb.zlib = await zlibBomb(64 * MB, 'zlib');
+    const bigBomb = await zlibBomb(256 * MB, 'gzip');
 
     const z = join(work, 'hostile.zarr');
     const put = (rel: string, body: string | Uint8Array) => {
@@ -438,8 +439,8 @@ describe.skipIf(!existsSync(CLI))('hostile data', () => {
       .catch((x: unknown) => x);
     expect((e as { tag?: string }).tag).toBe('Upstream');
     expect(String((e as Error).message)).toMatch(/incomplete body|unexpected body/);
-    // The bomb inflates to 512 MiB; it was stopped at the cutout's 32 KiB (plus the .npy header).
-    expect(process.memoryUsage().rss - before).toBeLessThan(128 * MB);
+    // The bomb inflates to 128 MiB; it was stopped at the cutout's 32 KiB (plus the .npy header).
+    expect(process.memoryUsage().rss - before).toBeLessThan(64 * MB);
   });
 
   it('keeps answering, and its peak RSS stayed under 300 MB throughout', async () => {

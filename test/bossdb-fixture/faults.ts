@@ -25,7 +25,7 @@ export interface FixtureSettings {
   stallNext: number;
   /** The next N affected requests get a hostile 200 body instead of the cutout: */
   hostileNext: number;
-  /** `blosc-bomb`: a blosc header announcing 1 GiB; `npygz-bomb`: a zlib stream inflating to 512 MiB;
+  /** `blosc-bomb`: a blosc header announcing 1 GiB; `npygz-bomb`: a zlib stream inflating to 128 MiB;
    * `endless`: a body that never ends. */
   hostileBody: 'blosc-bomb' | 'npygz-bomb' | 'endless';
   /** Which requests the faults above apply to. */

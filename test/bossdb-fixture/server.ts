@@ -72,7 +72,7 @@ async function sendHostile(res: ServerResponse, kind: FixtureSettings['hostileBo
   }
   if (kind === 'npygz-bomb') {
     res.writeHead(200, { 'Content-Type': 'application/npygz' });
-    res.end(await zlibBomb(512 * 2 ** 20));
+    res.end(await zlibBomb(128 * 2 ** 20));
     return;
   }
   res.writeHead(200, { 'Content-Type': 'application/blosc' });
