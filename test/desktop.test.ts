@@ -175,7 +175,7 @@ describe('IPC handlers', () => {
         opened.push(p);
         return { path: `local/${p.split('/').pop()}` };
       },
-      mountRemote: (u) => ({ path: `remote/${u.split('/').pop()}` }),
+      mountRemote: async (u) => ({ path: `remote/${u.split('/').pop()}` }),
       choose: async (kind) => {
         dialogs.push(kind);
         return kind === 'file' ? '/data/scan.ome.tif' : '/data/chosen.ome.zarr';
@@ -316,7 +316,7 @@ for z in range(3): tifffile.imwrite(os.path.join(d, 'slices', 'z%d.tif' % z), a[
         bridgeUrl: b.url,
         settings,
         mountFolder: (p) => b.mountFolder(p),
-        mountRemote: () => ({ path: 'unused' }),
+        mountRemote: async () => ({ path: 'unused' }),
         choose: async (kind) => (kind === 'file' ? join(dir, 'big.btf') : join(dir, 'slices')),
         openExternal: async () => undefined,
       });

@@ -223,7 +223,7 @@ describe('File → Export in the desktop app', () => {
       bridgeUrl: 'http://127.0.0.1:5020',
       settings,
       mountFolder: async (p) => ({ path: p }),
-      mountRemote: (u) => ({ path: u }),
+      mountRemote: async (u) => ({ path: u }),
       choose: async () => undefined,
       chooseExportFolder: async () => '/data/export.ome.zarr',
       openExternal: async () => {},

@@ -149,6 +149,18 @@ describe('held replies', () => {
     expect(replies.lookup('/a')).toBeUndefined();
   });
 
+  it('reads again, without the walk, what its source says can be read again', async () => {
+    const replies = new HeldReplies();
+    const fresh = object(new Uint8Array(3), { now: true });
+    const reread = async () => fresh;
+    const first = { ...object(new Uint8Array(3), undefined), reread };
+    replies.remember('/cold', first);
+    expect(replies.lookup('/cold')).toBeUndefined(); // not held by its source: never replayed
+    expect(await replies.rereadOf('/cold')?.({})).toBe(fresh);
+    replies.forget('/cold');
+    expect(replies.rereadOf('/cold')).toBeUndefined();
+  });
+
   it('keeps at most its entry bound', () => {
     const replies = new HeldReplies(2);
     for (const p of ['/1', '/2', '/3']) replies.remember(p, object(new Uint8Array(1), { now: true }));
@@ -202,10 +214,17 @@ describe('CLI arguments', () => {
       viewer: true,
     });
     expect(parseServeArgs([], { BOSSDB_TOKEN: 't' }).bossdbToken).toBe('t');
+    // Only a port the user chose is binding; the default gives way to the next free one.
+    expect(parseServeArgs([], {})).toMatchObject({ port: 5020, portGiven: false });
+    expect(parseServeArgs(['--port', '5020'], {})).toMatchObject({ port: 5020, portGiven: true });
   });
   it('refuses bad values', () => {
     expect(() => parseServeArgs(['--port', 'x'], {})).toThrow(/port/);
     expect(() => parseServeArgs(['--bogus'], {})).toThrow();
+    expect(() => parseServeArgs(['--bossdb-url', 'ftp://x'], {})).toThrow(/not an http\(s\) URL/);
+    expect(() => parseServeArgs([], { BOSSDB_URL: 'file:///etc' })).toThrow(/not an http\(s\) URL/);
+    expect(parseServeArgs(['--bossdb-url', 'none'], {}).bossdbUrl).toBe('none');
+    expect(() => parseServeArgs(['--remote', 's3://bucket/x.zarr'], {})).toThrow(/--remote/);
   });
 });
 

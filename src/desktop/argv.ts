@@ -6,9 +6,8 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { METADATA_FILES } from '../bridge/sources/local/openable.js';
 import { tiffSourceAt } from '../bridge/sources/tiff/detect.js';
-
-const MARKERS = ['zarr.json', '.zgroup', '.zarray', '.zattrs', 'attributes.json'];
 
 /** Absolute paths of the arguments the bridge can mount, in the order given. */
 export async function pathsToOpen(argv: readonly string[], cwd: string): Promise<string[]> {
@@ -19,7 +18,8 @@ export async function pathsToOpen(argv: readonly string[], cwd: string): Promise
     const st = await stat(path).catch(() => undefined);
     if (!st) continue;
     const store =
-      st.isDirectory() && (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || MARKERS.some((m) => existsSync(join(path, m))));
+      st.isDirectory() &&
+      (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || METADATA_FILES.some((m) => existsSync(join(path, m))));
     // A TIFF file is known by its first bytes, whatever its name, as `--open` knows it.
     if (store || (await tiffSourceAt(path).catch(() => undefined))) out.push(path);
   }

@@ -16,7 +16,7 @@ export interface DesktopDeps {
   bridgeUrl: string;
   settings: SettingsStore;
   mountFolder(path: string): Promise<{ path: string }>;
-  mountRemote(url: string): { path: string };
+  mountRemote(url: string): Promise<{ path: string }>;
   /** The native dialog for a file or a folder (open-dialog.ts); undefined when cancelled. */
   choose(kind: OpenKind): Promise<string | undefined>;
   /** The native save dialog for an export's output folder; undefined when cancelled. */
@@ -51,7 +51,7 @@ export function ipcHandlers(deps: DesktopDeps): Record<IpcChannel, (...args: unk
       return mount;
     },
     [IPC.addRemote]: async (url: unknown) => {
-      const mount = deps.mountRemote(str(url, 'url'));
+      const mount = await deps.mountRemote(str(url, 'url'));
       await deps.settings.rememberSource(mount.path);
       return mount;
     },

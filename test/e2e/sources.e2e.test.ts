@@ -51,7 +51,7 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness([]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -99,7 +99,7 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
     await waitFor(async () => (await viewportLoads(page)) > 0, 'the recent source to render');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('desktop mode: "Open folder…" / "Open file…" call openFolder() with no path (native dialog); a dropped folder or TIFF file opens its path', async () => {
     const { page, pageErrors } = await newPage(h);
@@ -151,5 +151,5 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
     ]);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

@@ -30,12 +30,14 @@ export const n5Face: Face = {
     const { node, rest } = await walk(catalog, request.segments, opts, levelAlias);
     const key = rest.join('/');
     if (node.kind === 'group') {
-      if (rest.length === 0) return listing(request.url, await n5Children(node, opts));
+      // `attributes.json` is listed: zarr-python's N5FSStore swaps it for `.zgroup` and fails without it.
+      if (rest.length === 0) return listing(request.url, ['attributes.json', ...(await n5Children(node, opts))]);
       if (key === 'attributes.json')
         return { kind: 'json', body: groupAttributes(node, request.segments.length === 0) };
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
-    if (rest.length === 0) return { kind: 'json', body: {} };
+    // Chunks are not listed (there may be millions); the metadata key is what readers look for.
+    if (rest.length === 0) return listing(request.url, ['attributes.json']);
     if (key === 'attributes.json') {
       const level = await datasetLevel(catalog, node, opts);
       return { kind: 'json', body: datasetAttributes(node, level, request.compression) };

@@ -27,6 +27,7 @@ import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
+import { listen } from './listen.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, keyCookie, OriginPolicy } from './origin-policy.js';
 import { applyHeaders, type HeaderList, madeObject, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
@@ -34,6 +35,8 @@ export interface BridgeServerOptions {
   catalog: Catalog;
   host?: string;
   port?: number;
+  /** When `port` is only a default: take the next free port if it is taken (else fail with PortTaken). */
+  nextFreePort?: boolean;
   /** Origins allowed in addition to the defaults and loopback. */
   allowOrigins?: readonly string[];
   apiKey?: string;
@@ -272,6 +275,16 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     if (!headers) return;
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    const remember = (object: StoredObject) => held.remember(path, object);
+    const keep = (object: StoredObject) => held.keep(path, object);
+    const context = { compression, log, remember, keep, headers };
+    const rest = url.slice(face.prefix.length) || '/';
+    const unhandled = (e: unknown) => {
+      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+      if (res.headersSent) return void res.destroy();
+      applyHeaders(res, headers);
+      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+    };
     if (req.method === 'GET' || req.method === 'HEAD') {
       // A chunk served moments ago and still vouched for by its source: no walk, no awaits.
       const object = held.lookup(path);
@@ -281,23 +294,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           log.log('debug', 'request', { method: req.method, path: redactUrl(url), status: res.statusCode, ms: 0 });
         return;
       }
+      // A chunk served before: read again straight from its source, without the walk.
+      const reread = held.rereadOf(path);
+      if (reread) {
+        const walk = () => serveFace(face, options.catalog, req, res, rest, context);
+        serveAgain(req, res, reread, context, walk, () => held.forget(path)).catch(unhandled);
+        return;
+      }
     }
-    const remember = (object: StoredObject) => held.remember(path, object);
-    const keep = (object: StoredObject) => held.keep(path, object);
-    const rest = url.slice(face.prefix.length) || '/';
-    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, keep, headers }).catch(
-      (e: unknown) => {
-        log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-        if (res.headersSent) return void res.destroy();
-        applyHeaders(res, headers);
-        sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-      },
-    );
+    serveFace(face, options.catalog, req, res, rest, context).catch(unhandled);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5020, host, () => resolve());
-  });
+  await listen(server, options.port ?? 5020, host, options.nextFreePort ?? false);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
@@ -314,6 +321,52 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
         server.closeAllConnections();
       }),
   };
+}
+
+/**
+ * A stored object read again from its source (HeldReplies): the tail of
+ * `serveFace` without the walk. Gone (undefined), the path is forgotten and
+ * the request walks the catalog after all, which answers it properly.
+ */
+async function serveAgain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reread: (opts: { signal?: AbortSignal }) => Promise<StoredObject | undefined>,
+  context: { log: Logger; remember: (object: StoredObject) => void; headers: HeaderList },
+  walk: () => Promise<void>,
+  forget: () => void,
+) {
+  const { log, remember, headers } = context;
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.on('close', onClose);
+  try {
+    const object = await reread({ signal: controller.signal });
+    if (controller.signal.aborted) return;
+    if (!object) {
+      forget();
+      res.off('close', onClose);
+      return await walk();
+    }
+    remember(object);
+    await sendObject(req, res, object, 'no-cache', controller.signal, headers);
+  } catch (e) {
+    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    const { status, body } = errorReply(e);
+    if (status >= 500)
+      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
+        path: redactUrl(req.url ?? ''),
+        status,
+        error: body.detail,
+      });
+    if (res.headersSent) return void res.destroy();
+    applyHeaders(res, headers);
+    sendJson(res, status, toJson(body), true, req.method === 'HEAD');
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 async function serveFace(

@@ -62,6 +62,17 @@ export interface StoredObject {
    * (a hot-cache entry not yet due for revalidation). Checked on every reuse.
    */
   current?(): boolean;
+  /**
+   * `held` lives in a reusable buffer: called (at most once) when the caller
+   * is done with the bytes, e.g. once a response has handed them to the kernel.
+   */
+  release?(): void;
+  /**
+   * The object at the same key of the same source, read again: what the URL
+   * that served this object names now (undefined once it is gone). Lets the
+   * server answer that URL again without walking the catalog.
+   */
+  reread?(opts: IoOptions): Promise<StoredObject | undefined>;
 }
 
 /**
