@@ -135,7 +135,7 @@ async function pyramid(order: 'C' | 'F' = 'C', fillLevel1 = false) {
           for (let x = 0; x < w; x++) data[(c * h + y) * w + x] = c * 10000 + (y << k) * 100 + (x << k);
       await zarr.set(arr, null, { data, shape: [3, h, w], stride: [h * w, w, 1] });
     }
-    levels.push(new LevelArray(arr as zarr.Array<zarr.DataType, zarr.Readable>, `/${k}`));
+    levels.push(LevelArray.of(arr as zarr.Array<zarr.DataType, zarr.Readable>, `/${k}`));
   }
   return levels;
 }

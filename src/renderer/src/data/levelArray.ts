@@ -13,25 +13,87 @@ export interface Region {
   height: number;
 }
 
+/** What the catalog already says of a level: enough to lay out tiles before its metadata is fetched. */
+export interface LevelInfo {
+  shape: number[];
+  chunks: number[];
+  dtype: string;
+}
+
+/** A level's zarrita array, and where it is read from. */
+export interface OpenedLevel {
+  arr: zarr.Array<zarr.DataType, zarr.Readable>;
+  /** Where the level is read from (for error messages). */
+  url: string;
+}
+
 export class LevelArray {
   readonly id = `a${nextArrayId++}`;
   readonly shape: number[];
   readonly chunks: number[];
   readonly dtype: string;
+  #opened?: Promise<OpenedLevel>;
+  #fill: number | bigint = 0;
+  #url: string;
 
+  /**
+   * A level whose array is opened on its first read (`open`, once): a ten-level BossDB pyramid then
+   * fetches the metadata of the levels on screen only, not of all ten before the first tile.
+   */
   constructor(
-    private readonly arr: zarr.Array<zarr.DataType, zarr.Readable>,
-    /** Where the level is read from (for error messages). */
-    readonly url: string,
+    info: LevelInfo,
+    private readonly open: () => Promise<OpenedLevel>,
+    url: string,
   ) {
-    this.shape = arr.shape;
-    this.chunks = arr.chunks;
-    this.dtype = arr.dtype;
+    this.shape = info.shape;
+    this.chunks = info.chunks;
+    this.dtype = info.dtype;
+    this.#url = url;
   }
 
+  /** A level over an array already opened. */
+  static of(arr: zarr.Array<zarr.DataType, zarr.Readable>, url: string): LevelArray {
+    const level = new LevelArray(
+      { shape: arr.shape, chunks: arr.chunks, dtype: arr.dtype },
+      async () => ({ arr, url }),
+      url,
+    );
+    level.#opened = level.#check({ arr, url });
+    return level;
+  }
+
+  /** Where the level is read from (for error messages); known for sure once it is opened. */
+  get url(): string {
+    return this.#url;
+  }
+
+  /** The fill value, once the level has been read from (0 before). */
   get fillValue(): number | bigint {
-    const f = this.arr.fillValue;
-    return typeof f === 'bigint' || typeof f === 'number' ? f : f ? 1 : 0;
+    return this.#fill;
+  }
+
+  /** Opens the array (once; a failed open is tried again by the next read). */
+  opened(): Promise<OpenedLevel> {
+    this.#opened ??= this.open()
+      .then((o) => this.#check(o))
+      .catch((e: unknown) => {
+        this.#opened = undefined;
+        throw e;
+      });
+    return this.#opened;
+  }
+
+  /** The array must be what the catalog said, or tiles laid out from the catalog would read the wrong voxels. */
+  async #check(o: OpenedLevel): Promise<OpenedLevel> {
+    const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+    if (!same(o.arr.shape, this.shape) || !same(o.arr.chunks, this.chunks) || o.arr.dtype !== this.dtype)
+      throw new Error(
+        `${o.url} is ${o.arr.dtype} ${o.arr.shape.join('×')} in chunks of ${o.arr.chunks.join('×')}, not the catalog's ${this.dtype} ${this.shape.join('×')} in chunks of ${this.chunks.join('×')}`,
+      );
+    const f = o.arr.fillValue;
+    this.#fill = typeof f === 'bigint' || typeof f === 'number' ? f : f ? 1 : 0;
+    this.#url = o.url;
+    return o;
   }
 
   #key(coords: readonly number[]): string {
@@ -41,7 +103,10 @@ export class LevelArray {
   chunk(coords: readonly number[], signal?: AbortSignal): Promise<DecodedChunk> {
     return chunkCache.get(
       this.#key(coords),
-      async (s) => normalise(await this.arr.getChunk([...coords], { signal: s })),
+      async (s) => {
+        const { arr } = await this.opened();
+        return normalise(await arr.getChunk([...coords], { signal: s }));
+      },
       signal,
     );
   }

@@ -14,7 +14,7 @@ import { histogram, percentileLimits, roundWindow, sliderRange } from './contras
 import { encodePath } from './encodePath';
 import type { AxisInfo, ChannelState, ImageModel } from './imageModel';
 import { isLabelImage, labelSources } from './labels';
-import { LevelArray } from './levelArray';
+import { LevelArray, type OpenedLevel } from './levelArray';
 import { physicalFrame } from './physical';
 import { guessTileSize, isDisplayable, type Selection, ZarrPixelSource } from './pixelSource';
 import { samplePlane } from './sample';
@@ -82,7 +82,7 @@ interface V3Meta {
 const WHERE = decodeWhere();
 
 /** One level, on /zarr/v3 when the page can decode its codecs, else on /zarr/v2 (decoded by the bridge). */
-async function openLevel(nodePath: string, levelPath: string, signal?: AbortSignal): Promise<LevelArray> {
+async function openLevel(nodePath: string, levelPath: string, signal?: AbortSignal): Promise<OpenedLevel> {
   const v3 = levelPath ? nodeRoot(nodePath, 'v3').resolve(levelPath) : nodeRoot(nodePath, 'v3');
   const arr = await zarr.open.v3(v3, { kind: 'array', signal });
   // The metadata document is cached by the store: reading it again costs nothing.
@@ -91,10 +91,10 @@ async function openLevel(nodePath: string, levelPath: string, signal?: AbortSign
   const suffix = levelPath ? `/${encodePath(levelPath)}` : '';
   if (WHERE === 'page' && canDecode(meta.codecs ?? [])) {
     warmDecoders(meta.codecs ?? []);
-    return new LevelArray(arr, `${faceUrlPath(nodePath, 'v3')}${suffix}`);
+    return { arr, url: `${faceUrlPath(nodePath, 'v3')}${suffix}` };
   }
   const v2 = levelPath ? nodeRoot(nodePath, 'v2').resolve(levelPath) : nodeRoot(nodePath, 'v2');
-  return new LevelArray(await zarr.open.v2(v2, { kind: 'array', signal }), `${faceUrlPath(nodePath, 'v2')}${suffix}`);
+  return { arr: await zarr.open.v2(v2, { kind: 'array', signal }), url: `${faceUrlPath(nodePath, 'v2')}${suffix}` };
 }
 
 /** The pixel sources of every pyramid level of a catalog image node. */
@@ -105,7 +105,18 @@ export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   if (rank < 2) throw new Error(`${node.path} has ${rank} dimension(s); an image needs at least y and x`);
   if (!isDisplayable(levels[0].dtype))
     throw new Error(`${node.path} holds ${levels[0].dtype} data, which cannot be shown as an image`);
-  const arrays = await Promise.all(levels.map((l) => openLevel(node.path, l.path, signal)));
+  // Levels are opened when first read; the lowest now, since the overview and the first sample read it first
+  // (and a level that cannot be read at all then fails the opening, not a tile).
+  const arrays = levels.map(
+    (l) =>
+      new LevelArray(
+        { shape: l.shape, chunks: l.chunkShape, dtype: l.dtype },
+        () => openLevel(node.path, l.path),
+        faceUrlPath(node.path, 'v3') + (l.path ? `/${encodePath(l.path)}` : ''),
+      ),
+  );
+  await arrays[arrays.length - 1].opened();
+  signal?.throwIfAborted();
   const axes = axisNames(node, rank).map((a, i) => ({ ...a, size: levels[0].shape[i] }));
   // viv requires the last two labels to be literally y and x.
   const labels = [...axes.slice(0, -2).map((a) => a.name), 'y', 'x'];
