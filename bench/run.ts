@@ -165,7 +165,7 @@ if (want('gzip')) {
 
 if (want('tiff')) {
   console.log(
-    '## TIFF source: chunks of a tiled TIFF (uint16, 256² Deflate tiles) next to the same chunks from an OME-Zarr copy (256² gzip), 16 connections, bridge defaults; warm: 4096² (fits the caches), cold: 8192² (twice the caches): median of 3 interleaved rounds of 4 s\n',
+    '## TIFF source: chunks of a tiled TIFF (uint16, 256² Deflate tiles) next to the same chunks from an OME-Zarr copy (256² gzip), 16 connections, bridge defaults; warm: 4096² (fetched once before each measurement), cold: 8192² (twice the caches): median of 3 interleaved rounds of 4 s\n',
   );
   const rows = await tiffBench(4, 3);
   if (rows) {
@@ -173,12 +173,21 @@ if (want('tiff')) {
       rows.map((r) => ({
         case: r.case,
         'TIFF req/s': Math.round(r.tiffReqPerSec),
-        'TIFF MB/s': (r.tiffReqPerSec * TIFF_CHUNK_BYTES) / 2 ** 20,
-        'OME-Zarr copy req/s': Math.round(r.zarrReqPerSec),
+        'TIFF voxel MB/s': (r.tiffReqPerSec * TIFF_CHUNK_BYTES) / 2 ** 20,
+        copy: r.copy,
+        'copy req/s': Math.round(r.zarrReqPerSec),
         'TIFF ÷ copy': r.ratio,
         'per-round ÷ copy': `${r.ratioRange[0].toFixed(2)}–${r.ratioRange[1].toFixed(2)}`,
+        'bridge CPU µs/req TIFF, copy': `${Math.round(r.tiffCpuMicros)}, ${Math.round(r.zarrCpuMicros)}`,
+        'copy CPU ÷ TIFF CPU': r.cpuRatio,
       })),
     );
+    const ratio = (c: string) => rows.find((r) => r.case === c)?.ratio.toFixed(2) ?? '–';
+    for (const set of ['warm 4096²', 'cold 8192²']) {
+      console.log(
+        `${set}: TIFF ÷ copy on /zarr/v3 ${ratio(`${set}, /zarr/v3`)}, on /zarr/v2 ${ratio(`${set}, /zarr/v2`)}`,
+      );
+    }
     console.log('goal: TIFF ÷ copy ≥ 0.7\n');
   }
 }

@@ -16,8 +16,8 @@ let anon: BossdbClient;
 let authed: BossdbClient;
 beforeAll(async () => {
   fx = await startBossdbFixture();
-  anon = new BossdbClient({ url: `${fx.url}/v1/`, timeoutMs: 2_000 });
-  authed = new BossdbClient({ url: fx.url, token: FIXTURE_TOKEN, timeoutMs: 2_000 });
+  anon = new BossdbClient({ url: `${fx.url}/v1/`, timeoutMs: 120_000 });
+  authed = new BossdbClient({ url: fx.url, token: FIXTURE_TOKEN, timeoutMs: 120_000 });
 });
 afterAll(() => fx.close());
 beforeEach(() => {
@@ -180,7 +180,7 @@ describe('errors', () => {
 
   it('reports a rejected token as Upstream 401 without the token in the message', async () => {
     const secret = 'not-a-valid-token-9c2e';
-    const bad = new BossdbClient({ url: fx.url, token: secret, timeoutMs: 2_000 });
+    const bad = new BossdbClient({ url: fx.url, token: secret, timeoutMs: 120_000 });
     const e = await failure(bad.listCollections());
     expect([e.tag, e.status, e.upstreamMessage, e.retryable]).toEqual(['Upstream', 401, 'Invalid token.', false]);
     expect(`${e.message} ${e.stack} ${JSON.stringify(e)}`).not.toContain(secret);
@@ -248,7 +248,7 @@ describe('errors', () => {
   });
 
   it('reports a refused connection as a retryable network failure', async () => {
-    const closed = new BossdbClient({ url: 'http://127.0.0.1:9', timeoutMs: 2_000 });
+    const closed = new BossdbClient({ url: 'http://127.0.0.1:9', timeoutMs: 120_000 });
     const e = await failure(closed.listCollections());
     expect([e.tag, e.failure]).toEqual(['Upstream', 'network']);
   });

@@ -24,7 +24,7 @@ async function open(
   k: number,
   options: Partial<BossdbSourceOptions> = {},
 ): Promise<{ src: BossdbSource; arr: ArrayNode }> {
-  const src = createBossdbSource({ url: fx.url, ...options });
+  const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000, ...options });
   let node = await src.root.child(path.split('/')[0]!, {});
   for (const name of [...path.split('/').slice(1), String(k)])
     node = node?.kind === 'group' ? await node.child(name, {}) : undefined;
@@ -136,7 +136,8 @@ describe('bounds', () => {
     fx.settings.latencyMs = 30;
     await Promise.all(chunksOf(arr, [0, 16], [0, 1024], [0, 2048]).map((c) => arr.readChunk(c, {})));
     expect(fx.counters.cutoutRequests).toBe(8);
-    expect(fx.counters.peakInFlight).toBe(2);
+    // The source starts two at once (its own count); whether the fixture sees both overlap depends on timing.
+    expect(fx.counters.peakInFlight).toBeLessThanOrEqual(2);
     expect(src.stats().peakInFlight).toBe(2);
   });
 });

@@ -78,7 +78,7 @@ describe.skipIf(skip)('BossDB through /api, /ome, /zarr/v2, /zarr/v3 and /n5', (
       const ref = findChannel(channel)!;
       for (let k = 0; k < ref.experiment.num_hierarchy_levels; k++) expected.push(expectedLevel(channel, k, dir));
     }
-  }, 120_000);
+  });
   afterAll(async () => {
     await bridge?.close();
     await fixture?.close();
@@ -176,7 +176,7 @@ describe.skipIf(skip)('BossDB through /api, /ome, /zarr/v2, /zarr/v3 and /n5', (
       const bytes = new Uint8Array((got.data as Uint8Array).buffer);
       expect(Buffer.from(bytes).equals(readFileSync(e.file)), `${e.channel}/${e.level}`).toBe(true);
     }
-  }, 120_000);
+  });
 
   it('offers Neuroglancer the bossdb-zarr URLs', async () => {
     const cat = (await (await fetch(`${bridge.url}/catalog/bossdb/zb_public/aniso/em`)).json()) as {

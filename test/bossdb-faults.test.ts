@@ -24,12 +24,15 @@ beforeEach(() => {
 
 const PATH = 'zb_public/aniso/em16';
 
-/** A fresh source (empty cache) with fast retries, and level `k` of PATH. */
+/**
+ * A fresh source (empty cache) with fast retries, and level `k` of PATH. Its timeout is out of reach
+ * (only a test about stalls sets one that can end an attempt): attempts end by their faults, not by time.
+ */
 async function setup(
   k = 0,
   options: Partial<BossdbSourceOptions> = {},
 ): Promise<{ src: BossdbSource; arr: ArrayNode }> {
-  const src = createBossdbSource({ url: fx.url, timeoutMs: 10_000, retryBaseDelayMs: 5, ...options });
+  const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000, retryBaseDelayMs: 5, ...options });
   let node = await src.root.child('zb_public', {});
   for (const name of ['aniso', 'em16', String(k)])
     node = node?.kind === 'group' ? await node.child(name, {}) : undefined;
@@ -52,15 +55,20 @@ describe('retried until right', () => {
     ['a dropped connection', { dropNext: 1 }],
     ['a stalled body', { stallNext: 1 }],
   ] as const)('%s', async (_name, faults) => {
-    // Level 2 keeps blocks small, so the fixture answers well within the 1 s that ends a stall even on a busy machine.
-    const { src, arr } = await setup(2, { timeoutMs: 1_000 });
+    // Only a stall needs a timeout to end; every other fault ends by itself, so its attempts get a timeout
+    // no busy machine reaches, and exactly one cutout is served whole. A stalled attempt ends at 1 s; the
+    // attempts after it may themselves run past 1 s on a busy machine, so they get retries to spare, and
+    // the verdict is on values (the bytes, and one more attempt than failures), not on how many were served.
+    const stall = 'stallNext' in faults;
+    const { src, arr } = await setup(2, stall ? { timeoutMs: 1_000, retries: 10 } : { timeoutMs: 120_000 });
     fx.resetCounters();
     Object.assign(fx.settings, faults);
     await expectRight(arr, 2, [1, 0, 1]);
     const s = src.stats();
     expect(s.retries).toBeGreaterThanOrEqual(1);
     expect(s.upstreamCutouts).toBe(s.upstreamFailures + 1);
-    expect(fx.counters.cutoutsServed).toBe(1);
+    if (stall) expect(fx.counters.cutoutsServed).toBeGreaterThanOrEqual(1);
+    else expect(fx.counters.cutoutsServed).toBe(1);
   });
 
   it('reads a whole level right with every 3rd cutout failing and a 20% failure rate', async () => {

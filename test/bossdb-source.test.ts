@@ -14,8 +14,8 @@ let src: BossdbSource;
 let authed: BossdbSource;
 beforeAll(async () => {
   fx = await startBossdbFixture();
-  src = createBossdbSource({ url: fx.url, timeoutMs: 10_000 });
-  authed = createBossdbSource({ url: fx.url, token: FIXTURE_TOKEN, timeoutMs: 10_000 });
+  src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
+  authed = createBossdbSource({ url: fx.url, token: FIXTURE_TOKEN, timeoutMs: 120_000 });
 });
 afterAll(() => fx.close());
 

@@ -6,7 +6,7 @@
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startBridge } from '../src/bridge/bridge.js';
 import type { Chunk } from '../src/bridge/model/node.js';
 import { DecodedChunks } from '../src/bridge/sources/store/decoded-chunks.js';
@@ -30,12 +30,43 @@ describe('decoded-chunk cache', () => {
     const kv = fakeStore(versions);
     const cache = new DecodedChunks(1 << 20);
     const c = chunk(16);
-    await cache.set(kv, 'a/0/0', c, ['shard', 'shard'], {});
-    expect(await cache.get(kv, 'a/0/0', {})).toBe(c);
+    const cached = await cache.set(kv, 'a/0/0', c, ['shard', 'shard'], {});
+    expect(cached.bytes).toBe(c.bytes);
+    expect(await cache.get(kv, 'a/0/0', {})).toBe(cached);
     versions.set('shard', 'v2');
     expect(await cache.get(kv, 'a/0/0', {})).toBeUndefined();
     versions.set('shard', 'v1');
     expect(await cache.get(kv, 'a/0/0', {})).toBeUndefined();
+  });
+
+  it('vouches for a cached chunk while it stays cached and its sources were checked within the last second', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const versions = new Map<string, string | null | undefined>([['f', 'v1']]);
+      const kv = fakeStore(versions);
+      const cache = new DecodedChunks(3000);
+      const fresh = chunk(16);
+      // Not cached (no versions to check against): no vouching at all.
+      expect((await cache.set(kv, 'x', fresh, [], {})).current).toBeUndefined();
+      const cached = await cache.set(kv, 'a', fresh, ['f'], {});
+      expect(cached.current?.()).toBe(true);
+      vi.advanceTimersByTime(1001);
+      expect(cached.current?.()).toBe(false);
+      // A `get` checks the versions again: vouched for another second.
+      expect(await cache.get(kv, 'a', {})).toBe(cached);
+      expect(cached.current?.()).toBe(true);
+      // A changed source: the next `get` drops it, and it vouches no more.
+      versions.set('f', 'v2');
+      vi.advanceTimersByTime(1001);
+      expect(await cache.get(kv, 'a', {})).toBeUndefined();
+      expect(cached.current?.()).toBe(false);
+      // Evicted: no more vouching either.
+      const b = await cache.set(kv, 'b', chunk(1000), ['f'], {});
+      for (let i = 0; i < 3; i++) await cache.set(kv, `c${i}`, chunk(1000), ['f'], {});
+      expect(b.current?.()).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('caches nothing it could not re-check', async () => {

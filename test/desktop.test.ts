@@ -3,17 +3,21 @@
  * Electron: window security settings, the CSP, navigation and IPC sender
  * rules, the custom-scheme router, the settings store (with the keychain and
  * its Linux plain-text fallback), IPC argument checks, the port fallback,
- * command-line folders, and the menu.
+ * command-line paths, the open dialogs and the menu, and TIFF files and
+ * folders of slices opened through the IPC handlers into a real bridge.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { routeAppRequest } from '../src/desktop/app-protocol.js';
-import { foldersToOpen } from '../src/desktop/argv.js';
+import { pathsToOpen } from '../src/desktop/argv.js';
 import { IPC, ipcHandlers } from '../src/desktop/ipc.js';
 import { appMenuTemplate } from '../src/desktop/menu.js';
+import { openDialogOptions } from '../src/desktop/open-dialog.js';
 import { firstFreePort } from '../src/desktop/port.js';
 import {
   APP_ORIGIN,
@@ -25,8 +29,11 @@ import {
   webPreferences,
 } from '../src/desktop/security.js';
 import { type SecretBox, SettingsStore } from '../src/desktop/settings-store.js';
+import { missing, PYTHON } from './support/env.js';
+import { pythonTiffPresent } from './support/tiff-fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'zb-desktop-'));
+const noop = () => undefined;
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A stand-in for safeStorage: reversible "encryption" that is visibly not plain text. */
@@ -160,6 +167,7 @@ describe('IPC handlers', () => {
     const settings = await SettingsStore.open(join(work, 'e', 'settings.json'), keychain());
     const opened: string[] = [];
     const external: string[] = [];
+    const dialogs: string[] = [];
     const h = ipcHandlers({
       bridgeUrl: 'http://127.0.0.1:5020',
       settings,
@@ -167,24 +175,36 @@ describe('IPC handlers', () => {
         opened.push(p);
         return { path: `local/${p.split('/').pop()}` };
       },
-      mountRemote: (u) => ({ path: `remote/${u.split('/').pop()}` }),
-      chooseFolder: async () => '/data/chosen.ome.zarr',
+      mountRemote: async (u) => ({ path: `remote/${u.split('/').pop()}` }),
+      choose: async (kind) => {
+        dialogs.push(kind);
+        return kind === 'file' ? '/data/scan.ome.tif' : '/data/chosen.ome.zarr';
+      },
       openExternal: async (u) => {
         external.push(u);
       },
     });
     expect(await h[IPC.bridgeUrl]()).toBe('http://127.0.0.1:5020');
     expect(await h[IPC.openFolder]()).toEqual({ path: 'local/chosen.ome.zarr' });
+    expect(await h[IPC.openFolder](undefined, 'file')).toEqual({ path: 'local/scan.ome.tif' });
+    expect(await h[IPC.openFolder](null, 'folder')).toEqual({ path: 'local/chosen.ome.zarr' });
+    expect(dialogs).toEqual(['folder', 'file', 'folder']);
+    await expect(h[IPC.openFolder](undefined, 'anything')).rejects.toThrow(/dialog/);
     expect(await h[IPC.openFolder]('/x/y.zarr')).toEqual({ path: 'local/y.zarr' });
     await expect(h[IPC.openFolder](42)).rejects.toThrow(/path/);
     expect(await h[IPC.addRemote]('https://h/img.zarr')).toEqual({ path: 'remote/img.zarr' });
-    expect(await h[IPC.recentSources]()).toEqual(['remote/img.zarr', 'local/y.zarr', 'local/chosen.ome.zarr']);
+    expect(await h[IPC.recentSources]()).toEqual([
+      'remote/img.zarr',
+      'local/y.zarr',
+      'local/chosen.ome.zarr',
+      'local/scan.ome.tif',
+    ]);
     await expect(h[IPC.openExternal]('file:///etc/passwd')).rejects.toThrow(/http/);
     await h[IPC.openExternal]('https://example.org/');
     expect(external).toEqual(['https://example.org/']);
     await expect(h[IPC.updateSettings]('nope')).rejects.toThrow(/object/);
     expect(((await h[IPC.getSettings]()) as { port: number }).port).toBe(5020);
-    expect(opened).toEqual(['/data/chosen.ome.zarr', '/x/y.zarr']);
+    expect(opened).toEqual(['/data/chosen.ome.zarr', '/data/scan.ome.tif', '/data/chosen.ome.zarr', '/x/y.zarr']);
   });
 });
 
@@ -196,22 +216,127 @@ describe('start-up', () => {
     expect(await firstFreePort(taken)).toBeGreaterThan(taken);
     blocker.close();
   });
-  it('opens folders named on the command line, skipping flags and files', () => {
+  it('opens Zarr and N5 folders named on the command line, skipping flags, plain folders and other files', async () => {
     const img = join(work, 'cells.ome.zarr');
     const plain = join(work, 'plain');
     const marked = join(work, 'volume');
     for (const d of [img, plain, marked]) mkdirSync(d, { recursive: true });
     writeFileSync(join(marked, 'attributes.json'), '{}');
     writeFileSync(join(work, 'file.zarr'), 'x');
+    writeFileSync(join(work, 'notes.tif'), 'not a TIFF at all');
     expect(
-      foldersToOpen(['--inspect', '.', img, plain, marked, join(work, 'file.zarr'), '/does/not/exist.zarr'], work),
+      await pathsToOpen(
+        ['--inspect', '.', img, plain, marked, join(work, 'file.zarr'), 'notes.tif', '/does/not/exist.zarr'],
+        work,
+      ),
     ).toEqual([img, marked]);
   });
-  it('has File (open, remote, settings), View and Help menus', () => {
-    const noop = () => undefined;
-    const menu = appMenuTemplate({ openFolder: noop, addRemote: noop, settings: noop, urlHelp: noop }, 'linux');
-    expect(menu.map((m) => (m as { label?: string }).label)).toEqual(['File', 'View', 'Help']);
-    const file = (menu[0] as { submenu: { label?: string }[] }).submenu.map((i) => i.label).filter(Boolean);
-    expect(file).toEqual(['Open Folder…', 'Add Remote URL…', 'Export…', 'Settings…']);
+  it('has File (open, remote, settings), View and Help menus; Open… takes files, and folders where one dialog can', () => {
+    const asked: string[] = [];
+    const actions = { open: (k: string) => void asked.push(k), addRemote: noop, settings: noop, urlHelp: noop };
+    const fileMenu = (platform: string) => {
+      const menu = appMenuTemplate(actions, platform);
+      const file = menu.find((m) => (m as { label?: string }).label === 'File') as {
+        submenu: { label?: string; click?: () => void }[];
+      };
+      return { menu, items: file.submenu.filter((i) => i.label) };
+    };
+    const linux = fileMenu('linux');
+    expect(linux.menu.map((m) => (m as { label?: string }).label)).toEqual(['File', 'View', 'Help']);
+    expect(linux.items.map((i) => i.label)).toEqual([
+      'Open…',
+      'Open Folder…',
+      'Add Remote URL…',
+      'Export…',
+      'Settings…',
+    ]);
+    linux.items[0]!.click!();
+    linux.items[1]!.click!();
+    // macOS: one dialog chooses both, so one item.
+    const mac = fileMenu('darwin');
+    expect(mac.items.map((i) => i.label)).toEqual(['Open…', 'Add Remote URL…', 'Export…', 'Settings…']);
+    mac.items[0]!.click!();
+    expect(asked).toEqual(['file', 'folder', 'file']);
+  });
+
+  it('asks the native dialog for TIFF files or folders, as each platform allows', () => {
+    const tiff = { name: 'TIFF and OME-TIFF images', extensions: ['tif', 'tiff', 'btf'] };
+    // Electron shows a folder chooser on Windows and Linux when asked for both: each kind gets its own dialog.
+    for (const platform of ['linux', 'win32']) {
+      expect(openDialogOptions('file', platform)).toMatchObject({
+        properties: ['openFile'],
+        filters: [tiff, { name: 'All files', extensions: ['*'] }],
+      });
+      expect(openDialogOptions('folder', platform).properties).toEqual(['openDirectory']);
+    }
+    for (const kind of ['file', 'folder'] as const) {
+      expect(openDialogOptions(kind, 'darwin')).toMatchObject({
+        properties: ['openFile', 'openDirectory'],
+        filters: [tiff, { name: 'All files', extensions: ['*'] }],
+      });
+    }
   });
 });
+
+describe.skipIf(missing('Debian python3-tifffile (/usr/bin/python3)', pythonTiffPresent()))(
+  'TIFF files and folders of slices in the desktop app',
+  () => {
+    const dir = join(work, 'tiff');
+    let bridge: Bridge | undefined;
+    afterAll(async () => {
+      await bridge?.close();
+    });
+
+    const write = () => {
+      mkdirSync(join(dir, 'slices'), { recursive: true });
+      const py = `import numpy as np, tifffile, os
+d = ${JSON.stringify(dir)}
+a = np.arange(3 * 64 * 80, dtype='uint16').reshape(3, 64, 80)
+tifffile.imwrite(os.path.join(d, 'scan.ome.tif'), a, ome=True, metadata={'axes': 'ZYX'})
+tifffile.imwrite(os.path.join(d, 'big.btf'), a[0], bigtiff=True, tile=(32, 32), compression='zlib')
+tifffile.imwrite(os.path.join(d, 'no-extension'), a[1])
+for z in range(3): tifffile.imwrite(os.path.join(d, 'slices', 'z%d.tif' % z), a[z])`;
+      const run = spawnSync(PYTHON, ['-c', py], { encoding: 'utf8' });
+      if (run.status !== 0) throw new Error(run.stderr);
+    };
+
+    it('opens TIFF files (known by their first bytes) and folders of slices named on the command line', async () => {
+      write();
+      expect(
+        await pathsToOpen(['scan.ome.tif', '--no-sandbox', 'big.btf', 'no-extension', 'slices', 'missing.tif'], dir),
+      ).toEqual(['scan.ome.tif', 'big.btf', 'no-extension', 'slices'].map((p) => join(dir, p)));
+    });
+
+    it('mounts a TIFF file chosen in the dialog or dropped on the window, and a folder of slices', async () => {
+      write();
+      bridge = await startBridge({ port: 0 });
+      const b = bridge;
+      const settings = await SettingsStore.open(join(work, 'f', 'settings.json'), keychain());
+      const h = ipcHandlers({
+        bridgeUrl: b.url,
+        settings,
+        mountFolder: (p) => b.mountFolder(p),
+        mountRemote: async () => ({ path: 'unused' }),
+        choose: async (kind) => (kind === 'file' ? join(dir, 'big.btf') : join(dir, 'slices')),
+        openExternal: async () => undefined,
+      });
+      // A drop hands the dropped file's path to the same call (useDropToOpen → api.openFolder(path)).
+      const dropped = (await h[IPC.openFolder](join(dir, 'scan.ome.tif'))) as { path: string };
+      const chosen = (await h[IPC.openFolder](undefined, 'file')) as { path: string };
+      const slices = (await h[IPC.openFolder](undefined, 'folder')) as { path: string };
+      expect([dropped.path, chosen.path, slices.path]).toEqual(['local/scan.ome.tif', 'local/big.btf', 'local/slices']);
+      for (const [mount, shape] of [
+        [dropped.path, [3, 64, 80]],
+        [chosen.path, [64, 80]],
+        [slices.path, [3, 64, 80]],
+      ] as const) {
+        const res = await fetch(`${b.url}/zarr/v3/${mount}/0/zarr.json`);
+        expect(res.status, mount).toBe(200);
+        expect(((await res.json()) as { shape: number[] }).shape, mount).toEqual(shape);
+      }
+      // A file that is not an image is refused with a reason, not mounted.
+      writeFileSync(join(dir, 'notes.txt'), 'hello');
+      await expect(h[IPC.openFolder](join(dir, 'notes.txt'))).rejects.toThrow(/not a folder/);
+    });
+  },
+);

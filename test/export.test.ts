@@ -200,7 +200,7 @@ describe('File → Export in the desktop app', () => {
     let asked = 0;
     const noop = () => undefined;
     const menu = appMenuTemplate(
-      { openFolder: noop, addRemote: noop, settings: noop, urlHelp: noop, exportImage: () => void asked++ },
+      { open: noop, addRemote: noop, settings: noop, urlHelp: noop, exportImage: () => void asked++ },
       'linux',
     );
     const item = (menu[0] as { submenu: { label?: string; click?: () => void; accelerator?: string }[] }).submenu.find(
@@ -223,8 +223,8 @@ describe('File → Export in the desktop app', () => {
       bridgeUrl: 'http://127.0.0.1:5020',
       settings,
       mountFolder: async (p) => ({ path: p }),
-      mountRemote: (u) => ({ path: u }),
-      chooseFolder: async () => undefined,
+      mountRemote: async (u) => ({ path: u }),
+      choose: async () => undefined,
       chooseExportFolder: async () => '/data/export.ome.zarr',
       openExternal: async () => {},
     });

@@ -3,7 +3,7 @@
  * the way Neuroglancer reads it), the origin policy (Host, CORS, Private
  * Network Access, API key), and confinement to the opened folders.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { FIXTURES, fixturesPresent, missing, REPO } from './support/env.js';
+import { until } from './support/until.js';
 
 /** Raw request, so Host and odd paths go out exactly as written. */
 function raw(port: number, path: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -192,6 +193,44 @@ describe.skipIf(skip)('hot-object cache', () => {
       const res = await fetch(url);
       expect(res.status).toBe(403);
       expect(await res.text()).not.toContain('CANARY');
+    } finally {
+      await bridge.close();
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(skip)('chunks read again without walking the catalog', () => {
+  it('answer what the path names now (after the freshness window): gone is 404, back is 200, swapped outside is 403; Range and HEAD as usual', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'zb-reread-'));
+    const opened = join(work, 'img.ome.zarr');
+    cpSync(join(FIXTURES, 'generated/image_gzip.ome.zarr'), opened, { recursive: true });
+    writeFileSync(join(work, 'outside.txt'), 'CANARY-reread');
+    const file = join(opened, '0/0/0/0/0/1');
+    const bridge = await startBridge({ port: 0, open: [opened] });
+    try {
+      const path = '/zarr/v2/local/img.ome.zarr/0/0/0/0/0/1';
+      const stored = readFileSync(file);
+      // A first read: served, not kept in memory; the path is remembered for reading again.
+      expect((await raw(bridge.port, path)).body.equals(stored)).toBe(true);
+      const part = await raw(bridge.port, path, { Range: 'bytes=2-9' });
+      expect(part.status).toBe(206);
+      expect(part.body.equals(stored.subarray(2, 10))).toBe(true);
+      const head = await raw(bridge.port, path, {}, 'HEAD');
+      expect([head.status, head.headers['content-length'], head.body.length]).toEqual([200, String(stored.length), 0]);
+      rmSync(file);
+      // Within its 1 s freshness window a kept handle may still answer with the file it holds; after it, never.
+      await new Promise((r) => setTimeout(r, 1100));
+      const gone = await raw(bridge.port, path);
+      expect(gone.status).toBe(404);
+      expect(JSON.parse(gone.body.toString()).error).toBe('NotFound');
+      writeFileSync(file, stored);
+      expect((await raw(bridge.port, path)).body.equals(stored)).toBe(true);
+      rmSync(file);
+      symlinkSync(join(work, 'outside.txt'), file);
+      // Whichever way the request goes (read again, or walked), never the bytes outside.
+      await until(async () => (await raw(bridge.port, path)).status === 403);
+      expect((await raw(bridge.port, path)).body.toString()).not.toContain('CANARY');
     } finally {
       await bridge.close();
       rmSync(work, { recursive: true, force: true });

@@ -152,6 +152,44 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
     expect(results.size).toBe(cases.length);
   });
 
+  it('passes Deflate tiles on unchanged on /zarr/v2 (re-wrapped as gzip on /zarr/v3) where every tile of a level is a zlib chunk', async () => {
+    // Tiles of one chunk each, without predictor, one sample per pixel: numcodecs `zlib` chunks in the file's byte order.
+    const passed = new Map<string, string>();
+    for (const s of fx.sources) {
+      for (const a of s.arrays) {
+        const zarray = await getJson(`${bridge.url}/zarr/v2/${urlPath(`${mounts.get(s.id)}/${a.path}`)}/.zarray`);
+        const compressor = zarray.compressor as { id: string; level: number } | null;
+        if (compressor?.id === 'zlib') {
+          // Neuroglancer wants a level; readers ignore it when inflating.
+          expect(compressor.level, s.id).toBeTypeOf('number');
+          passed.set(`${s.id}/${a.path}`, zarray.dtype as string);
+        }
+      }
+    }
+    expect(Object.fromEntries(passed)).toEqual({
+      'tiled-u16-deflate/0': '<u2',
+      'zlib-tiles-f32-ragged/0': '<f4',
+      'zlib-tiles-big-endian-u16-pages/0': '>u2',
+      // Level 3 (192×160) is smaller than one 256² tile: its chunk is not a tile, so it is transcoded.
+      'ome-pyramid-subifds/0': '<u2',
+      'ome-pyramid-subifds/1': '<u2',
+      'ome-pyramid-subifds/2': '<u2',
+    });
+    // zarr-python 2.13 read those through its zlib codec: the values are tifffile's.
+    for (const id of passed.keys()) expect(results.get(`v2:${id}`)?.ok, id).toBe(true);
+    // On /zarr/v3 the same tiles are re-wrapped as gzip members, in the file's byte order; zarrita read tifffile's values.
+    for (const [id, dtype] of passed) {
+      const [source, level] = [id.slice(0, id.lastIndexOf('/')), id.slice(id.lastIndexOf('/') + 1)];
+      const meta = await getJson(`${bridge.url}/zarr/v3/${urlPath(`${mounts.get(source)}/${level}`)}/zarr.json`);
+      const endian = dtype.startsWith('>') ? 'big' : 'little';
+      expect(meta.codecs, id).toEqual([
+        { name: 'bytes', configuration: { endian } },
+        { name: 'gzip', configuration: { level: 1 } },
+      ]);
+      expect(results.get(`v3:${id}`)?.ok, id).toBe(true);
+    }
+  });
+
   it('names axes in NGFF order, with scales and units from OME-XML and ImageJ', async () => {
     for (const s of fx.sources) {
       const zattrs = await getJson(`${bridge.url}/zarr/v2/${urlPath(mounts.get(s.id)!)}/.zattrs`);

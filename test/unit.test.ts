@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { copyRegion, toBigEndian, toCOrder } from '../src/bridge/encode/c-order.js';
 import { HeldReplies } from '../src/bridge/http/held-replies.js';
 import { OriginPolicy } from '../src/bridge/http/origin-policy.js';
-import { parseRange } from '../src/bridge/http/send.js';
+import { madeObject, parseRange } from '../src/bridge/http/send.js';
 import { v2Descr } from '../src/bridge/model/dtype.js';
 import { parseOme, renderOme04, renderOme05 } from '../src/bridge/model/ome.js';
 import { toJson } from '../src/bridge/util/json.js';
@@ -149,11 +149,57 @@ describe('held replies', () => {
     expect(replies.lookup('/a')).toBeUndefined();
   });
 
+  it('reads again, without the walk, what its source says can be read again', async () => {
+    const replies = new HeldReplies();
+    const fresh = object(new Uint8Array(3), { now: true });
+    const reread = async () => fresh;
+    const first = { ...object(new Uint8Array(3), undefined), reread };
+    replies.remember('/cold', first);
+    expect(replies.lookup('/cold')).toBeUndefined(); // not held by its source: never replayed
+    expect(await replies.rereadOf('/cold')?.({})).toBe(fresh);
+    replies.forget('/cold');
+    expect(replies.rereadOf('/cold')).toBeUndefined();
+  });
+
   it('keeps at most its entry bound', () => {
     const replies = new HeldReplies(2);
     for (const p of ['/1', '/2', '/3']) replies.remember(p, object(new Uint8Array(1), { now: true }));
     expect(replies.lookup('/1')).toBeUndefined();
     expect(replies.lookup('/3')).toBeDefined();
+  });
+
+  it('holds replies made from vouched-for chunks itself, within a byte bound, while they stay current', () => {
+    const replies = new HeldReplies(100, 1000);
+    const state = { now: true };
+    const made = madeObject(new Uint8Array(300).fill(1), () => state.now);
+    replies.keep('/m', made);
+    expect(replies.lookup('/m')).toBe(made);
+    expect(replies.madeBytes).toBe(300 + 256);
+    // Its version is its bytes' hash: the same bytes made again (a revalidated chunk) keep their ETag.
+    expect(madeObject(made.held!, () => true).version).toBe(made.version);
+    expect(madeObject(new Uint8Array(300).fill(2), () => true).version).not.toBe(made.version);
+    state.now = false;
+    expect(replies.lookup('/m')).toBeUndefined();
+    expect(replies.madeBytes).toBe(0);
+    // Not current when offered: not kept.
+    replies.keep(
+      '/n',
+      madeObject(new Uint8Array(10), () => false),
+    );
+    expect(replies.lookup('/n')).toBeUndefined();
+    // The byte bound: the oldest goes first.
+    for (const p of ['/a', '/b', '/c', '/d'])
+      replies.keep(
+        p,
+        madeObject(new Uint8Array(300), () => true),
+      );
+    expect(replies.madeBytes).toBeLessThanOrEqual(1000);
+    expect(replies.lookup('/a')).toBeUndefined();
+    expect(replies.lookup('/d')).toBeDefined();
+    // A path served as a stored object later is that object from then on.
+    const stored = object(new Uint8Array(3), { now: true });
+    replies.remember('/d', stored);
+    expect(replies.lookup('/d')).toBe(stored);
   });
 });
 
@@ -168,10 +214,17 @@ describe('CLI arguments', () => {
       viewer: true,
     });
     expect(parseServeArgs([], { BOSSDB_TOKEN: 't' }).bossdbToken).toBe('t');
+    // Only a port the user chose is binding; the default gives way to the next free one.
+    expect(parseServeArgs([], {})).toMatchObject({ port: 5020, portGiven: false });
+    expect(parseServeArgs(['--port', '5020'], {})).toMatchObject({ port: 5020, portGiven: true });
   });
   it('refuses bad values', () => {
     expect(() => parseServeArgs(['--port', 'x'], {})).toThrow(/port/);
     expect(() => parseServeArgs(['--bogus'], {})).toThrow();
+    expect(() => parseServeArgs(['--bossdb-url', 'ftp://x'], {})).toThrow(/not an http\(s\) URL/);
+    expect(() => parseServeArgs([], { BOSSDB_URL: 'file:///etc' })).toThrow(/not an http\(s\) URL/);
+    expect(parseServeArgs(['--bossdb-url', 'none'], {}).bossdbUrl).toBe('none');
+    expect(() => parseServeArgs(['--remote', 's3://bucket/x.zarr'], {})).toThrow(/--remote/);
   });
 });
 

@@ -15,28 +15,36 @@ const skip = missing('shared fixtures', fixturesPresent());
 
 describe.skipIf(skip)('upstream faults (remote source)', () => {
   let upstream: StaticServer;
+  /**
+   * Faults that end by themselves (cut bodies, resets, 500s, latency) meet a timeout out of reach, so
+   * an attempt ends by its fault, never by the clock. A stall ends only by a timeout: those bridges get
+   * 1–2 s, and the one whose stall must be followed by a good attempt gets retries to spare on a busy machine.
+   */
   let bridge: Bridge;
+  let stalling: Bridge;
+  let stallOnce: Bridge;
   // Chunks passed through unchanged, so the bytes can be compared with the file; one per
   // case, because a chunk read once is answered from the cache afterwards.
   const fileOf = (key: string) => readFileSync(join(FIXTURES, 'generated/image_gzip.ome.zarr', key));
 
   beforeAll(async () => {
     upstream = await startStaticServer(join(FIXTURES, 'generated'));
-    bridge = await startBridge({
-      port: 0,
-      remote: [`${upstream.url}/image_gzip.ome.zarr`],
-      remoteOptions: { timeoutMs: 400, retries: 2 },
-    });
+    const remote = [`${upstream.url}/image_gzip.ome.zarr`];
+    bridge = await startBridge({ port: 0, remote, remoteOptions: { timeoutMs: 120_000, retries: 2 } });
+    stalling = await startBridge({ port: 0, remote, remoteOptions: { timeoutMs: 2_000, retries: 2 } });
+    stallOnce = await startBridge({ port: 0, remote, remoteOptions: { timeoutMs: 1_000, retries: 8 } });
     // Metadata first, while the upstream is healthy.
-    expect((await fetch(`${bridge.url}/zarr/v2/remote/image_gzip.ome.zarr/0/.zarray`)).status).toBe(200);
+    for (const b of [bridge, stalling, stallOnce]) {
+      expect((await fetch(`${b.url}/zarr/v2/remote/image_gzip.ome.zarr/0/.zarray`)).status).toBe(200);
+    }
   });
   afterAll(async () => {
-    await bridge?.close();
+    for (const b of [bridge, stalling, stallOnce]) await b?.close();
     await upstream?.close();
   });
 
-  const get = async (key: string) => {
-    const res = await fetch(`${bridge.url}/zarr/v2/remote/image_gzip.ome.zarr/${key}`);
+  const get = async (key: string, via = bridge) => {
+    const res = await fetch(`${via.url}/zarr/v2/remote/image_gzip.ome.zarr/${key}`);
     return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
   };
 
@@ -45,17 +53,16 @@ describe.skipIf(skip)('upstream faults (remote source)', () => {
     ['reset', 502, '0/1/1/0/1/1'],
     ['stall', 504, '0/1/1/0/0/1'],
   ] as const)('%s every time → %i JSON after bounded retries, then recovers', async (kind, status, key) => {
+    const via = kind === 'stall' ? stalling : bridge;
     upstream.fault = { prefix: `/image_gzip.ome.zarr/${key}`, kind };
     const before = upstream.requests.length;
-    const started = Date.now();
-    const failed = await get(key);
+    const failed = await get(key, via);
     expect(failed.status).toBe(status);
     expect(JSON.parse(failed.body.toString()).error).toBe(status === 504 ? 'UpstreamTimeout' : 'Upstream');
-    // 1 try + 2 retries, and within the timeout budget (3 × 400 ms + backoff).
+    // 1 try + 2 retries: bounded by count (and so, with the timeout, in time).
     expect(upstream.requests.length - before).toBe(3);
-    expect(Date.now() - started).toBeLessThan(3_000);
     upstream.fault = undefined;
-    const ok = await get(key);
+    const ok = await get(key, via);
     expect(ok.status).toBe(200);
     expect(ok.body.equals(fileOf(key))).toBe(true);
   });
@@ -64,9 +71,9 @@ describe.skipIf(skip)('upstream faults (remote source)', () => {
     // A new chunk each time, so the cache cannot answer.
     const key = { truncate: '0/1/1/1/1/0', reset: '0/1/1/1/0/1', stall: '0/1/1/1/0/0' }[kind];
     upstream.fault = { prefix: `/image_gzip.ome.zarr/${key}`, kind, times: 1 };
-    const res = await fetch(`${bridge.url}/zarr/v2/remote/image_gzip.ome.zarr/${key}`);
+    const res = await get(key, kind === 'stall' ? stallOnce : bridge);
     expect(res.status).toBe(200);
-    expect(Buffer.from(await res.arrayBuffer()).equals(fileOf(key))).toBe(true);
+    expect(res.body.equals(fileOf(key))).toBe(true);
     upstream.fault = undefined;
   });
 

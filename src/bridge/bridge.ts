@@ -6,9 +6,11 @@
 import type { BridgeSettings } from '../shared/api.js';
 import { Catalog, type Mount } from './catalog/catalog.js';
 import type { Compression } from './encode/compression.js';
+import { isBridgeError } from './errors.js';
 import { ExportGuard } from './export/guard.js';
 import { ExportJobs } from './export/jobs.js';
 import { exportRoutes } from './export/routes.js';
+import { errorReply } from './http/error-reply.js';
 import { DEFAULT_ALLOWED_ORIGINS } from './http/origin-policy.js';
 import { type BridgeServer, startBridgeServer } from './http/server.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from './sources/bossdb/index.js';
@@ -22,6 +24,8 @@ import type { Logger } from './util/log.js';
 export interface BridgeOptions {
   host?: string;
   port?: number;
+  /** When `port` is only a default: take the next free port if it is taken. */
+  nextFreePort?: boolean;
   open?: readonly string[];
   remote?: readonly string[];
   /** Timeouts, retries and cache size for remote mounts. */
@@ -55,11 +59,21 @@ export interface Bridge extends BridgeServer {
 }
 
 export async function startBridge(options: BridgeOptions, catalog = new Catalog()): Promise<Bridge> {
+  try {
+    return await assemble(options, catalog);
+  } catch (e) {
+    // A folder that cannot be opened, a taken port: release what was mounted before.
+    await catalog.close();
+    throw e;
+  }
+}
+
+async function assemble(options: BridgeOptions, catalog: Catalog): Promise<Bridge> {
   const chunkCacheBytes = options.chunkCacheBytes ?? DEFAULT_CHUNK_CACHE_BYTES;
   const decoded = chunkCacheBytes > 0 ? new DecodedChunks(chunkCacheBytes) : undefined;
   const mountFolder = (path: string) => mountLocalFolder(catalog, path, decoded);
   for (const folder of options.open ?? []) await mountFolder(folder);
-  for (const url of options.remote ?? []) mountRemote(catalog, url, options.remoteOptions);
+  for (const url of options.remote ?? []) await mountRemote(catalog, url, options.remoteOptions);
   const bossdb = options.bossdb ? createBossdbSource({ ...options.bossdb, mountPath: 'bossdb' }) : undefined;
   if (bossdb && options.bossdb) catalog.setBossdb(bossdb.root, options.bossdb.url);
   const exportGuard = new ExportGuard({ host: options.host ?? '127.0.0.1', allowExport: !!options.allowExport });
@@ -69,12 +83,15 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
     catalog,
     host: options.host,
     port: options.port,
+    nextFreePort: options.nextFreePort,
     allowOrigins: options.allowOrigins,
     apiKey: options.apiKey,
     viewerDir: options.viewerDir,
     neuroglancerDir: options.neuroglancerDir,
     logger: options.logger,
     compression: options.compression,
+    // Replies transcoded from cached decodes are useful only while those stay cached.
+    heldReplyBytes: chunkCacheBytes,
     health: () => ({
       decodedChunkBytes: decoded?.bytes ?? 0,
       hotObjectBytes: hotObjectBytes(),
@@ -90,7 +107,9 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
           const mount = await mountFolder(path);
           res.json({ path: mount.path });
         } catch (e) {
-          res.status(400).json({ error: 'BadRequest', detail: `cannot open ${path}: ${(e as Error).message}` });
+          // The reason names the path already ("no such folder: …", "… holds no Zarr, N5 or image slices: …").
+          const detail = isBridgeError(e) ? e.message : `cannot open ${path}: ${(e as Error).message}`;
+          res.status(400).json({ error: 'BadRequest', detail });
         }
       });
       // Browser mode reads the settings the bridge runs with; they change through `serve` flags.
@@ -115,13 +134,18 @@ export async function startBridge(options: BridgeOptions, catalog = new Catalog(
           .status(405)
           .json({ error: 'MethodNotAllowed', detail: 'settings of `zarr-bridge serve` are its command-line flags' });
       });
-      router.post('/remote', (req, res) => {
+      router.post('/remote', async (req, res) => {
         const url = (req.body as { url?: unknown } | undefined)?.url;
         if (typeof url !== 'string') return void res.status(400).json({ error: 'BadRequest', detail: 'url required' });
+        // Given up when the asker goes away (a remote that never answers).
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
         try {
-          res.json({ path: mountRemote(catalog, url, options.remoteOptions).path });
+          res.json({ path: (await mountRemote(catalog, url, { ...options.remoteOptions, signal: gone.signal })).path });
         } catch (e) {
-          res.status(400).json({ error: 'BadRequest', detail: (e as Error).message });
+          if (res.destroyed) return;
+          const { status, body } = errorReply(e);
+          res.status(status === 500 ? 400 : status).json(isBridgeError(e) ? body : { ...body, detail: String(e) });
         }
       });
     },

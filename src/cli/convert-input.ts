@@ -75,7 +75,7 @@ const MOUNTERS: Mounter[] = [
   {
     accepts: async (input) => /^https?:\/\//i.test(input),
     async mount(catalog, input) {
-      const mount = mountRemote(catalog, input);
+      const mount = await mountRemote(catalog, input);
       return { path: mount.path, identity: mount.origin, folders: [] };
     },
   },

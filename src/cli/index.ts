@@ -1,5 +1,5 @@
 /** `zarr-bridge serve`: the bridge without Electron, serving the viewer too. */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startBridge } from '../bridge/bridge.js';
@@ -7,8 +7,18 @@ import { createLogger } from '../bridge/util/log.js';
 import { parseServeArgs, USAGE } from './args.js';
 import { convertCommand } from './convert.js';
 
+/** The version in package.json (out/main/cli.js sits two folders below it). */
+function version(): string {
+  const pkg = join(dirname(fileURLToPath(import.meta.url)), '../../package.json');
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-V' || (command === 'serve' && rest.includes('--version'))) {
+    process.stdout.write(`zarr-bridge ${version()}\n`);
+    return 0;
+  }
   if (command === 'convert') return convertCommand(rest);
   if (!command || command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(USAGE);
@@ -33,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
   const bridge = await startBridge({
     host: options.host,
     port: options.port,
+    // Only the default port gives way to the next free one; a port the user chose must be that port.
+    nextFreePort: !options.portGiven,
     open: showDemo ? [demo] : options.open,
     remote: options.remote,
     allowOrigins: options.allowOrigin,
@@ -53,6 +65,9 @@ async function main(argv: string[]): Promise<number> {
           },
         }),
   });
+  if (bridge.port !== options.port && options.port !== 0) {
+    process.stdout.write(`Port ${options.port} is taken; using ${bridge.port}, the next free one.\n`);
+  }
   process.stdout.write(`Zarr Bridge listening on ${bridge.url}\n`);
   for (const m of bridge.catalog.mounts()) process.stdout.write(`  ${m.path}  <-  ${m.origin}\n`);
   if (options.viewer) {

@@ -1,21 +1,27 @@
-/** Folders named on the command line (or by a second launch) that the app should open. */
-import { existsSync, statSync } from 'node:fs';
+/**
+ * What to open from paths named on the command line (or by a second launch):
+ * Zarr and N5 folders, TIFF/OME-TIFF files and folders of image slices, as
+ * `--open` takes them. Flags, the app's own path and anything else are skipped.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { METADATA_FILES } from '../bridge/sources/local/openable.js';
+import { tiffSourceAt } from '../bridge/sources/tiff/detect.js';
 
-const MARKERS = ['zarr.json', '.zgroup', '.zarray', '.zattrs', 'attributes.json'];
-
-/** Arguments that are folders holding Zarr or N5 metadata; flags and the app path are skipped. */
-export function foldersToOpen(argv: readonly string[], cwd: string): string[] {
+/** Absolute paths of the arguments the bridge can mount, in the order given. */
+export async function pathsToOpen(argv: readonly string[], cwd: string): Promise<string[]> {
   const out: string[] = [];
   for (const arg of argv) {
     if (arg.startsWith('-') || arg === '.') continue;
     const path = resolve(cwd, arg);
-    try {
-      if (!statSync(path).isDirectory()) continue;
-    } catch {
-      continue;
-    }
-    if (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || MARKERS.some((m) => existsSync(join(path, m)))) out.push(path);
+    const st = await stat(path).catch(() => undefined);
+    if (!st) continue;
+    const store =
+      st.isDirectory() &&
+      (/\.(ome\.zarr|zarr|n5)\/?$/i.test(arg) || METADATA_FILES.some((m) => existsSync(join(path, m))));
+    // A TIFF file is known by its first bytes, whatever its name, as `--open` knows it.
+    if (store || (await tiffSourceAt(path).catch(() => undefined))) out.push(path);
   }
   return out;
 }

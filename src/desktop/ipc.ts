@@ -6,6 +6,7 @@
  */
 import type { BridgeSettings, SettingsUpdate } from '../shared/api.js';
 import { IPC, type IpcChannel } from './ipc-channels.js';
+import type { OpenKind } from './open-dialog.js';
 import { externalUrlAllowed } from './security.js';
 import type { SettingsStore } from './settings-store.js';
 
@@ -15,9 +16,9 @@ export interface DesktopDeps {
   bridgeUrl: string;
   settings: SettingsStore;
   mountFolder(path: string): Promise<{ path: string }>;
-  mountRemote(url: string): { path: string };
-  /** The native folder dialog; undefined when cancelled. */
-  chooseFolder(): Promise<string | undefined>;
+  mountRemote(url: string): Promise<{ path: string }>;
+  /** The native dialog for a file or a folder (open-dialog.ts); undefined when cancelled. */
+  choose(kind: OpenKind): Promise<string | undefined>;
   /** The native save dialog for an export's output folder; undefined when cancelled. */
   chooseExportFolder?(): Promise<string | undefined>;
   openExternal(url: string): Promise<void>;
@@ -33,18 +34,24 @@ function str(v: unknown, what: string, max = 4096): string {
   return v;
 }
 
+function openKind(v: unknown): OpenKind {
+  if (v === undefined || v === null || v === 'folder') return 'folder';
+  if (v === 'file') return 'file';
+  throw new IpcArgumentError('dialog must be "file" or "folder"');
+}
+
 export function ipcHandlers(deps: DesktopDeps): Record<IpcChannel, (...args: unknown[]) => Promise<unknown>> {
   return {
     [IPC.bridgeUrl]: async () => deps.bridgeUrl,
-    [IPC.openFolder]: async (path?: unknown) => {
-      const folder = path === undefined ? await deps.chooseFolder() : str(path, 'path');
-      if (folder === undefined) return undefined;
-      const mount = await deps.mountFolder(folder);
+    [IPC.openFolder]: async (path?: unknown, dialog?: unknown) => {
+      const chosen = path === undefined || path === null ? await deps.choose(openKind(dialog)) : str(path, 'path');
+      if (chosen === undefined) return undefined;
+      const mount = await deps.mountFolder(chosen);
       await deps.settings.rememberSource(mount.path);
       return mount;
     },
     [IPC.addRemote]: async (url: unknown) => {
-      const mount = deps.mountRemote(str(url, 'url'));
+      const mount = await deps.mountRemote(str(url, 'url'));
       await deps.settings.rememberSource(mount.path);
       return mount;
     },

@@ -1,6 +1,9 @@
 /** The application menu as Electron's template (plain data; actions injected). */
+import { type OpenKind, oneDialogForBoth } from './open-dialog.js';
+
 export interface MenuActions {
-  openFolder(): void;
+  /** Shows the native dialog for `kind` (see open-dialog.ts) and opens what is chosen. */
+  open(kind: OpenKind): void;
   addRemote(): void;
   settings(): void;
   urlHelp(): void;
@@ -15,7 +18,11 @@ export function appMenuTemplate(a: MenuActions, platform: string = process.platf
     {
       label: 'File',
       submenu: [
-        { label: 'Open Folder…', accelerator: 'CmdOrCtrl+O', click: () => a.openFolder() },
+        // A TIFF file or a folder: one dialog on macOS, one for each elsewhere.
+        { label: 'Open…', accelerator: 'CmdOrCtrl+O', click: () => a.open('file') },
+        ...(oneDialogForBoth(platform)
+          ? []
+          : [{ label: 'Open Folder…', accelerator: 'CmdOrCtrl+Shift+O', click: () => a.open('folder') }]),
         { label: 'Add Remote URL…', accelerator: 'CmdOrCtrl+L', click: () => a.addRemote() },
         { type: 'separator' as const },
         { label: 'Export…', accelerator: 'CmdOrCtrl+E', click: () => a.exportImage?.() },

@@ -10,11 +10,12 @@ import { type Bridge, startBridge } from '../bridge/bridge.js';
 import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { createLogger } from '../bridge/util/log.js';
 import { fileResponse, routeAppRequest } from '../desktop/app-protocol.js';
-import { foldersToOpen } from '../desktop/argv.js';
+import { pathsToOpen } from '../desktop/argv.js';
 import { exportDialogOptions } from '../desktop/export-dialog.js';
 import { ipcHandlers } from '../desktop/ipc.js';
 import { MENU_EXPORT } from '../desktop/ipc-channels.js';
 import { appMenuTemplate } from '../desktop/menu.js';
+import { type OpenKind, openDialogOptions } from '../desktop/open-dialog.js';
 import { firstFreePort } from '../desktop/port.js';
 import {
   APP_ORIGIN,
@@ -48,10 +49,17 @@ function show(source?: string) {
   void win?.loadURL(`${APP_ORIGIN}/${source ? `?source=${encodeURIComponent(source)}` : ''}`);
 }
 
-async function openFolders(paths: string[]): Promise<string | undefined> {
+async function openPaths(paths: string[]): Promise<string | undefined> {
   let last: string | undefined;
   for (const p of paths) last = (await bridge!.mountFolder(p)).path;
   return last;
+}
+
+/** The native dialog for a TIFF file or a folder; undefined when cancelled. */
+async function choose(kind: OpenKind): Promise<string | undefined> {
+  const options = openDialogOptions(kind);
+  const r = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+  return r.canceled ? undefined : r.filePaths[0];
 }
 
 async function ready() {
@@ -71,8 +79,8 @@ async function ready() {
     logger: log,
     bossdb: { url: s.bossdbUrl, token: settings.token(), cacheBytes: s.cacheMb * 2 ** 20 },
   });
-  const initial = foldersToOpen(process.argv.slice(1), process.cwd());
-  const first = (await openFolders(initial)) ?? (await bridge.mountFolder(demoImage)).path;
+  const initial = await pathsToOpen(process.argv.slice(1), process.cwd());
+  const first = (await openPaths(initial)) ?? (await bridge.mountFolder(demoImage)).path;
 
   const neuroglancerPolicy = neuroglancerWindowPolicy(bridge.url);
   protocol.handle(APP_SCHEME, async (request) => {
@@ -101,10 +109,7 @@ async function ready() {
     settings,
     mountFolder: (p) => bridge!.mountFolder(p),
     mountRemote: (u) => mountRemote(bridge!.catalog, u),
-    chooseFolder: async () => {
-      const r = await dialog.showOpenDialog({ properties: ['openDirectory'] });
-      return r.canceled ? undefined : r.filePaths[0];
-    },
+    choose,
     openExternal: (u) => shell.openExternal(u),
     chooseExportFolder: async () => {
       const r = await dialog.showSaveDialog(exportDialogOptions());
@@ -121,9 +126,14 @@ async function ready() {
   Menu.setApplicationMenu(
     Menu.buildFromTemplate(
       appMenuTemplate({
-        openFolder: async () => {
-          const r = await dialog.showOpenDialog({ properties: ['openDirectory'] });
-          if (!r.canceled && r.filePaths[0]) show(await openFolders([r.filePaths[0]]));
+        open: async (kind) => {
+          const chosen = await choose(kind);
+          if (!chosen) return;
+          try {
+            show(await openPaths([chosen]));
+          } catch (e) {
+            dialog.showErrorBox('Cannot open', `${chosen}: ${(e as Error).message}`);
+          }
         },
         addRemote: () => void win?.loadURL(`${APP_ORIGIN}/?panel=add-remote`),
         settings: () => void win?.loadURL(`${APP_ORIGIN}/?panel=settings`),
@@ -175,7 +185,10 @@ app.on('web-contents-created', (_e, contents) => {
 });
 
 app.on('second-instance', async (_e, argv, cwd) => {
-  const path = await openFolders(foldersToOpen(argv.slice(1), cwd));
+  const path = await openPaths(await pathsToOpen(argv.slice(1), cwd)).catch((e: unknown) => {
+    dialog.showErrorBox('Cannot open', String((e as Error).message));
+    return undefined;
+  });
   if (win) {
     if (win.isMinimized()) win.restore();
     win.focus();

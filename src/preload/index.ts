@@ -10,7 +10,8 @@ import type { BridgeSettings, SettingsUpdate, ZarrBridgeApi } from '../shared/ap
 const api: ZarrBridgeApi = {
   mode: 'desktop',
   bridgeUrl: () => ipcRenderer.invoke(IPC.bridgeUrl) as Promise<string>,
-  openFolder: (path?: string) => ipcRenderer.invoke(IPC.openFolder, path) as Promise<{ path: string } | undefined>,
+  openFolder: (path?: string, dialog?: 'file' | 'folder') =>
+    ipcRenderer.invoke(IPC.openFolder, path, dialog) as Promise<{ path: string } | undefined>,
   addRemote: (url: string) => ipcRenderer.invoke(IPC.addRemote, url) as Promise<{ path: string }>,
   pathForDroppedFile: (file: File) => {
     try {

@@ -41,8 +41,11 @@ export interface ZarrBridgeApi {
   readonly mode: 'desktop' | 'browser';
   /** Base URL of the bridge, e.g. `http://127.0.0.1:5020`. */
   bridgeUrl(): Promise<string>;
-  /** Mount a folder. Without a path the desktop app shows its folder dialog (undefined if cancelled). */
-  openFolder(path?: string): Promise<{ path: string } | undefined>;
+  /**
+   * Mount a folder or a TIFF/OME-TIFF file. Without a path the desktop app shows its native dialog for
+   * a file or a folder (`dialog`, default a folder; macOS's one dialog takes both); undefined if cancelled.
+   */
+  openFolder(path?: string, dialog?: 'file' | 'folder'): Promise<{ path: string } | undefined>;
   /** Mount a remote Zarr/OME-Zarr/N5 URL. */
   addRemote(url: string): Promise<{ path: string }>;
   /** The local path of a file or folder dropped on the window (desktop only; undefined in browsers). */

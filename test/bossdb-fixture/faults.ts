@@ -23,6 +23,11 @@ export interface FixtureSettings {
   dropNext: number;
   /** The next N affected requests: headers and 16 bytes are sent, then nothing, ever. */
   stallNext: number;
+  /** The next N affected requests get a hostile 200 body instead of the cutout: */
+  hostileNext: number;
+  /** `blosc-bomb`: a blosc header announcing 1 GiB; `npygz-bomb`: a zlib stream inflating to 128 MiB;
+   * `endless`: a body that never ends. */
+  hostileBody: 'blosc-bomb' | 'npygz-bomb' | 'endless';
   /** Which requests the faults above apply to. */
   scope: 'cutout' | 'all';
   /** Seed of the `failRate` PRNG. */
@@ -47,7 +52,7 @@ export interface FixtureCounters {
   peakInFlight: number;
 }
 
-export type Fault = 'fail' | 'truncate' | 'drop' | 'stall' | undefined;
+export type Fault = 'fail' | 'truncate' | 'drop' | 'stall' | 'hostile' | undefined;
 
 export const defaultSettings = (tokens: string[]): FixtureSettings => ({
   latencyMs: 0,
@@ -59,6 +64,8 @@ export const defaultSettings = (tokens: string[]): FixtureSettings => ({
   truncateMode: 'reset',
   dropNext: 0,
   stallNext: 0,
+  hostileNext: 0,
+  hostileBody: 'endless',
   scope: 'cutout',
   seed: 1,
   tokens,
@@ -107,6 +114,10 @@ export class FaultPlan {
     if (s.stallNext > 0) {
       s.stallNext--;
       return 'stall';
+    }
+    if (s.hostileNext > 0) {
+      s.hostileNext--;
+      return 'hostile';
     }
     if (s.truncateNext > 0) {
       s.truncateNext--;

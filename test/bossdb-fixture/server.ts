@@ -15,6 +15,7 @@ import {
   type FixtureSettings,
   zeroCounters,
 } from './faults.js';
+import { forgedBloscHeader, zlibBomb } from './hostile.js';
 import { bossError, CODE, html, json, notFoundPage, type Reply, serverErrorPage } from './reply.js';
 import { type Principal, resourceRoute } from './resources.js';
 
@@ -66,6 +67,25 @@ function injectedFailure(status: number): Reply {
   return status === 500
     ? bossError(500, CODE.UNHANDLED_EXCEPTION, 'Unhandled exception (injected by the fixture)')
     : html(status, `<html><body><h1>${status}</h1>injected by the fixture</body></html>`);
+}
+
+/** A 200 whose body is a decompression bomb, or never ends (written as fast as the client reads). */
+async function sendHostile(res: ServerResponse, kind: FixtureSettings['hostileBody']): Promise<void> {
+  if (kind === 'blosc-bomb') {
+    res.writeHead(200, { 'Content-Type': 'application/blosc' });
+    res.end(forgedBloscHeader(2 ** 30));
+    return;
+  }
+  if (kind === 'npygz-bomb') {
+    res.writeHead(200, { 'Content-Type': 'application/npygz' });
+    res.end(await zlibBomb(128 * 2 ** 20));
+    return;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/blosc' });
+  const block = Buffer.alloc(2 ** 20, 7);
+  while (!res.destroyed) {
+    if (!res.write(block)) await new Promise((r) => res.once('drain', r).once('close', r));
+  }
 }
 
 export async function startBossdbFixture(options: FixtureOptions = {}): Promise<BossdbFixture> {
@@ -138,6 +158,10 @@ export async function startBossdbFixture(options: FixtureOptions = {}): Promise<
     if (req.headers.origin) headers['Access-Control-Allow-Origin'] = '*';
     const { body } = reply;
     const half = Math.max(1, Math.floor(body.length / 2));
+    if (fault === 'hostile') {
+      void sendHostile(res, settings.hostileBody);
+      return 'faulted';
+    }
     if (fault === 'truncate' && settings.truncateMode === 'clean') {
       res.writeHead(reply.status, headers); // chunked: the short body looks complete to HTTP
       res.end(body.subarray(0, half));

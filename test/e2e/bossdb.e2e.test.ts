@@ -27,7 +27,7 @@ describe.skipIf(!ready)('BossDB in the viewer end to end', () => {
   beforeAll(async () => {
     fx = await startBossdbFixture();
     h = await startHarness([], { bossdb: { url: fx.url } });
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
     await fx?.close();
@@ -53,7 +53,7 @@ describe.skipIf(!ready)('BossDB in the viewer end to end', () => {
     expect(await page.evaluate('location.search')).toContain(`source=bossdb/${CHANNEL}`);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('draws the voxel formula at level 0 and level 1 in absolute BossDB coordinates', async () => {
     const ref = findChannel(CHANNEL);
@@ -119,5 +119,5 @@ describe.skipIf(!ready)('BossDB in the viewer end to end', () => {
     await l1.page.screenshot({ path: `${ARTIFACTS}/bossdb-level1.png` });
     expect(l0.pageErrors.concat(l1.pageErrors)).toEqual([]);
     await l1.page.close();
-  }, 90_000);
+  });
 });

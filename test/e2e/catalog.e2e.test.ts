@@ -3,24 +3,16 @@
  * browsing the lazy tree into an image, bioformats2raw series, and errors shown in the page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACTS, checkPrerequisites, FIXTURES, type Harness, startHarness } from './harness.js';
+import { ARTIFACTS, checkPrerequisites, FIXTURES, type Harness, startHarness, waitFor } from './harness.js';
 
 const ready = checkPrerequisites();
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!ready)('catalog browser end to end', () => {
   let h: Harness;
   beforeAll(async () => {
     // Nothing mounted at start: the empty state must show, then the user opens a folder.
     h = await startHarness([]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -68,7 +60,7 @@ describe.skipIf(!ready)('catalog browser end to end', () => {
     expect(await page.isVisible('[data-testid="tree-local/bf2raw.ome.zarr"]')).toBe(false);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('reports a missing source and a bad folder in the page', async () => {
     const page = await h.browser.newPage();
@@ -89,5 +81,5 @@ describe.skipIf(!ready)('catalog browser end to end', () => {
     );
     expect(await page.textContent('[data-testid="errors"]')).not.toMatch(/ENOENT|realpath|\b404\b/);
     await page.close();
-  }, 60_000);
+  });
 });

@@ -51,6 +51,13 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
     executablePath: CHROMIUM,
     args: CHROMIUM_ARGS,
   });
+  // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
+  const plainNewPage = browser.newPage.bind(browser);
+  browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
+    const page = await plainNewPage(...args);
+    page.setDefaultTimeout(HANG_MS);
+    return page;
+  };
   const origin = new URL(bridge.url).origin.replace('localhost', '127.0.0.1');
   return {
     bridge,
@@ -71,7 +78,13 @@ export async function newPage(h: Harness): Promise<{ page: Page; pageErrors: str
 }
 
 /** Polls `check` (e.g. a page.evaluate) until true; throws naming `what` on timeout. */
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+/**
+ * Every wait here is for a state of the page (a frame drawn, a URL updated), bounded only to catch a hang:
+ * on a busy 2-core machine a slow pass must still pass.
+ */
+export const HANG_MS = 120_000;
+
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = HANG_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -97,7 +110,7 @@ export async function openViewer(
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${h.origin}/${query}${query.includes('test=1') ? '' : '&test=1'}`);
   // Poll with page.evaluate: waitForFunction evals its predicate in the page, which the viewer's CSP forbids.
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + HANG_MS;
   while (!((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number)) {
     if (Date.now() > deadline) {
       const errors = await page.evaluate(`document.querySelector('[data-testid="errors"]')?.textContent ?? ''`);
@@ -140,7 +153,7 @@ export async function waitForPixels(
   points: [number, number][],
   expected: Rgb[],
   tolerance: number,
-  timeoutMs = 15_000,
+  timeoutMs = HANG_MS,
 ): Promise<Rgba[]> {
   const deadline = Date.now() + timeoutMs;
   let last: Rgba[] = [];

@@ -52,7 +52,7 @@ describe.skipIf(!ready)('layers end to end', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(['image_gzip.ome.zarr', 'plate.ome.zarr']);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -109,5 +109,5 @@ describe.skipIf(!ready)('layers end to end', () => {
     await expect.poll(() => page.evaluate('location.search')).not.toContain('layer=');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

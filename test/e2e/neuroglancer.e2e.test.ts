@@ -23,6 +23,7 @@ import type { NeuroglancerState } from '../../src/shared/neuroglancer/state.js';
 import { type BossdbFixture, expectedVoxel, startBossdbFixture } from '../bossdb-fixture/index.js';
 import { REPO } from '../support/env.js';
 import { ARTIFACTS, checkPrerequisites, type Harness, openViewer, startHarness } from './harness.js';
+import { layerErrors, openNeuroglancer, watch, whenReady } from './neuroglancer-page.js';
 
 const NEUROGLANCER_DIR = join(REPO, 'out/neuroglancer');
 /** BossDB cutouts and Neuroglancer's start take tens of seconds on a busy 2-core machine; values decide, not time. */
@@ -43,46 +44,6 @@ const cellValue = (t: number, y: number, x: number) =>
   y < 4 || y >= 116 || x < 4 || x >= 132 ? 0 : 1 + Math.floor(y / 30) * 5 + Math.floor(x / 30) + 100 * t;
 const shardedValue = (c: number, z: number, y: number, x: number) =>
   c === 1 && z >= 4 ? 0 : (c * 10000 + z * 1000 + y * 7 + x) % 65536;
-
-interface Opened {
-  page: Page;
-  /** Console lines about the Content-Security-Policy, and page errors. */
-  problems: string[];
-}
-
-async function openNeuroglancer(h: Harness, url: string): Promise<Opened> {
-  const page = await h.browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
-  const problems = watch(page);
-  await page.goto(url);
-  await whenReady(page);
-  return { page, problems };
-}
-
-function watch(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (/Content.Security.Policy|unsafe-eval/i.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  return problems;
-}
-
-/** Neuroglancer's own readiness (what its screenshot tool waits for): every visible chunk loaded and drawn. */
-async function whenReady(page: Page, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!((await page.evaluate('window.viewer?.isReady() === true')) as boolean)) {
-    if (Date.now() > deadline) throw new Error(`Neuroglancer never became ready: ${await layerErrors(page)}`);
-    await page.waitForTimeout(250);
-  }
-}
-
-/** Each layer's data source errors, by name (empty when every source loaded). */
-async function layerErrors(page: Page): Promise<string> {
-  return (await page.evaluate(`JSON.stringify(Object.fromEntries(window.viewer.layerManager.managedLayers.flatMap((l) => {
-    const errors = (l.layer?.dataSources ?? []).map((d) => d.loadState?.error?.message).filter(Boolean);
-    return errors.length ? [[l.name, errors]] : [];
-  })))`)) as string;
-}
 
 /**
  * The values Neuroglancer shows for every layer with the mouse over the centre of

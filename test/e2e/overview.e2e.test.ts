@@ -21,7 +21,7 @@ describe.skipIf(!ready)('overview, voxel size and plate fields end to end', () =
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(['image_gzip.ome.zarr', 'plate.ome.zarr']);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -64,7 +64,7 @@ describe.skipIf(!ready)('overview, voxel size and plate fields end to end', () =
     await page.screenshot({ path: `${ARTIFACTS}/overview.png` });
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('plate: choosing field 2 shows each well’s second field; a well then opens that field', async () => {
     const { page, pageErrors } = await newPage(h);
@@ -115,5 +115,5 @@ describe.skipIf(!ready)('overview, voxel size and plate fields end to end', () =
     );
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

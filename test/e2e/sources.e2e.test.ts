@@ -32,8 +32,8 @@ const fakeDesktop = `
   window.zarrBridge = {
     mode: 'desktop',
     bridgeUrl: async () => location.origin,
-    openFolder: async (path) => {
-      window.__calls.push(['openFolder', path ?? null]);
+    openFolder: async (path, dialog) => {
+      window.__calls.push(['openFolder', path ?? null, dialog ?? null]);
       const res = await fetch('/control/open', { method: 'POST', headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ path: path ?? ${JSON.stringify(`${FIXTURES}/image_gzip.ome.zarr`)} }) });
       return res.json();
@@ -51,7 +51,7 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness([]);
-  }, 60_000);
+  });
   afterAll(async () => {
     await h?.close();
   });
@@ -86,7 +86,7 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
     // A dropped folder: the browser cannot know its path, so the page says to paste it instead.
     await page.evaluate(dropFile('image_sharded.ome.zarr'));
     await page.waitForSelector('[data-testid="drop-notice"]');
-    expect(await page.textContent('[data-testid="drop-notice"]')).toContain('Paste the folder\u2019s absolute path');
+    expect(await page.textContent('[data-testid="drop-notice"]')).toContain('Paste its absolute path');
     expect(await page.textContent('[data-testid="drop-notice"]')).toContain('Open folder');
 
     // After a reload on an empty page, the recent entry is still there and opens the image.
@@ -99,9 +99,9 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
     await waitFor(async () => (await viewportLoads(page)) > 0, 'the recent source to render');
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
-  it('desktop mode: "Open folder…" calls openFolder() with no path (native dialog); a drop opens its path', async () => {
+  it('desktop mode: "Open folder…" / "Open file…" call openFolder() with no path (native dialog); a dropped folder or TIFF file opens its path', async () => {
     const { page, pageErrors } = await newPage(h);
     await page.addInitScript({ content: fakeDesktop });
     await page.goto(`${h.origin}/?test=1`);
@@ -113,7 +113,7 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
       async () => String(await page.evaluate('location.search')).includes('source=local/image_gzip.ome.zarr'),
       'the dialog-chosen folder to open',
     );
-    expect(await page.evaluate('window.__calls')).toEqual([['openFolder', null]]);
+    expect(await page.evaluate('window.__calls')).toEqual([['openFolder', null, 'folder']]);
     await page.waitForSelector('[data-testid="recent-local/image_gzip.ome.zarr"]');
 
     await page.evaluate(dropFile('image_sharded.ome.zarr'));
@@ -122,16 +122,34 @@ describe.skipIf(!ready)('API seam, recent sources and drag-and-drop end to end',
       'the dropped folder to open',
     );
     expect(await page.evaluate('window.__calls')).toEqual([
-      ['openFolder', null],
+      ['openFolder', null, 'folder'],
       ['pathForDroppedFile', 'image_sharded.ome.zarr'],
-      ['openFolder', `${FIXTURES}/image_sharded.ome.zarr`],
+      ['openFolder', `${FIXTURES}/image_sharded.ome.zarr`, null],
     ]);
     expect(await page.locator('[data-testid="drop-notice"]').count()).toBe(0);
     // Newest first.
     await page.waitForSelector(
       '[data-testid="recent"] li:first-child [data-testid="recent-local/image_sharded.ome.zarr"]',
     );
+
+    // A TIFF file dropped on the window opens the same way, and renders.
+    await page.evaluate(dropFile('image_level0.ome.tif'));
+    await waitFor(
+      async () => String(await page.evaluate('location.search')).includes('source=local/image_level0.ome.tif'),
+      'the dropped TIFF file to open',
+    );
+    await waitFor(async () => (await viewportLoads(page)) > 0, 'the dropped TIFF file to render');
+    await page.click('[data-testid="open-file-dialog"]');
+    await waitFor(
+      async () => ((await page.evaluate('window.__calls')) as unknown[]).length === 6,
+      'the file dialog to be asked for',
+    );
+    expect(((await page.evaluate('window.__calls')) as unknown[]).slice(3)).toEqual([
+      ['pathForDroppedFile', 'image_level0.ome.tif'],
+      ['openFolder', `${FIXTURES}/image_level0.ome.tif`, null],
+      ['openFolder', null, 'file'],
+    ]);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 });

@@ -1,15 +1,20 @@
 /**
  * The viewer in a real Chromium, reading through the bridge: rendered pixel values are checked against
  * the fixtures' closed-form voxel formulas (MANIFEST.json), for OME 0.4 (Zarr v2 gzip),
- * OME 0.5 sharded, and N5 (a pyramid downsampled along z).
+ * OME 0.5 sharded, and N5 (a pyramid downsampled along z), and a folder with a Unicode name.
  */
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ARTIFACTS,
   centres,
   checkPrerequisites,
   expectPixels,
+  FIXTURES,
   grey,
+  HANG_MS,
   type Harness,
   openViewer,
   type Rgb,
@@ -21,13 +26,26 @@ const ready = checkPrerequisites();
 const TOL = 3;
 const white = (g: number): Rgb => [g, g, g];
 
+/** A folder name with a space, an umlaut, CJK and `#`: kept as it is, percent-encoded in every URL. */
+const NAME = 'Zellkern ü 細胞 #1.ome.zarr';
+
 describe.skipIf(!ready)('viewer end to end', () => {
   let h: Harness;
+  let work: string;
   beforeAll(async () => {
-    h = await startHarness(['image_gzip.ome.zarr', 'image_sharded.ome.zarr', 'data.n5', 'plate.ome.zarr']);
-  }, 60_000);
+    work = mkdtempSync(join(tmpdir(), 'zb-e2e-names-'));
+    cpSync(join(FIXTURES, 'image_gzip.ome.zarr'), join(work, NAME), { recursive: true });
+    h = await startHarness([
+      'image_gzip.ome.zarr',
+      'image_sharded.ome.zarr',
+      'data.n5',
+      'plate.ome.zarr',
+      join(work, NAME),
+    ]);
+  });
   afterAll(async () => {
     await h?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it('OME 0.4 t,c,z,y,x: pixel values, z slider, channel toggle, URL state, copy URLs', async () => {
@@ -95,7 +113,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expect(texts).toContain(`n5://${h.origin}/n5/local/image_gzip.ome.zarr`);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('labels overlay: image-label colours, label 0 transparent, t moves the labels, opacity blends', async () => {
     // labels/cells = 0 at the 4-px border, else 1 + (y//30)*5 + (x//30) + 100*t; colours from image-label.
@@ -153,7 +171,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     });
     await half.page.screenshot({ path: `${ARTIFACTS}/labels-half.png` });
     await half.page.close();
-  }, 90_000);
+  });
 
   it('OME 0.5 sharded c,z,y,x: values, and empty inner chunks read as 0 when z moves into them', async () => {
     // value = 0 if (c==1 and z>=4) else c*10000 + z*1000 + y*7 + x. Show channel 1 only, window [12000, 15000].
@@ -176,7 +194,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expectPixels(await waitForPixels(page, pts, expected, 0), expected, 0);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('N5 z,y,x downsampled along z: level 1 shows the same z plane as level 0', async () => {
     // s0[z,y,x] = z*4000 + y*31 + x; s1 = s0[::2, ::2, ::2]. At z=2, level 1's plane is s1[1] = s0[2];
@@ -208,7 +226,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     await zoomOut.page.screenshot({ path: `${ARTIFACTS}/n5-level1.png` });
     expect(zoomIn.pageErrors.concat(zoomOut.pageErrors)).toEqual([]);
     await zoomOut.page.close();
-  }, 90_000);
+  });
 
   it('plate: a grid of wells with thumbnails; a well opens its first field with the right values', async () => {
     const page = await h.browser.newPage({ viewport: { width: 1200, height: 700 } });
@@ -219,7 +237,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     // Wells A/1 and B/2 exist; A/2 and B/1 are empty cells. A thumbnail is painted once its canvas has data.
     const painted = `(() => { const c = document.querySelector('[data-testid="well-local/plate.ome.zarr/B/2"] canvas');
       return c && c.width > 0 ? Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).some((v, i) => i % 4 !== 3 && v > 0) : false; })()`;
-    const deadline = Date.now() + 20_000;
+    const deadline = Date.now() + HANG_MS;
     while (!(await page.evaluate(painted)) && Date.now() < deadline) await page.waitForTimeout(200);
     expect(await page.evaluate(painted)).toBe(true);
     expect(await page.locator('.well.empty').count()).toBe(2);
@@ -242,7 +260,7 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expectPixels(await waitForPixels(page, pts, expected, TOL), expected, TOL);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  });
 
   it('?source= takes http URLs: the bridge own /zarr/v3 URL maps back to its catalog path; another origin is mounted as remote', async () => {
     const pts = centres([
@@ -267,5 +285,41 @@ describe.skipIf(!ready)('viewer end to end', () => {
     expect(catalog.children?.map((c) => c.path)).toContain('remote/image_gzip.ome.zarr');
     expect(own.pageErrors.concat(remote.pageErrors)).toEqual([]);
     await remote.page.close();
-  }, 90_000);
+  });
+
+  it('a folder named `Zellkern ü 細胞 #1.ome.zarr`: opens, draws the voxels, offers encoded URLs that answer', async () => {
+    const source = encodeURIComponent(`local/${NAME}`);
+    const { page, pageErrors } = await openViewer(
+      h,
+      `?source=${source}&sel=t:0,z:4&view=68,60,2&ch=1,ffffff,3000,6000;0,00ff00,0,65535`,
+    );
+    // value = t*20000 + c*10000 + z*1000 + y*7 + x (MANIFEST.json), channel 0 white in [3000, 6000].
+    const pts = centres([
+      [10, 10],
+      [130, 110],
+    ]);
+    const expected: Rgb[] = pts.map(([x, y]) => {
+      const g = grey(4000 + Math.floor(y) * 7 + Math.floor(x), 3000, 6000);
+      return [g, g, g];
+    });
+    expectPixels(await waitForPixels(page, pts, expected, 3), expected, 3);
+    const search = new URLSearchParams(String(await page.evaluate('location.search')));
+    expect(search.get('source')).toBe(`local/${NAME}`);
+
+    const encoded = `${h.origin}/zarr/v3/local/${encodeURIComponent(NAME)}`;
+    const texts = (await page.evaluate(
+      `Array.from(document.querySelectorAll('[data-testid="copy-url"]')).map((e) => e.textContent)`,
+    )) as string[];
+    expect(texts).toContain(`zarr3://${encoded}`);
+    const probes = (await page.evaluate(
+      `Array.from(document.querySelectorAll('[data-testid="copy-url"]')).map((e) => e.dataset.probe).filter(Boolean)`,
+    )) as string[];
+    expect(probes.length).toBeGreaterThanOrEqual(4);
+    for (const url of probes) {
+      expect(url).not.toMatch(/[#\s\u0080-\uffff]/);
+      expect((await fetch(url)).status, url).toBe(200);
+    }
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
 });

@@ -148,6 +148,15 @@ a = values((500, 400), "int32", 8)
 tifffile.imwrite(d("be_strips_i32.tif"), a, rowsperstrip=9, byteorder=">", bigtiff=True)
 add("big-endian-bigtiff-i32-raw-strips", d("be_strips_i32.tif"), "tifffile", "tifffile", "none", "big-endian BigTIFF strips of 9", read_tifffile(d("be_strips_i32.tif")), a)
 
+# Deflate tiles of one chunk each, no predictor: passed on unchanged as Zarr v2 zlib chunks (ragged edges, both byte orders).
+a = values((1000, 1300), "float32", 30)
+tifffile.imwrite(d("zlib_tiles_f32.tif"), a, tile=(256, 256), compression="zlib")
+add("zlib-tiles-f32-ragged", d("zlib_tiles_f32.tif"), "tifffile", "tifffile", "deflate", "tiles 256, ragged edges", read_tifffile(d("zlib_tiles_f32.tif")), a)
+
+a = values((3, 700, 900), "uint16", 31)
+tifffile.imwrite(d("zlib_tiles_be.tif"), a, tile=(256, 256), compression="zlib", byteorder=">", photometric="minisblack", metadata=None)
+add("zlib-tiles-big-endian-u16-pages", d("zlib_tiles_be.tif"), "tifffile", "tifffile", "deflate", "big-endian, 3 pages of tiles 256", read_tifffile(d("zlib_tiles_be.tif")), a)
+
 for i, dt in enumerate(["uint8", "int8", "uint16", "int16", "uint32", "int32", "uint64", "int64", "float16", "float32", "float64"]):
     a = values((333, 257), dt, 20 + i)
     f = d("dtype_%s.tif" % dt)

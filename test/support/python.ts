@@ -1,4 +1,4 @@
-/** Runs test/py/read_back.py (Debian's zarr-python 2.13) on a batch of cases. */
+/** Runs test/py/read_back.py (Debian's zarr-python 2.13) on a batch of cases, and other readers in test/py. */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { PYTHON, REPO } from './env.js';
@@ -31,8 +31,13 @@ export interface PyResult {
 }
 
 export function readBackWithPython(cases: PyCase[]): Promise<PyResult[]> {
+  return runPythonJson<PyResult[]>('read_back.py', { cases });
+}
+
+/** Runs one of test/py/*.py with Debian's Python: JSON in on stdin, JSON out on stdout. */
+export function runPythonJson<T>(script: string, input: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [join(REPO, 'test/py/read_back.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(PYTHON, [join(REPO, 'test/py', script)], { stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -43,15 +48,15 @@ export function readBackWithPython(cases: PyCase[]): Promise<PyResult[]> {
     });
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`read_back.py exited ${code}: ${err.slice(-2000)}`));
+      if (code !== 0) return reject(new Error(`${script} exited ${code}: ${err.slice(-2000)}`));
       try {
-        resolve(JSON.parse(out) as PyResult[]);
+        resolve(JSON.parse(out) as T);
       } catch (e) {
         reject(
-          new Error(`read_back.py printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`),
+          new Error(`${script} printed no JSON: ${(e as Error).message}\n${out.slice(0, 500)}\n${err.slice(-2000)}`),
         );
       }
     });
-    child.stdin.end(JSON.stringify({ cases }));
+    child.stdin.end(JSON.stringify(input));
   });
 }

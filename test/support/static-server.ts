@@ -14,13 +14,27 @@ export interface StaticServer {
   abandoned: string[];
   /** Paths starting with this prefix answer 500. */
   failPrefix?: string;
-  /** Paths starting with `fault.prefix` misbehave: cut bodies, reset connections, stalled bodies, latency. */
-  fault?: { prefix: string; kind: 'truncate' | 'reset' | 'stall' | 'latency'; ms?: number; times?: number };
+  /**
+   * Paths starting with `fault.prefix` misbehave: cut bodies, reset connections, stalled bodies, latency,
+   * or `hold`: no answer until `release()` (a test then decides, by events, when the answer comes).
+   */
+  fault?: { prefix: string; kind: 'truncate' | 'reset' | 'stall' | 'latency' | 'hold'; ms?: number; times?: number };
+  /** Answers every request held so far. */
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startStaticServer(root: string): Promise<StaticServer> {
-  const state: StaticServer = { url: '', requests: [], abandoned: [], close: async () => undefined };
+  const held: (() => void)[] = [];
+  const state: StaticServer = {
+    url: '',
+    requests: [],
+    abandoned: [],
+    release: () => {
+      for (const answer of held.splice(0)) answer();
+    },
+    close: async () => undefined,
+  };
   const server: Server = createServer(async (req, res) => {
     const path = decodeURIComponent((req.url ?? '/').split('?')[0]);
     state.requests.push(path);
@@ -38,6 +52,7 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
         return;
       }
       if (fault.kind === 'latency') await new Promise((r) => setTimeout(r, fault.ms ?? 100));
+      else if (fault.kind === 'hold') await new Promise<void>((r) => held.push(r));
       else {
         const body = await readFile(normalize(join(root, path))).catch(() => Buffer.alloc(64, 1));
         res.writeHead(200, { 'Content-Length': body.length });

@@ -106,9 +106,15 @@ export class Catalog implements CatalogView {
   }
 }
 
-/** Mount names become URL segments: keep them plain. */
+/**
+ * Mount names become URL segments, percent-encoded wherever a URL is built (as
+ * Tiled and S3 do with keys): Unicode, spaces and `#` are kept as the folder
+ * is named. Only what cannot be one segment is replaced: separators, control
+ * characters, and leading dots (`.`/`..` are path steps, not names).
+ */
 function sanitise(name: string): string {
-  const clean = name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is removed
+  const clean = name.replace(/[/\\\u0000-\u001f\u007f]+/g, '_').replace(/^\.+/, '_');
   if (clean === '') throw new BridgeError('BadRequest', `cannot name a mount "${name}"`);
   return clean;
 }

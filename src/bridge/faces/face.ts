@@ -9,8 +9,12 @@ import type { IoOptions, StoredObject } from '../model/node.js';
 export type FaceReply =
   /** A metadata document; `listing` replies go out with no Content-Type (fsspec parses them only then). */
   | { kind: 'json'; body: unknown; listing?: boolean }
-  /** Bytes made for this request (a transcoded chunk). */
-  | { kind: 'bytes'; bytes: Uint8Array }
+  /**
+   * Bytes made for this request (a transcoded chunk). `current`, when given,
+   * says the same key still gives these bytes (the chunk's source vouches for
+   * its inputs, as `Chunk.current` does): the server may replay them unasked.
+   */
+  | { kind: 'bytes'; bytes: Uint8Array; current?: () => boolean }
   /** Bytes stored by the source, streamed unchanged. */
   | { kind: 'object'; object: StoredObject };
 

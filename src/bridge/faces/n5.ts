@@ -11,7 +11,7 @@ import { BridgeError, notFound } from '../errors.js';
 import { bytesPerElement, type DType, isDType, n5DataType } from '../model/dtype.js';
 import type { ArrayNode, Attrs, CatalogNode, GroupNode } from '../model/node.js';
 import type { OmeMultiscale } from '../model/ome.js';
-import { storedChunk } from './chunk-bytes.js';
+import { madeFrom, storedChunk } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -30,12 +30,14 @@ export const n5Face: Face = {
     const { node, rest } = await walk(catalog, request.segments, opts, levelAlias);
     const key = rest.join('/');
     if (node.kind === 'group') {
-      if (rest.length === 0) return listing(request.url, await n5Children(node, opts));
+      // `attributes.json` is listed: zarr-python's N5FSStore swaps it for `.zgroup` and fails without it.
+      if (rest.length === 0) return listing(request.url, ['attributes.json', ...(await n5Children(node, opts))]);
       if (key === 'attributes.json')
         return { kind: 'json', body: groupAttributes(node, request.segments.length === 0) };
       throw notFound(`no such node: ${request.segments.join('/')}`, key);
     }
-    if (rest.length === 0) return { kind: 'json', body: {} };
+    // Chunks are not listed (there may be millions); the metadata key is what readers look for.
+    if (rest.length === 0) return listing(request.url, ['attributes.json']);
     if (key === 'attributes.json') {
       const level = await datasetLevel(catalog, node, opts);
       return { kind: 'json', body: datasetAttributes(node, level, request.compression) };
@@ -169,5 +171,5 @@ async function block(
   const chunk = await node.readChunk(coords, { signal });
   const dtype = meta.dtype as DType;
   const c = blockCompression(dtype, meta.shape.length, compression);
-  return { kind: 'bytes', bytes: await encodeN5Block(chunk, coords, meta.shape, dtype, c) };
+  return madeFrom(chunk, await encodeN5Block(chunk, coords, meta.shape, dtype, c));
 }

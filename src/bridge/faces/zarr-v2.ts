@@ -4,12 +4,12 @@
  * metadata. Arrays stored as Zarr v2 are passed through byte for byte.
  */
 
-import { type Compression, compress, zarrV2Compressor } from '../encode/compression.js';
+import { type Compression, zarrV2Compressor } from '../encode/compression.js';
 import { BridgeError, notFound } from '../errors.js';
 import { isDType, v2Descr } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme04 } from '../model/ome.js';
-import { chunkPayload, storedChunk, transcodable, unrepresentable } from './chunk-bytes.js';
+import { storedChunk, transcodable, unrepresentable, zarrChunkReply } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
@@ -56,7 +56,8 @@ export function zarray(node: ArrayNode, compression: Compression): Attrs {
 
 function zattrs(node: ArrayNode): Attrs {
   const attrs = renderOme04(node.attrs, node.ome);
-  if (passThrough(node) || !node.meta.dimensionNames || attrs._ARRAY_DIMENSIONS) return attrs;
+  // Arrays stored as Zarr v2 by a folder carry their names in `attrs`; a TIFF level passed on does not.
+  if (!node.meta.dimensionNames || attrs._ARRAY_DIMENSIONS) return attrs;
   return { ...attrs, _ARRAY_DIMENSIONS: node.meta.dimensionNames };
 }
 
@@ -78,5 +79,5 @@ async function chunk(
         : undefined
       : checkChunkCoords(node.meta, parseIndices(parts), key);
   if (!coords) throw new BridgeError('BadRequest', `malformed chunk key: ${key}`, { key });
-  return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
+  return zarrChunkReply(node, coords, compression, { signal });
 }

@@ -1,19 +1,21 @@
 /**
  * Zarr v3, with Tiled's URL shapes (`zarr.json`, `c/i/j/k`, listings). OME
  * groups carry 0.5 metadata under `attributes.ome`. Arrays stored as Zarr v3
- * (sharded or not) are passed through; others are little-endian + gzip, with
- * the byte order declared truthfully.
+ * (sharded or not) are passed through; Zarr v2 arrays stored with zlib are
+ * re-wrapped as gzip (zlib-as-gzip.ts); others are little-endian, compressed
+ * as the server says, with the byte order declared truthfully.
  */
 
-import { type Compression, compress, zarrV3Compression } from '../encode/compression.js';
+import { type Compression, zarrV3Compression } from '../encode/compression.js';
 import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, Attrs } from '../model/node.js';
 import { renderOme05 } from '../model/ome.js';
-import { chunkPayload, storedChunk, transcodable, unrepresentable } from './chunk-bytes.js';
+import { storedChunk, transcodable, unrepresentable, zarrChunkReply } from './chunk-bytes.js';
 import { checkChunkCoords } from './chunk-key.js';
 import { type Face, type FaceReply, listing } from './face.js';
 import { parseIndices, walk } from './walk.js';
+import { gzipChunk, zlibStored } from './zlib-as-gzip.js';
 
 export const zarrV3Face: Face = {
   prefix: '/zarr/v3',
@@ -43,11 +45,14 @@ export function zarrJson(node: ArrayNode, compression: Compression): Attrs {
   const { meta } = node;
   if (!transcodable(node)) throw unrepresentable(node, 'Zarr v3');
   const { _ARRAY_DIMENSIONS: _dims, ...attrs } = renderOme05(node.attrs, node.ome);
+  const zlib = zlibStored(node);
+  const endian = zlib ? zlib.endian : isDType(meta.dtype) && bytesPerElement(meta.dtype) > 1 ? 'little' : undefined;
   const bytesCodec = !isDType(meta.dtype)
     ? { name: 'vlen-utf8', configuration: {} }
-    : bytesPerElement(meta.dtype) > 1
-      ? { name: 'bytes', configuration: { endian: 'little' } }
+    : endian
+      ? { name: 'bytes', configuration: { endian } }
       : { name: 'bytes' };
+  const compressed = zlib ? [{ name: 'gzip', configuration: { level: zlib.level } }] : zarrV3Compression(compression);
   return {
     zarr_format: 3,
     node_type: 'array',
@@ -56,7 +61,7 @@ export function zarrJson(node: ArrayNode, compression: Compression): Attrs {
     chunk_grid: { name: 'regular', configuration: { chunk_shape: meta.chunkShape } },
     chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
     fill_value: meta.fillValue,
-    codecs: [bytesCodec, ...zarrV3Compression(compression)],
+    codecs: [bytesCodec, ...compressed],
     ...(meta.dimensionNames ? { dimension_names: meta.dimensionNames } : {}),
     attributes: attrs,
   };
@@ -71,5 +76,7 @@ async function chunk(
   const key = rest.join('/');
   if (passThrough(node)) return storedChunk(node, key, signal);
   const coords = checkChunkCoords(node.meta, parseIndices(rest.slice(1)), key);
-  return { kind: 'bytes', bytes: await compress(compression, await chunkPayload(node, coords, { signal })) };
+  const zlib = zlibStored(node);
+  if (zlib) return gzipChunk(node, zlib, coords, signal);
+  return zarrChunkReply(node, coords, compression, { signal });
 }

@@ -27,13 +27,16 @@ import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
+import { listen } from './listen.js';
 import { DEFAULT_ALLOWED_ORIGINS, isLoopbackHost, keyCookie, OriginPolicy } from './origin-policy.js';
-import { applyHeaders, type HeaderList, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
+import { applyHeaders, type HeaderList, madeObject, sendBytes, sendHeld, sendJson, sendObject } from './send.js';
 
 export interface BridgeServerOptions {
   catalog: Catalog;
   host?: string;
   port?: number;
+  /** When `port` is only a default: take the next free port if it is taken (else fail with PortTaken). */
+  nextFreePort?: boolean;
   /** Origins allowed in addition to the defaults and loopback. */
   allowOrigins?: readonly string[];
   apiKey?: string;
@@ -48,6 +51,8 @@ export interface BridgeServerOptions {
   health?: () => Record<string, unknown>;
   /** Extra routes under `/control` (mounting sources from the viewer). */
   control?: (router: express.Router) => void;
+  /** Bytes of transcoded replies kept for replay (default 64 MiB; their sources' decoded chunks bound what is useful). */
+  heldReplyBytes?: number;
 }
 
 export interface BridgeServer {
@@ -189,10 +194,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     res.redirect(302, `${url.pathname}${url.search}`);
   });
 
+  const held = new HeldReplies(undefined, options.heldReplyBytes);
   const started = Date.now();
   app.get('/health', (_req, res) => {
     const memory = process.memoryUsage();
-    const body = { ok: true, uptimeMs: Date.now() - started, rssBytes: memory.rss, ...(options.health?.() ?? {}) };
+    const body = {
+      ok: true,
+      uptimeMs: Date.now() - started,
+      rssBytes: memory.rss,
+      heldReplyBytes: held.madeBytes,
+      ...(options.health?.() ?? {}),
+    };
     sendJson(res, 200, toJson(body), true, false);
   });
 
@@ -253,7 +265,6 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     else res.destroy();
   });
 
-  const held = new HeldReplies();
   const boundPort = () => (server.address() as AddressInfo | null)?.port ?? options.port ?? 0;
   // Data requests skip express's router: they are most requests, and each one counts.
   const server = createServer((req, res) => {
@@ -264,6 +275,16 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
     if (!headers) return;
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
+    const remember = (object: StoredObject) => held.remember(path, object);
+    const keep = (object: StoredObject) => held.keep(path, object);
+    const context = { compression, log, remember, keep, headers };
+    const rest = url.slice(face.prefix.length) || '/';
+    const unhandled = (e: unknown) => {
+      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
+      if (res.headersSent) return void res.destroy();
+      applyHeaders(res, headers);
+      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
+    };
     if (req.method === 'GET' || req.method === 'HEAD') {
       // A chunk served moments ago and still vouched for by its source: no walk, no awaits.
       const object = held.lookup(path);
@@ -273,20 +294,17 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
           log.log('debug', 'request', { method: req.method, path: redactUrl(url), status: res.statusCode, ms: 0 });
         return;
       }
+      // A chunk served before: read again straight from its source, without the walk.
+      const reread = held.rereadOf(path);
+      if (reread) {
+        const walk = () => serveFace(face, options.catalog, req, res, rest, context);
+        serveAgain(req, res, reread, context, walk, () => held.forget(path)).catch(unhandled);
+        return;
+      }
     }
-    const remember = (object: StoredObject) => held.remember(path, object);
-    const rest = url.slice(face.prefix.length) || '/';
-    serveFace(face, options.catalog, req, res, rest, { compression, log, remember, headers }).catch((e: unknown) => {
-      log.log('error', 'unhandled', { error: String(e), path: redactUrl(url) });
-      if (res.headersSent) return void res.destroy();
-      applyHeaders(res, headers);
-      sendJson(res, 500, toJson({ error: 'Internal', detail: 'internal error' }), true, false);
-    });
+    serveFace(face, options.catalog, req, res, rest, context).catch(unhandled);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 5020, host, () => resolve());
-  });
+  await listen(server, options.port ?? 5020, host, options.nextFreePort ?? false);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   server.requestTimeout = 120_000;
@@ -305,6 +323,52 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   };
 }
 
+/**
+ * A stored object read again from its source (HeldReplies): the tail of
+ * `serveFace` without the walk. Gone (undefined), the path is forgotten and
+ * the request walks the catalog after all, which answers it properly.
+ */
+async function serveAgain(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reread: (opts: { signal?: AbortSignal }) => Promise<StoredObject | undefined>,
+  context: { log: Logger; remember: (object: StoredObject) => void; headers: HeaderList },
+  walk: () => Promise<void>,
+  forget: () => void,
+) {
+  const { log, remember, headers } = context;
+  const controller = new AbortController();
+  const onClose = () => {
+    if (!res.writableFinished) controller.abort();
+  };
+  res.on('close', onClose);
+  try {
+    const object = await reread({ signal: controller.signal });
+    if (controller.signal.aborted) return;
+    if (!object) {
+      forget();
+      res.off('close', onClose);
+      return await walk();
+    }
+    remember(object);
+    await sendObject(req, res, object, 'no-cache', controller.signal, headers);
+  } catch (e) {
+    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    const { status, body } = errorReply(e);
+    if (status >= 500)
+      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
+        path: redactUrl(req.url ?? ''),
+        status,
+        error: body.detail,
+      });
+    if (res.headersSent) return void res.destroy();
+    applyHeaders(res, headers);
+    sendJson(res, status, toJson(body), true, req.method === 'HEAD');
+  } finally {
+    res.off('close', onClose);
+  }
+}
+
 async function serveFace(
   face: Face,
   catalog: Catalog,
@@ -316,11 +380,13 @@ async function serveFace(
     log: Logger;
     /** Offers a served stored object to the replay cache. */
     remember: (object: StoredObject) => void;
+    /** Offers a reply made for this request (held bytes, vouched for) to the replay cache. */
+    keep: (object: StoredObject) => void;
     /** Vary and CORS headers from the origin policy. */
     headers: HeaderList;
   },
 ) {
-  const { compression, log, remember, headers } = context;
+  const { compression, log, remember, keep, headers } = context;
   const head = req.method === 'HEAD';
   // Chunk bytes write these in one `writeHead`; everything else (JSON, errors) sets them first.
   const jsonHeaders = () => applyHeaders(res, headers);
@@ -352,6 +418,11 @@ async function serveFace(
     if (reply.kind === 'json') {
       jsonHeaders();
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
+    } else if (reply.kind === 'bytes' && reply.current) {
+      // Made from a decode its source vouches for: kept, so the next request for it is a replay.
+      const object = madeObject(reply.bytes, reply.current);
+      keep(object);
+      sendHeld(req, res, reply.bytes, `"${object.version}"`, 'no-cache', headers);
     } else if (reply.kind === 'bytes') {
       sendBytes(req, res, reply.bytes, 'no-cache', headers);
     } else {

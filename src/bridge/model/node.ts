@@ -12,10 +12,16 @@ export interface IoOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One decoded chunk: C order, little-endian element bytes, full chunk shape. */
+/** One decoded chunk: C order, little-endian element bytes, full chunk shape. Never modified once read. */
 export interface Chunk {
   readonly shape: readonly number[];
   readonly bytes: Uint8Array;
+  /**
+   * Whether reading this chunk again would still give these bytes, without
+   * asking the source (a cached decode whose files were checked within the
+   * last second). Checked on every reuse; omitted when the source cannot vouch.
+   */
+  current?(): boolean;
 }
 
 /** A data type that can only be passed through as stored (strings, objects). */
@@ -56,6 +62,17 @@ export interface StoredObject {
    * (a hot-cache entry not yet due for revalidation). Checked on every reuse.
    */
   current?(): boolean;
+  /**
+   * `held` lives in a reusable buffer: called (at most once) when the caller
+   * is done with the bytes, e.g. once a response has handed them to the kernel.
+   */
+  release?(): void;
+  /**
+   * The object at the same key of the same source, read again: what the URL
+   * that served this object names now (undefined once it is gone). Lets the
+   * server answer that URL again without walking the catalog.
+   */
+  reread?(opts: IoOptions): Promise<StoredObject | undefined>;
 }
 
 /**

@@ -7,44 +7,30 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import * as zarr from 'zarrita';
-import { bytesPerElement, isDType } from '../model/dtype.js';
+import { type ChunkMeta, decodedLimit, VARIABLE_CHUNK_MAX } from './decode-limits.js';
 
-/** What zarrita tells a codec about the chunks it will see. */
-interface ChunkMeta {
-  shape?: readonly number[];
-  dataType?: string;
-}
-
-/**
- * Decoded bytes of one chunk, when the data type has a fixed size: the output
- * buffer is then made to fit (plus a little slack, so zlib needs no second
- * trip to find the end), instead of a generous block that a cached chunk
- * would keep alive whole.
- */
-function expectedBytes(meta: ChunkMeta | undefined): number | undefined {
-  if (!meta?.shape || !meta.dataType || !isDType(meta.dataType)) return undefined;
-  return meta.shape.reduce((a, b) => a * b, 1) * bytesPerElement(meta.dataType);
-}
-
-type Inflate = (b: Uint8Array, options: { chunkSize: number }) => Promise<Buffer>;
+type Inflate = (b: Uint8Array, options: { chunkSize: number; maxOutputLength: number }) => Promise<Buffer>;
 
 function codec(inflateWith: Inflate) {
   class NodeZlibCodec {
     kind = 'bytes_to_bytes' as const;
-    readonly #expected?: number;
-    constructor(expected?: number) {
-      this.#expected = expected;
+    /** Decoded bytes the chunk holds: the output buffer is made to fit, and inflating stops there (bombs). */
+    readonly #limit: number;
+    constructor(limit: number) {
+      this.#limit = limit;
     }
     static fromConfig(_config: unknown, meta?: ChunkMeta) {
-      return new NodeZlibCodec(expectedBytes(meta));
+      return new NodeZlibCodec(decodedLimit(meta));
     }
     encode(): never {
       throw new Error('the bridge does not write through zarrita');
     }
     async decode(bytes: Uint8Array): Promise<Uint8Array> {
-      // Unknown size: output is usually a few times the input, and a large block keeps it to one or two trips.
-      const chunkSize = this.#expected !== undefined ? this.#expected + 64 : Math.max(256 * 1024, bytes.byteLength * 4);
-      const out = await inflateWith(bytes, { chunkSize });
+      // A known size is one output block (plus slack, so zlib needs no second trip to find the end), instead of
+      // a generous block a cached chunk would keep alive whole. Unknown (strings): a few times the input.
+      const known = this.#limit !== VARIABLE_CHUNK_MAX;
+      const chunkSize = known ? this.#limit + 64 : Math.max(256 * 1024, Math.min(this.#limit, bytes.byteLength * 4));
+      const out = await inflateWith(bytes, { chunkSize, maxOutputLength: this.#limit });
       return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
   }

@@ -5,6 +5,7 @@
  * (see source.ts). Every call takes an AbortSignal and has a timeout.
  */
 import type { IoOptions } from '../../model/node.js';
+import { encodedLimit } from '../../util/decode-limits.js';
 import { bloscFrameProblem, decodeBlosc } from './blosc-frame.js';
 import { BossdbError } from './errors.js';
 import { getBody, getJson, type HttpSettings } from './http.js';
@@ -158,7 +159,9 @@ export class BossdbClient {
     const shape = [req.z[1] - req.z[0], req.y[1] - req.y[0], req.x[1] - req.x[0]];
     if (req.t) shape.unshift(req.t[1] - req.t[0]);
     const expected = shape.reduce((a, b) => a * b, 1) * BYTES[req.datatype];
-    const body = await getBody(this.#http, path, { signal: opts.signal, accept: ACCEPT[encoding], what });
+    // No more than the voxels asked for, compressed, may come back (an endless body is cut off there).
+    const maxBytes = encodedLimit(expected);
+    const body = await getBody(this.#http, path, { signal: opts.signal, accept: ACCEPT[encoding], what, maxBytes });
     const broken = (detail: string, failure: 'truncated' | 'malformed', cause?: unknown) =>
       new BossdbError({ failure, what, upstreamMessage: detail, cause, secret: this.#http.token });
 
@@ -169,9 +172,9 @@ export class BossdbClient {
       if (bytes.length !== expected) throw broken(`decoded ${bytes.length} bytes, expected ${expected}`, 'truncated');
       return { shape, bytes };
     }
-    let npy: ReturnType<typeof decodeNpygz>;
+    let npy: Awaited<ReturnType<typeof decodeNpygz>>;
     try {
-      npy = decodeNpygz(body);
+      npy = await decodeNpygz(body, expected);
     } catch (e) {
       // A zlib stream cut short does not inflate: count it as truncation (retryable).
       throw broken(e instanceof Error ? e.message : String(e), 'truncated', e);

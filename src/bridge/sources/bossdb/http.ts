@@ -5,6 +5,7 @@
  * BossdbError (or BridgeError 'Aborted' when the caller gave up).
  */
 import { BridgeError } from '../../errors.js';
+import { BodyTooLarge, readBody } from '../../util/read-body.js';
 import { BossdbError, parseErrorBody } from './errors.js';
 
 export interface HttpSettings {
@@ -20,7 +21,12 @@ export interface GetOptions {
   readonly accept: string;
   /** Describes the request in error messages (never contains the token). */
   readonly what: string;
+  /** The most bytes the body may have (an endless or oversized body is cut off and reported). */
+  readonly maxBytes?: number;
 }
+
+/** JSON answers (collections, experiments, channels) are small; this bounds a hostile one. */
+export const JSON_BODY_MAX = 16 * 2 ** 20;
 
 const aborted = (what: string, cause?: unknown): BridgeError =>
   new BridgeError('Aborted', `BossDB ${what}: aborted by the caller`, { cause });
@@ -40,7 +46,13 @@ export async function getBody(http: HttpSettings, path: string, opts: GetOptions
   try {
     // undici drops Authorization on cross-origin redirects (fetch spec), so following them cannot leak the token.
     res = await fetch(`${http.baseUrl}${path}`, { headers, signal: combined });
-    const body = new Uint8Array(await res.arrayBuffer());
+    let body: Uint8Array;
+    try {
+      body = await readBody(res, opts.maxBytes ?? JSON_BODY_MAX);
+    } catch (e) {
+      if (!(e instanceof BodyTooLarge)) throw e;
+      throw fail({ failure: 'malformed', upstreamMessage: `the body ${e.message}` });
+    }
     if (!res.ok) {
       const { code, message } = parseErrorBody(new TextDecoder().decode(body.subarray(0, 64 * 1024)));
       throw fail({ failure: 'http', status: res.status, code, upstreamMessage: message });

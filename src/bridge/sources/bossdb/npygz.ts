@@ -3,7 +3,13 @@
  * i.e. a zlib stream (not gzip) around a .npy file (v1–v3 header), C order.
  * The result is normalised to little-endian bytes.
  */
-import { unzlibSync } from 'fflate';
+import { promisify } from 'node:util';
+import { inflate } from 'node:zlib';
+
+const inflateAsync = promisify(inflate);
+
+/** What a .npy header may add to the voxels (v1 headers are at most 64 KiB). */
+const NPY_HEADER_MAX = 64 * 1024 + 10;
 
 export interface Npy {
   /** numpy descr, e.g. `|u1`, `<u2`. */
@@ -50,7 +56,12 @@ function swapBytes(src: Uint8Array, size: number): Uint8Array {
   return out;
 }
 
-/** Inflate and parse an npygz body; throws an Error (truncated zlib, bad header). */
-export function decodeNpygz(body: Uint8Array): Npy {
-  return parseNpy(unzlibSync(body));
+/**
+ * Inflate (on the thread pool) and parse an npygz body holding `expectedBytes`
+ * of voxels; throws an Error (truncated zlib, bad header, or a body inflating
+ * to more than the voxels asked for: a decompression bomb, stopped there).
+ */
+export async function decodeNpygz(body: Uint8Array, expectedBytes: number): Promise<Npy> {
+  const npy = await inflateAsync(body, { maxOutputLength: expectedBytes + NPY_HEADER_MAX });
+  return parseNpy(new Uint8Array(npy.buffer, npy.byteOffset, npy.byteLength));
 }

@@ -7,13 +7,17 @@ import type { DecodedChunks } from '../store/decoded-chunks.js';
 import { FolderStore } from '../store/folder-store.js';
 import { type StoreTree, storeTree } from '../store/open-node.js';
 import { mountTiffSource } from '../tiff/index.js';
+import { checkOpenable } from './openable.js';
 
-/** `decoded`: the bridge's cache of decoded chunks, shared by all local mounts. */
+/**
+ * `decoded`: the bridge's cache of decoded chunks, shared by all local mounts.
+ * A path that cannot be opened is refused (BadRequest, with the reason) and nothing is mounted.
+ */
 export async function mountLocalFolder(catalog: Catalog, folder: string, decoded?: DecodedChunks): Promise<Mount> {
   // A TIFF file or a folder of image slices (see sources/tiff).
   const tiff = await mountTiffSource(catalog, folder, decoded);
   if (tiff) return tiff;
-  const store = await FolderStore.open(folder);
+  const store = await FolderStore.open(await checkOpenable(folder));
   let tree: StoreTree | undefined;
   const mount = catalog.add(
     'local',

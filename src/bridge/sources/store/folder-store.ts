@@ -4,13 +4,16 @@
  * lead outside the folder (its real path is checked against the root's).
  */
 import { createReadStream, read, realpathSync } from 'node:fs';
-import { readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
-import type { KvStore, RangeQuery } from './kv-store.js';
+import { SecondReadAdmission } from './admission.js';
+import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
+import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
+import { giveBuffer, takeBuffer } from './read-buffers.js';
 import { SyncGuard } from './sync-guard.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
@@ -26,21 +29,24 @@ const HOT_FRESH_MS = 1_000;
 
 interface HotObject {
   file: string;
-  size: number;
+  /** The whole file's size and mtime when read: what a stat must still say. */
+  fileSize: number;
   mtimeMs: number;
   checked: number;
   object: StoredObject;
 }
 
 /**
- * Recently served chunk files of every opened folder, one budget for the
+ * Recently served chunk files (and TIFF tiles) of every opened folder, one budget for the
  * process however many folders are open. Their bytes were read after the key
  * passed the confinement check, so a hit can only ever return bytes from
  * inside the folder; freshness is rechecked with a stat after 1 s, and a
  * changed or vanished file drops the entry (and goes through the full check).
  * Serving from memory is what lets pass-through keep up with nginx.
  */
-const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.size + 256);
+const HOT = new LruCache<string, HotObject>(HOT_BYTES, (h) => h.object.size + 256);
+/** Files enter HOT on their second read within a cache's worth of reads (see admission.ts). */
+const ADMISSION = new SecondReadAdmission(HOT_BYTES);
 
 /** Bytes held by the hot-object cache of all folders (for `/health`). */
 export const hotObjectBytes = (): number => HOT.weight;
@@ -51,6 +57,7 @@ export class FolderStore implements KvStore {
   /** Handles of recently read files: a shard's inner chunks are then one positioned read each. */
   readonly #files = new OpenFiles((key) => this.resolve(key), {
     sync: { locate: (key) => this.resolveSync(key), guard: new SyncGuard() },
+    pathOf: (key) => this.#joined(key),
   });
   private constructor(root: string) {
     this.root = root;
@@ -75,7 +82,7 @@ export class FolderStore implements KvStore {
       // A full realpath every time: a cached folder could be swapped for a symlink meanwhile.
       return this.#confined(key, await realpath(joined));
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissingFile(e)) return undefined;
       throw e;
     }
   }
@@ -86,7 +93,7 @@ export class FolderStore implements KvStore {
     try {
       return this.#confined(key, realpathSync.native(joined));
     } catch (e) {
-      if (isMissing(e)) return undefined;
+      if (isMissingFile(e)) return undefined;
       throw e;
     }
   }
@@ -107,28 +114,41 @@ export class FolderStore implements KvStore {
     return real;
   }
 
-  async get(key: string, opts: IoOptions): Promise<Uint8Array | undefined> {
-    const file = await this.resolve(key);
-    if (!file) return undefined;
-    try {
-      return new Uint8Array(await readFile(file, { signal: opts.signal }));
-    } catch (e) {
-      if (isMissing(e)) return undefined;
-      throw e;
-    }
-  }
-
-  async getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined> {
+  async get(key: string, opts: ReadOptions): Promise<Uint8Array | undefined> {
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
     try {
       opts.signal?.throwIfAborted();
       const { fd, size } = lease.file;
-      // Clamped to the file: a corrupt shard index can ask for petabytes.
+      if (opts.maxBytes !== undefined && size > opts.maxBytes) throw tooLarge(key, size, opts.maxBytes);
+      return await readAt(fd, 0, size);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async getRange(key: string, range: RangeQuery, opts: ReadOptions): Promise<Uint8Array | undefined> {
+    const lease = await this.#files.acquire(key);
+    if (!lease) return undefined;
+    try {
+      opts.signal?.throwIfAborted();
+      const { fd, size } = lease.file;
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
-          : [range.offset, Math.max(0, Math.min(range.length, size - range.offset))];
+          : [range.offset, range.length];
+      // A shard index pointing past the end is damage, not an empty chunk.
+      if (offset + length > size) {
+        throw new BridgeError(
+          'CorruptData',
+          `${key}: bytes ${offset}–${offset + length} lie past its end (${size} bytes)`,
+          {
+            key,
+          },
+        );
+      }
+      if (opts.maxBytes !== undefined && length > opts.maxBytes)
+        throw tooLarge(`${key} [${offset}+${length}]`, length, opts.maxBytes);
       return await readAt(fd, offset, length);
     } finally {
       lease.release();
@@ -136,13 +156,34 @@ export class FolderStore implements KvStore {
   }
 
   async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
-    const hotKey = this.#hotKey(key);
+    return this.#hotObject(key, undefined, opts);
+  }
+
+  /**
+   * Bytes `offset`..`offset + length` of `key` as a stored object (one tile of
+   * a TIFF file, passed on unchanged): read, kept and revalidated as a small
+   * file is. Shorter when the file ends first; undefined when it is missing.
+   */
+  async objectRange(
+    key: string,
+    range: { readonly offset: number; readonly length: number },
+    opts: IoOptions,
+  ): Promise<StoredObject | undefined> {
+    return this.#hotObject(key, range, opts);
+  }
+
+  async #hotObject(
+    key: string,
+    range: { readonly offset: number; readonly length: number } | undefined,
+    opts: IoOptions,
+  ): Promise<StoredObject | undefined> {
+    const hotKey = range ? `${this.#hotKey(key)}\0${range.offset}+${range.length}` : this.#hotKey(key);
     const hot = HOT.get(hotKey);
     if (hot) {
       const now = Date.now();
       if (now - hot.checked < HOT_FRESH_MS) return hot.object;
       const st = await stat(hot.file).catch(() => undefined);
-      if (st?.isFile() && st.size === hot.size && st.mtimeMs === hot.mtimeMs) {
+      if (st?.isFile() && st.size === hot.fileSize && st.mtimeMs === hot.mtimeMs) {
         hot.checked = now;
         return hot.object;
       }
@@ -150,29 +191,54 @@ export class FolderStore implements KvStore {
     }
     const lease = await this.#files.acquire(key);
     if (!lease) return undefined;
-    const { size, mtimeMs, path } = lease.file;
-    const version = versionOf(size, mtimeMs);
+    const { size: fileSize, mtimeMs, path } = lease.file;
+    const fileVersion = versionOf(fileSize, mtimeMs);
+    // A range is named by the file's version and where it starts (its length follows from the file).
+    const offset = range ? Math.min(range.offset, fileSize) : 0;
+    const size = range ? Math.max(0, Math.min(range.length, fileSize - offset)) : fileSize;
+    const version = range ? `${fileVersion}-${offset.toString(36)}` : fileVersion;
+    // Read once so far: sent from a reusable buffer and not kept (so not replayed: no `current`).
+    const kept = size <= HOT_OBJECT && ADMISSION.admit(hotKey, size);
     let whole: Uint8Array;
     try {
       opts.signal?.throwIfAborted();
-      // Larger files (shards) are read by range, on a handle leased per read: a Range request
+      // Larger objects (shards) are read by range, on a handle leased per read: a Range request
       // for one inner chunk then reads that chunk, not the whole shard.
-      if (size > HOT_OBJECT) return { size, version, read: (range, o) => this.#readLeased(key, range, o) };
+      if (size > HOT_OBJECT) {
+        return {
+          size,
+          version,
+          read: (r, o) =>
+            this.#readLeased(
+              key,
+              { offset: offset + (r?.offset ?? 0), length: r?.length ?? size - (r?.offset ?? 0) },
+              o,
+            ),
+        };
+      }
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      whole = await readAt(lease.file.fd, 0, size);
+      whole = await readAt(lease.file.fd, offset, size, !kept);
     } finally {
       lease.release();
     }
     const bytes = whole;
-    const read: StoredObject['read'] = async (range) =>
-      range
-        ? bytes.subarray(range.offset, range.length === undefined ? undefined : range.offset + range.length)
-        : bytes;
-    // Shorter than its stat said (being rewritten): served as read, not kept.
-    if (bytes.byteLength !== size) return { size: bytes.byteLength, version, held: bytes, read };
+    const read: StoredObject['read'] = async (r) =>
+      r ? bytes.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : bytes;
+    // Shorter than its stat said: the file was cut while it was read. Half a chunk is never served as one.
+    if (bytes.byteLength !== size) throw this.#changed(key, bytes.byteLength, size);
+    const reread = (o: IoOptions) => this.#hotObject(key, range, o);
+    if (!kept) {
+      let released = false;
+      const release = () => {
+        if (released) return;
+        released = true;
+        giveBuffer(bytes);
+      };
+      return { size, version, held: bytes, read, release, reread };
+    }
     const entry: HotObject = {
       file: path,
-      size,
+      fileSize,
       mtimeMs,
       checked: Date.now(),
       object: {
@@ -182,6 +248,7 @@ export class FolderStore implements KvStore {
         read,
         // Still cached and checked within the last second: exactly when a hit here would skip the disk.
         current: () => HOT.peek(hotKey) === entry && Date.now() - entry.checked < HOT_FRESH_MS,
+        reread,
       },
     };
     HOT.set(hotKey, entry);
@@ -201,17 +268,31 @@ export class FolderStore implements KvStore {
     const offset = Math.min(range?.offset ?? 0, size);
     const length = Math.max(0, Math.min(range?.length ?? size - offset, size - offset));
     if (length <= SMALL_OBJECT) {
+      let bytes: Uint8Array;
       try {
-        return await readAt(fd, offset, length);
+        bytes = await readAt(fd, offset, length);
       } finally {
         lease.release();
       }
+      if (bytes.byteLength !== length) throw this.#changed(key, bytes.byteLength, length);
+      return bytes;
     }
     // The path is ignored when `fd` is given; the descriptor stays ours (the lease closes it).
     const stream = createReadStream('', { fd, start: offset, end: offset + length - 1, autoClose: false });
     stream.once('close', () => lease.release());
+    // Cut short (the file shrank): the response fails on its own, and the next read must not trust this handle.
+    // Dropped at 'end', before the response fails, so a client that asks again sees the file as it is now.
+    stream.once('end', () => {
+      if (stream.bytesRead < length) this.#files.invalidate(key);
+    });
     opts.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
     return stream;
+  }
+
+  /** The error for a file found shorter than its handle said; the handle is dropped, so the next read sees it anew. */
+  #changed(key: string, got: number, expected: number): BridgeError {
+    this.#files.invalidate(key);
+    return new BridgeError('CorruptData', `${key} changed while it was read (${got} of ${expected} bytes)`, { key });
   }
 
   /** Size and mtime, from the kept-open handle (no I/O while it is fresh); null when absent. */
@@ -248,17 +329,21 @@ export class FolderStore implements KvStore {
       }
       return names.sort();
     } catch (e) {
-      if (isMissing(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      if (isMissingFile(e) || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
       throw e;
     }
   }
 }
 
-/** `length` bytes from `offset`, fewer only if the file is shorter. */
-async function readAt(fd: number, offset: number, length: number): Promise<Uint8Array> {
+/**
+ * `length` bytes from `offset`, fewer only if the file is shorter; `reusable`: into a buffer from
+ * read-buffers.ts (for bytes sent once, then given back).
+ */
+async function readAt(fd: number, offset: number, length: number, reusable = false): Promise<Uint8Array> {
   // Not zero-filled first (the read overwrites it), and its own ArrayBuffer (never Node's shared pool).
-  const buf = Buffer.allocUnsafeSlow(length);
-  const out = new Uint8Array(buf.buffer, buf.byteOffset, length);
+  const pooled = reusable ? takeBuffer(length) : undefined;
+  const buf = pooled ? undefined : Buffer.allocUnsafeSlow(length);
+  const out = pooled ?? new Uint8Array(buf!.buffer, buf!.byteOffset, length);
   let done = 0;
   while (done < length) {
     const bytesRead = await readAsync(fd, out, done, length - done, offset + done);
@@ -273,8 +358,3 @@ const readAsync = (fd: number, into: Uint8Array, at: number, length: number, pos
   new Promise((resolve, reject) => read(fd, into, at, length, position, (e, n) => (e ? reject(e) : resolve(n))));
 
 const versionOf = (size: number, mtimeMs: number): string => `${size.toString(36)}-${Math.floor(mtimeMs).toString(36)}`;
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
-}

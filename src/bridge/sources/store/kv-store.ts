@@ -4,13 +4,19 @@
  * `undefined`, an error is thrown. `list` exists only where the backing store
  * can enumerate (a folder; not plain HTTP).
  */
+import { BridgeError } from '../../errors.js';
 import type { IoOptions, StoredObject } from '../../model/node.js';
 
 export type RangeQuery = { offset: number; length: number } | { suffixLength: number };
 
+/** A read that refuses objects larger than `maxBytes` (a CorruptData naming the key) instead of holding them. */
+export interface ReadOptions extends IoOptions {
+  readonly maxBytes?: number;
+}
+
 export interface KvStore {
-  get(key: string, opts: IoOptions): Promise<Uint8Array | undefined>;
-  getRange(key: string, range: RangeQuery, opts: IoOptions): Promise<Uint8Array | undefined>;
+  get(key: string, opts: ReadOptions): Promise<Uint8Array | undefined>;
+  getRange(key: string, range: RangeQuery, opts: ReadOptions): Promise<Uint8Array | undefined>;
   /** The object at `key`, for streaming unchanged; undefined when missing. */
   object(key: string, opts: IoOptions): Promise<StoredObject | undefined>;
   /** Names of the sub-folders of `prefix` (`''` = the root), when enumerable. */
@@ -23,8 +29,12 @@ export interface KvStore {
 }
 
 /** Options of a read that also notes which keys it touched (for the decoded-chunk cache). */
-export interface NotedReadOptions extends IoOptions {
+export interface NotedReadOptions extends ReadOptions {
   reads?: string[];
 }
 
 export const joinKey = (...parts: string[]): string => parts.filter((p) => p !== '').join('/');
+
+/** The error for an object larger than the reader may take. */
+export const tooLarge = (key: string, size: number, maxBytes: number): BridgeError =>
+  new BridgeError('CorruptData', `${key} is ${size} bytes, more than the ${maxBytes} it can hold`, { key });

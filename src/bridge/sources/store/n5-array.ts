@@ -7,6 +7,7 @@ import { byteSwapInPlace, copyRegion, toCOrder } from '../../encode/c-order.js';
 import { BridgeError } from '../../errors.js';
 import { bytesPerElement, type DType, fromN5DataType } from '../../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs, Chunk, IoOptions, StoredEncoding } from '../../model/node.js';
+import { encodedLimit } from '../../util/decode-limits.js';
 import { joinKey, type KvStore } from './kv-store.js';
 import { decompressN5, type N5Compression, parseN5Header } from './n5-block.js';
 
@@ -54,16 +55,26 @@ async function readN5Chunk(
   const dtype = meta.dtype as DType;
   const bpe = bytesPerElement(dtype);
   const blockKey = joinKey(key, [...coords].reverse().join('/'));
-  const raw = await kv.get(blockKey, opts);
   const full = meta.chunkShape.reduce((a, b) => a * b, 1) * bpe;
+  // The header (mode, rank, dimensions, element count) and at most a full block, compressed.
+  const raw = await kv.get(blockKey, {
+    signal: opts.signal,
+    maxBytes: 12 + 4 * meta.shape.length + encodedLimit(full),
+  });
   if (!raw) return { shape: meta.chunkShape, bytes: new Uint8Array(full) };
   try {
     const header = parseN5Header(raw);
     if (header.mode !== 0) throw new Error(`N5 block mode ${header.mode} is not supported`);
     if (header.dims.length !== meta.shape.length) throw new Error('block rank differs from the dataset');
-    const data = await decompressN5(raw.subarray(header.headerBytes), compression);
     const stored = [...header.dims].reverse();
+    // A block never holds more than its dataset's block size (edge blocks hold less): that bounds decompression.
+    if (stored.some((d, i) => d > meta.chunkShape[i])) {
+      throw new Error(
+        `block header says ${header.dims.join('×')}, more than the block size ${[...meta.chunkShape].reverse().join('×')}`,
+      );
+    }
     const n = stored.reduce((a, b) => a * b, 1);
+    const data = await decompressN5(raw.subarray(header.headerBytes), compression, n * bpe);
     if (data.length < n * bpe) throw new Error(`block holds ${data.length} bytes, header says ${n * bpe}`);
     const le = byteSwapInPlace(new Uint8Array(data.subarray(0, n * bpe)), bpe);
     const cOrder = toCOrder(

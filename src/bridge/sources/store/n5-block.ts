@@ -7,6 +7,7 @@
 import { promisify } from 'node:util';
 import { gunzip, inflate } from 'node:zlib';
 import { BridgeError } from '../../errors.js';
+import { frameProblem } from '../../util/decode-limits.js';
 
 const gunzipAsync = promisify(gunzip);
 const inflateAsync = promisify(inflate);
@@ -38,17 +39,36 @@ export function parseN5Header(bytes: Uint8Array): N5BlockHeader {
   return { mode, dims, headerBytes: offset };
 }
 
-export async function decompressN5(payload: Uint8Array, compression: N5Compression): Promise<Uint8Array> {
+/**
+ * The block's payload decompressed; `limit` is the bytes its header's
+ * dimensions allow, and a payload announcing or inflating to more (a
+ * decompression bomb) is refused before it is inflated.
+ */
+export async function decompressN5(
+  payload: Uint8Array,
+  compression: N5Compression,
+  limit: number,
+): Promise<Uint8Array> {
+  const checked = (codec: 'blosc' | 'zstd') => {
+    const problem = frameProblem(codec, payload, limit);
+    if (problem) throw new Error(problem);
+  };
   switch (compression.type) {
     case 'raw':
       return payload;
-    case 'gzip':
-      return new Uint8Array(compression.useZlib ? await inflateAsync(payload) : await gunzipAsync(payload));
+    case 'gzip': {
+      const options = { maxOutputLength: Math.max(1, limit), chunkSize: Math.max(64, limit + 64) };
+      return new Uint8Array(
+        compression.useZlib ? await inflateAsync(payload, options) : await gunzipAsync(payload, options),
+      );
+    }
     case 'blosc': {
+      checked('blosc');
       const { Blosc } = await import('numcodecs');
       return Blosc.fromConfig({ id: 'blosc' }).decode(payload);
     }
     case 'zstd': {
+      checked('zstd');
       const { Zstd } = await import('numcodecs');
       return Zstd.fromConfig({ id: 'zstd' }).decode(payload);
     }

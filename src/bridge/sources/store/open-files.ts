@@ -12,9 +12,32 @@
  * With a `SyncGuard` allowing it, opening (locate, open, fstat) and closing
  * run on the event loop; reads never do.
  */
-import { close, closeSync, fstat, fstatSync, open, openSync, type Stats, stat } from 'node:fs';
+import { close, closeSync, fstat, fstatSync, open, openSync, readFileSync, type Stats, stat, statSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { isMissingFile } from './missing.js';
 import type { SyncGuard } from './sync-guard.js';
+
+/**
+ * Descriptors all folders together may keep open: a quarter of the process's
+ * limit (Node raises the soft limit to the hard one), at most 4096. Serving a
+ * file from a kept descriptor is one read; opening it costs a realpath, an
+ * open, an fstat and, later, a close.
+ */
+export const DESCRIPTOR_BUDGET = descriptorBudget();
+let descriptorsOpen = 0;
+
+function descriptorBudget(): number {
+  try {
+    const line = readFileSync('/proc/self/limits', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('Max open files'));
+    const soft = Number(line?.split(/\s{2,}/)[1]);
+    if (Number.isFinite(soft) && soft > 0) return Math.max(64, Math.min(4096, Math.floor(soft / 4)));
+  } catch {
+    /* not Linux: a budget every system's default limit allows */
+  }
+  return 1024;
+}
 
 const openAsync = promisify(open);
 const fstatAsync = promisify(fstat);
@@ -54,6 +77,7 @@ export class OpenFiles {
   readonly #entries = new Map<string, Entry>();
   readonly #locate: (key: string) => Promise<string | undefined>;
   readonly #sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
+  readonly #pathOf?: (key: string) => string;
   readonly #max: number;
   readonly #freshMs: number;
   readonly #idleMs: number;
@@ -73,11 +97,18 @@ export class OpenFiles {
       idleMs?: number;
       /** `locate` on the event loop, used while `guard` allows synchronous calls. */
       sync?: { locate: (key: string) => string | undefined; guard: SyncGuard };
+      /**
+       * The key's path before symlinks are resolved. Given, a kept handle is re-checked with one stat of
+       * it: the same file (device, inode), size and mtime as the handle's means the path still names this
+       * file, confined when it was opened. Otherwise `locate` (a full realpath) and a stat.
+       */
+      pathOf?: (key: string) => string;
     } = {},
   ) {
-    const { max = 64, freshMs = 1_000, idleMs = 30_000, sync } = options;
+    const { max = DESCRIPTOR_BUDGET, freshMs = 1_000, idleMs = 30_000, sync, pathOf } = options;
     this.#locate = locate;
     this.#sync = sync;
+    this.#pathOf = pathOf;
     this.#max = max;
     this.#freshMs = freshMs;
     this.#idleMs = idleMs;
@@ -124,6 +155,12 @@ export class OpenFiles {
     };
   }
 
+  /** Drops the handle kept for `key` (its file was seen to change): the next read opens the file again. */
+  invalidate(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry) this.#forget(key, entry);
+  }
+
   /** Descriptors open right now (in use or kept). */
   get openDescriptors(): number {
     return this.#descriptors;
@@ -148,7 +185,10 @@ export class OpenFiles {
       closed: false,
       opening: this.#openFile(key).then((file) => {
         entry.file = file;
-        if (file) this.#descriptors++;
+        if (file) {
+          this.#descriptors++;
+          descriptorsOpen++;
+        }
         return file;
       }),
     };
@@ -204,8 +244,26 @@ export class OpenFiles {
     if (Date.now() - entry.checked < this.#freshMs) return true;
     entry.checking ??= (async () => {
       const file = await entry.opening.catch(() => undefined);
-      const real = await this.#locate(key).catch(() => undefined);
-      const st = real ? await statAsync(real).catch(() => undefined) : undefined;
+      const sync = this.#sync;
+      const pathOf = this.#pathOf;
+      // One stat of the path when it can say the handle is still that file; on the event loop while the
+      // guard allows it (as opening is), else on the thread pool.
+      const st = pathOf
+        ? sync?.guard.allowed
+          ? sync.guard.run(() => statQuietly(pathOf(key)))
+          : await statAsync(pathOf(key)).catch(() => undefined)
+        : sync?.guard.allowed
+          ? sync.guard.run(() => {
+              try {
+                const real = sync.locate(key);
+                return real ? statSync(real) : undefined;
+              } catch {
+                return undefined;
+              }
+            })
+          : await this.#locate(key)
+              .then((real) => (real ? statAsync(real) : undefined))
+              .catch(() => undefined);
       const same =
         !!file &&
         !!st &&
@@ -227,9 +285,11 @@ export class OpenFiles {
     this.#retire(entry);
   }
 
+  /** Least recently used first, down to this folder's maximum and within the process's budget. */
   #evict(): void {
     for (const [key, entry] of this.#entries) {
-      if (this.#entries.size <= this.#max) break;
+      const over = this.#entries.size > this.#max || (descriptorsOpen >= DESCRIPTOR_BUDGET && this.#entries.size > 1);
+      if (!over) break;
       this.#forget(key, entry);
     }
   }
@@ -250,6 +310,7 @@ export class OpenFiles {
     if (!file || entry.closed || entry.leases > 0) return;
     entry.closed = true;
     this.#descriptors--;
+    descriptorsOpen--;
     // Closing a file opened for reading flushes nothing: on the event loop too, while the guard allows it.
     const sync = this.#sync;
     if (sync?.guard.allowed) sync.guard.run(() => closeQuietly(file.fd));
@@ -263,7 +324,7 @@ async function openRegularFile(real: string): Promise<Identified | undefined> {
   try {
     fd = await openAsync(real, 'r');
   } catch (e) {
-    if (isMissing(e)) return undefined;
+    if (isMissingFile(e)) return undefined;
     throw e;
   }
   let st: Stats;
@@ -282,7 +343,7 @@ function openRegularFileSync(real: string): Identified | undefined {
   try {
     fd = openSync(real, 'r');
   } catch (e) {
-    if (isMissing(e)) return undefined;
+    if (isMissingFile(e)) return undefined;
     throw e;
   }
   let st: Stats;
@@ -301,15 +362,18 @@ function identified(real: string, fd: number, st: Stats): Identified | undefined
   return undefined;
 }
 
+function statQuietly(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 function closeQuietly(fd: number): void {
   try {
     closeSync(fd);
   } catch {
     /* already closed: nothing to release */
   }
-}
-
-function isMissing(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException | undefined)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }

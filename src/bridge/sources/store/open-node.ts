@@ -7,6 +7,7 @@ import { BridgeError } from '../../errors.js';
 import type { Attrs, CatalogNode, GroupNode, IoOptions } from '../../model/node.js';
 import { type OmeMeta, parseOme } from '../../model/ome.js';
 import { LruCache } from '../../util/lru.js';
+import { METADATA_MAX_BYTES, parseMetadata } from '../../util/metadata-json.js';
 import type { DecodedChunks } from './decoded-chunks.js';
 import { joinKey, type KvStore } from './kv-store.js';
 import { isN5Dataset, openN5Array } from './n5-array.js';
@@ -40,12 +41,10 @@ export function storeTree(kv: KvStore, mountPath: string, decoded?: DecodedChunk
 }
 
 async function readJson(kv: KvStore, key: string, opts: IoOptions): Promise<Attrs | undefined> {
-  const bytes = await kv.get(key, opts);
+  const bytes = await kv.get(key, { signal: opts.signal, maxBytes: METADATA_MAX_BYTES });
   if (!bytes) return undefined;
   try {
-    const v = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not a JSON object');
-    return v as Attrs;
+    return parseMetadata(bytes);
   } catch (e) {
     throw new BridgeError('CorruptData', `invalid JSON metadata in ${key}: ${(e as Error).message}`, { key, cause: e });
   }

@@ -4,6 +4,7 @@
  * and chunk objects are kept for the faces' pass-through path.
  */
 import '../../util/float16.js';
+import '../../util/bounded-codecs.js';
 import '../../util/zlib-codecs.js';
 import * as zarr from 'zarrita';
 import { copyRegion, toCOrder } from '../../encode/c-order.js';
@@ -11,8 +12,10 @@ import { BridgeError } from '../../errors.js';
 import { bytesPerElement, type DType, isDType } from '../../model/dtype.js';
 import type { ArrayMeta, ArrayNode, Attrs, Chunk, IoOptions, StoredEncoding, StringChunk } from '../../model/node.js';
 import type { OmeMeta } from '../../model/ome.js';
+import { encodedLimit, VARIABLE_CHUNK_MAX } from '../../util/decode-limits.js';
 import type { DecodedChunks } from './decoded-chunks.js';
 import { joinKey, type KvStore, type NotedReadOptions } from './kv-store.js';
+import { shardIndexLayout } from './shard-index.js';
 import { asZarritaStore } from './zarrita-store.js';
 
 export interface ZarrArrayInput {
@@ -32,7 +35,13 @@ export interface ZarrArrayInput {
 export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
   const { kv, key, format, metadata } = input;
   const location = zarr
-    .root(asZarritaStore(indexAtStart(metadata) ? shardIndexAtStart(kv, key) : kv))
+    .root(
+      asZarritaStore(
+        indexAtStart(metadata) ? shardIndexAtStart(kv, key) : kv,
+        storedChunkLimit(format, metadata),
+        format === 3 ? shardIndexLayout(metadata) : undefined,
+      ),
+    )
     .resolve(key === '' ? '/' : `/${key}`);
   let arr: zarr.Array<zarr.DataType, zarr.Readable>;
   try {
@@ -70,6 +79,36 @@ export async function openZarrArray(input: ZarrArrayInput): Promise<ArrayNode> {
       readChunk(arr, meta, coords, input.path, o, input.decoded && { chunks: input.decoded, kv }),
     ...(dtype === 'string' ? { readStrings: (coords, o) => readStrings(arr, meta, coords, input.path, o) } : {}),
   };
+}
+
+/**
+ * The most one stored chunk (an inner chunk, for sharded arrays) may take,
+ * from the metadata alone: its decoded size plus what compression can add.
+ */
+function storedChunkLimit(format: 2 | 3, metadata: Attrs): number {
+  let shape: unknown;
+  let elementBytes: number | undefined;
+  if (format === 2) {
+    shape = metadata.chunks;
+    const m = /^[<>|]?([biufcmM])(\d+)$/.exec(String(metadata.dtype));
+    elementBytes = m
+      ? Number(m[2])
+      : /^[<>|]?[US](\d+)$/.test(String(metadata.dtype))
+        ? 4 * Number(/(\d+)$/.exec(String(metadata.dtype))?.[1])
+        : undefined;
+  } else {
+    const codecs = (metadata.codecs ?? []) as { name: string; configuration?: { chunk_shape?: number[] } }[];
+    const sharding = codecs.find((c) => c.name === 'sharding_indexed');
+    shape =
+      sharding?.configuration?.chunk_shape ??
+      (metadata.chunk_grid as { configuration?: { chunk_shape?: unknown } } | undefined)?.configuration?.chunk_shape;
+    const dataType = String(metadata.data_type);
+    elementBytes = isDType(dataType) ? bytesPerElement(dataType) : undefined;
+  }
+  if (!Array.isArray(shape) || !shape.every((n) => Number.isInteger(n) && n > 0) || elementBytes === undefined) {
+    return encodedLimit(VARIABLE_CHUNK_MAX);
+  }
+  return encodedLimit((shape as number[]).reduce((a, b) => a * b, 1) * elementBytes);
 }
 
 /** Strings we can hand on as text: v3 `string`, fixed `U`/`S`, and v2 objects stored with vlen-utf8. */
@@ -157,8 +196,7 @@ async function readChunk(
   // zarrita returns full-size chunks; keep the invariant even if it did not.
   const bytes = copyRegion(cOrder, chunk.shape, meta.chunkShape, bpe);
   const decoded: Chunk = { shape: meta.chunkShape, bytes };
-  await cache?.chunks.set(cache.kv, id, decoded, reads, opts);
-  return decoded;
+  return cache ? cache.chunks.set(cache.kv, id, decoded, reads, opts) : decoded;
 }
 
 function storedEncoding(kv: KvStore, key: string, format: 2 | 3, metadata: Attrs): StoredEncoding {
@@ -228,7 +266,9 @@ async function decodeChunk(
   } catch (e) {
     if (opts.signal?.aborted) throw new BridgeError('Aborted', 'aborted', { cause: e });
     if (e instanceof BridgeError) throw e;
-    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}`, {
+    // zarrita's message names the codec; the reason is in its cause.
+    const cause = (e as Error).cause instanceof Error ? `: ${((e as Error).cause as Error).message}` : '';
+    throw new BridgeError('CorruptData', `chunk ${coords.join(',')} does not decode: ${(e as Error).message}${cause}`, {
       key: `${path}/${coords.join('/')}`,
       cause: e,
     });

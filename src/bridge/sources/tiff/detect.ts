@@ -45,14 +45,17 @@ export async function tiffSourceAt(path: string): Promise<TiffSourceKind | undef
   } catch {
     return undefined;
   }
-  const st = await stat(real);
+  // Unreadable: not recognised here, so the caller's check explains why in words (openable.ts).
+  const st = await stat(real).catch(() => undefined);
+  if (!st) return undefined;
   if (st.isFile()) {
     return (await startsLikeTiff(real))
       ? { kind: 'file', folder: dirname(real), key: basename(real), origin: real }
       : undefined;
   }
   if (!st.isDirectory()) return undefined;
-  const entries = await readdir(real, { withFileTypes: true });
+  const entries = await readdir(real, { withFileTypes: true }).catch(() => undefined);
+  if (!entries) return undefined;
   if (entries.some((e) => STORE_METADATA.has(e.name) || (e.isDirectory() && STORE_FOLDER.test(e.name))))
     return undefined;
   // Symlinked slices count too; the folder store checks at read time that they stay inside.

@@ -22,6 +22,11 @@ export interface LevelLayout {
   readonly chunk: readonly [number, number];
   /** The plane at `at`; undefined where the file holds none (read as zeros). */
   plane(at: PlaneAt, opts: IoOptions): Promise<Plane | undefined>;
+  /**
+   * Set when every plane of this level stores its chunks as zlib tiles
+   * (zlib-tiles.ts), in this byte order: each plane's `storedTile` is then a Zarr v2 chunk.
+   */
+  readonly zlibTiles?: { readonly littleEndian: boolean };
 }
 
 export interface PhysicalSize {

@@ -5,12 +5,13 @@
  */
 import { BridgeError } from '../../errors.js';
 import { bytesPerElement } from '../../model/dtype.js';
-import type { ArrayNode, Attrs, Chunk, GroupNode, IoOptions } from '../../model/node.js';
+import type { ArrayNode, Attrs, Chunk, GroupNode, IoOptions, StoredObject } from '../../model/node.js';
 import type { OmeAxis, OmeMeta } from '../../model/ome.js';
 import type { DecodedChunks } from '../store/decoded-chunks.js';
 import type { KvStore } from '../store/kv-store.js';
 import type { ImageLayout, LevelLayout, PlaneAt } from './image-layout.js';
 import type { Region } from './read-region.js';
+import { zlibTileEncoding } from './zlib-tiles.js';
 
 type AxisName = 't' | 'c' | 'z' | 'y' | 'x';
 
@@ -172,8 +173,17 @@ function levelArray(
     }
     await Promise.all(jobs);
     const chunk: Chunk = { shape: chunkShape, bytes: whole ?? target() };
-    if (id && cache) await cache.chunks.set(cache.kv, id, chunk, reads, opts);
-    return chunk;
+    return id && cache ? cache.chunks.set(cache.kv, id, chunk, reads, opts) : chunk;
+  }
+
+  /** The stored tile behind chunk `coords` of a level of zlib tiles (one sample per plane, one tile per chunk). */
+  async function storedChunk(coords: readonly number[], opts: IoOptions): Promise<StoredObject | undefined> {
+    const at: Record<AxisName, number> = { t: 0, c: 0, z: 0, y: 0, x: 0 };
+    names.forEach((n, i) => {
+      at[n] = coords[i]!;
+    });
+    const plane = await level.plane({ t: at.t, c: at.c, z: at.z }, opts);
+    return plane?.storedTile?.(at.y, at.x, opts);
   }
 
   return {
@@ -182,6 +192,9 @@ function levelArray(
     attrs: {},
     meta: { shape, chunkShape, dtype: image.dtype, fillValue: 0, dimensionNames: names },
     readChunk,
+    ...(level.zlibTiles && spp === 1
+      ? { stored: zlibTileEncoding(shape, chunkShape, image.dtype, level.zlibTiles.littleEndian, storedChunk) }
+      : {}),
   };
 }
 

@@ -4,9 +4,10 @@
  * them along the grid the planes' own tiles or strips suggest.
  */
 import type { DType } from '../../model/dtype.js';
-import type { IoOptions } from '../../model/node.js';
+import type { IoOptions, StoredObject } from '../../model/node.js';
 import type { TiffPage } from './page.js';
 import { type PageBytes, type Region, readRegion } from './read-region.js';
+import { storedTile } from './zlib-tiles.js';
 
 export interface Plane {
   readonly width: number;
@@ -17,6 +18,8 @@ export interface Plane {
   readonly key: string;
   /** Samples `first`..`first+count-1` of `region`, planar and little-endian: out[s][y][x]. */
   read(region: Region, first: number, count: number, opts: IoOptions): Promise<Uint8Array>;
+  /** Tile (`ty`, `tx`) as stored in the file; a Zarr v2 chunk where the level says so (`LevelLayout.zlibTiles`). */
+  storedTile?(ty: number, tx: number, opts: IoOptions): Promise<StoredObject | undefined>;
 }
 
 export function tiffPlane(bytes: PageBytes, key: string): Plane {
@@ -28,6 +31,7 @@ export function tiffPlane(bytes: PageBytes, key: string): Plane {
     dtype: page.dtype,
     key,
     read: (region, first, count, opts) => readRegion(bytes, region, first, count, opts),
+    storedTile: (ty, tx, opts) => storedTile(bytes, ty, tx, opts),
   };
 }
 

@@ -7,7 +7,7 @@
  */
 import { BridgeError, isAbortError } from '../../errors.js';
 import { bytesPerElement } from '../../model/dtype.js';
-import type { IoOptions } from '../../model/node.js';
+import type { IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import { type BlockDecoder, swapBytes } from './decoders.js';
 import { COMPRESSION, type TiffPage } from './page.js';
@@ -28,6 +28,8 @@ export interface PageBytes {
   readonly where: string;
   decoder(): Promise<BlockDecoder>;
   read(offset: number, length: number, opts: IoOptions): Promise<ArrayBuffer>;
+  /** A byte range of the file as a stored object, to be passed on unchanged (cached as small files are). */
+  stored(offset: number, length: number, opts: IoOptions): Promise<StoredObject | undefined>;
 }
 
 /** Decoded blocks bigger than the chunks cut from them, shared by all TIFF mounts. */

@@ -105,6 +105,7 @@ export class TiffFile {
         return decoder;
       },
       read: (offset, length, opts) => readRange(this.store, this.key, { offset, length }, opts),
+      stored: (offset, length, opts) => this.store.objectRange(this.key, { offset, length }, opts),
     };
   }
 }

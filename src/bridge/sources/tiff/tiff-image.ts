@@ -4,7 +4,7 @@
  * hyperstack (c, z, t from its description), or plain pages as z.
  */
 import { basename } from 'node:path';
-import { BridgeError } from '../../errors.js';
+import { BridgeError, isAbortError } from '../../errors.js';
 import type { IoOptions } from '../../model/node.js';
 import {
   type ChannelInfo,
@@ -23,6 +23,7 @@ import type { TiffPage } from './page.js';
 import { chunkShapeFor, type Plane, tiffPlane } from './plane.js';
 import type { PageRef, TiffFile } from './tiff-file.js';
 import { ngffLengthUnit, ngffTimeUnit } from './units.js';
+import { zlibChunks } from './zlib-tiles.js';
 
 /** The images of `file`, named after `name` (the mount's). */
 export async function tiffImages(file: TiffFile, name: string, opts: IoOptions): Promise<ImageLayout[]> {
@@ -41,12 +42,26 @@ export async function tiffImages(file: TiffFile, name: string, opts: IoOptions):
   return [await pagesAsZ(file, first, name, opts)];
 }
 
+/** Planes of an image, counted in planes (an RGB plane is one c). */
+interface PlaneCounts {
+  readonly t: number;
+  readonly c: number;
+  readonly z: number;
+}
+
+/**
+ * A level is checked plane by plane for zlib tiles (to pass them on) only up
+ * to this many planes: each is one IFD to parse when the file is opened.
+ */
+const MAX_CHECKED_PLANES = 4096;
+
 /** A pyramid on `pageAt(0,0,0)`'s SubIFDs; each level described from that plane's SubIFD. */
 async function levels(
   file: TiffFile,
   firstPage: TiffPage,
   firstIndex: number,
   pageOf: (at: PlaneAt) => number | undefined,
+  counts: PlaneCounts,
   opts: IoOptions,
 ): Promise<LevelLayout[]> {
   const out: LevelLayout[] = [];
@@ -60,18 +75,63 @@ async function levels(
     // A level must be smaller than the one before it; anything else in SubIFDs (masks, thumbnails of other shapes) ends the pyramid.
     const prev = out[out.length - 1];
     if (prev && !(page.width <= prev.width && page.height <= prev.height && page.dtype === firstPage.dtype)) break;
+    const chunk = chunkShapeFor(page);
+    const zlib = await everyPlaneZlib(
+      file,
+      page,
+      chunk,
+      (at) => {
+        const index = pageOf(at);
+        return index === undefined ? undefined : ref(index);
+      },
+      counts,
+      opts,
+    );
     out.push({
       height: page.height,
       width: page.width,
-      chunk: chunkShapeFor(page),
+      chunk,
       async plane(at, o): Promise<Plane | undefined> {
         const index = pageOf(at);
         if (index === undefined) return undefined;
         return tiffPlane(await file.page(ref(index), o), file.key);
       },
+      ...(zlib ? { zlibTiles: { littleEndian: page.littleEndian } } : {}),
     });
   }
   return out;
+}
+
+/** Whether every plane of a level stores chunks of `chunk` as zlib tiles, in the first plane's shape and type. */
+async function everyPlaneZlib(
+  file: TiffFile,
+  first: TiffPage,
+  chunk: readonly [number, number],
+  refOf: (at: PlaneAt) => PageRef | undefined,
+  counts: PlaneCounts,
+  opts: IoOptions,
+): Promise<boolean> {
+  if (!zlibChunks(first, chunk) || counts.t * counts.c * counts.z > MAX_CHECKED_PLANES) return false;
+  for (let t = 0; t < counts.t; t++) {
+    for (let c = 0; c < counts.c; c++) {
+      for (let z = 0; z < counts.z; z++) {
+        const ref = refOf({ t, c, z });
+        if (!ref) continue;
+        // A plane that cannot be described now fails when it is read; here it only means "transcode".
+        const page = await file.page(ref, opts).then(
+          (b) => b.page,
+          (e: unknown) => {
+            if (isAbortError(e)) throw e;
+            return undefined;
+          },
+        );
+        if (!page) return false;
+        const same = page.width === first.width && page.height === first.height && page.dtype === first.dtype;
+        if (!same || !zlibChunks(page, chunk)) return false;
+      }
+    }
+  }
+  return true;
 }
 
 function physical(q: Quantity | undefined, unitOf: (u: string) => string | undefined): PhysicalSize | undefined {
@@ -109,7 +169,8 @@ async function omeImage(file: TiffFile, image: OmeImageXml, name: string, opts: 
       });
     }
   }
-  const lv = await levels(file, first, firstIndex, (at) => image.ifdOf(at.z, at.c, at.t), opts);
+  const counts = { t: image.sizeT, c: image.sizeC / spp, z: image.sizeZ };
+  const lv = await levels(file, first, firstIndex, (at) => image.ifdOf(at.z, at.c, at.t), counts, opts);
   return {
     name,
     sizeT: image.sizeT,
@@ -154,7 +215,7 @@ async function imageJImage(
     sizeZ: ij.slices,
     samplesPerPlane: spp,
     dtype: first.dtype,
-    levels: await levels(file, first, 0, pageOf, opts),
+    levels: await levels(file, first, 0, pageOf, { t: ij.frames, c: ij.channels, z: ij.slices }, opts),
     physical: { ...opt('x', pixel(0)), ...opt('y', pixel(1)), ...opt('z', z), ...opt('t', t) },
     channels: spp === 3 ? rgbChannels() : [],
     attrs: { tiff: { file: file.key, imagej: true, ...pageAttrs(first) } },
@@ -186,7 +247,7 @@ async function pagesAsZ(file: TiffFile, first: TiffPage, name: string, opts: IoO
     sizeZ: planes.length,
     samplesPerPlane: spp,
     dtype: first.dtype,
-    levels: await levels(file, first, 0, (at) => planes[at.z], opts),
+    levels: await levels(file, first, 0, (at) => planes[at.z], { t: 1, c: 1, z: planes.length }, opts),
     physical: {},
     channels: spp === 3 ? rgbChannels() : [],
     attrs: { tiff: { file: file.key, pages: count, ...pageAttrs(first) } },

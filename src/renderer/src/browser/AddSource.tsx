@@ -1,6 +1,7 @@
 /**
- * "Open folder…" and "Add remote URL…": mount a source through the API seam, then show it.
- * The desktop app opens its native folder dialog; a browser cannot, so it asks for the path.
+ * "Open file…", "Open folder…" and "Add remote URL…": mount a source through the API seam, then show it.
+ * The desktop app opens its native dialog (a TIFF/OME-TIFF file, or a folder); a browser cannot, so it asks
+ * for the path of either.
  */
 import { useState } from 'react';
 import { api } from '../api/api';
@@ -28,16 +29,26 @@ export function AddSource(props: {
   return (
     <section className="add-source">
       {api.mode === 'desktop' ? (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run('the folder', () => api.openFolder());
-          }}
-        >
-          <button type="submit" disabled={busy} data-testid="open-folder-dialog">
+        <div className="open-buttons">
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="open-file-dialog"
+            title="A TIFF or OME-TIFF file"
+            onClick={() => void run('the file', () => api.openFolder(undefined, 'file'))}
+          >
+            Open file…
+          </button>
+          <button
+            type="button"
+            disabled={busy}
+            data-testid="open-folder-dialog"
+            title="An OME-Zarr, Zarr or N5 folder, or a folder of image slices"
+            onClick={() => void run('the folder', () => api.openFolder(undefined, 'folder'))}
+          >
             Open folder…
           </button>
-        </form>
+        </div>
       ) : (
         <form
           onSubmit={(e) => {
@@ -49,7 +60,7 @@ export function AddSource(props: {
             Open folder…
             <input
               type="text"
-              placeholder="/absolute/path/to/image.ome.zarr"
+              placeholder="/absolute/path/to/image.ome.zarr or scan.ome.tif"
               value={folder}
               data-testid="open-folder-path"
               onChange={(e) => setFolder(e.target.value)}

@@ -231,9 +231,9 @@ export function CatalogTree(props: { refresh: number } & Handlers): React.JSX.El
         <div className="empty-state" data-testid="empty-state">
           <p>Nothing is mounted yet.</p>
           <p>
-            Use <strong>Open folder…</strong> below with the absolute path of an OME-Zarr, Zarr or N5 folder, or{' '}
-            <strong>Add remote URL…</strong> for a Zarr over HTTP(S). Start the bridge with <code>--open PATH</code> or{' '}
-            <code>--remote URL</code> to mount them at launch.
+            Use <strong>Open folder…</strong> below with the absolute path of an OME-Zarr, Zarr or N5 folder, a
+            TIFF/OME-TIFF file or a folder of image slices, or <strong>Add remote URL…</strong> for a Zarr over HTTP(S).
+            Start the bridge with <code>--open PATH</code> or <code>--remote URL</code> to mount them at launch.
           </p>
         </div>
       )}

@@ -1,12 +1,15 @@
 /**
- * The one zarrita store through which the viewer reads the bridge's Zarr faces. Requests in flight are capped
- * (the browser queues the rest here, where an abort drops them before they are sent: thousands of pending
- * fetches make Chromium fail with ERR_INSUFFICIENT_RESOURCES); metadata and shard indexes are kept (chunks are
- * kept decoded, in chunkCache.ts). zarrita's range coalescing is not used: it aborts a merged request when any one
- * of its callers aborts, which would fail chunks other tiles still wait for. Suffix
- * ranges are asked for directly (the bridge answers `bytes=-N`), saving a HEAD per shard.
+/**
+ * zarrita stores through which the viewer reads the bridge's Zarr faces, one per image and face. Requests in
+ * flight are capped by one limiter for the page (the browser queues the rest here, where an abort drops them before
+ * they are sent: thousands of pending fetches make Chromium fail with ERR_INSUFFICIENT_RESOURCES); metadata and
+ * shard indexes are kept in one small cache for all of them (chunks are kept decoded, in chunkCache.ts). zarrita's
+ * range coalescing is not used: it aborts a merged request when any one of its callers aborts, which would fail
+ * chunks other tiles still wait for. Suffix ranges are asked for directly (the bridge answers `bytes=-N`), saving a
+ * HEAD per shard.
  */
 import * as zarr from 'zarrita';
+import { encodePath } from './catalogClient';
 import { abortError } from './chunkCache';
 
 /** Fetches in flight at once: Chromium opens 6 connections per host over HTTP/1.1; a few more keep them busy. */
@@ -101,18 +104,37 @@ class SmallLru {
   }
 }
 
+/** Metadata and shard indexes of every store, keyed by face and node too. */
+const cache = new SmallLru(4096);
 const roots = new Map<string, zarr.Location<zarr.Readable>>();
 
-/** The root of one of the bridge's Zarr faces (`v3` by default); resolve URL-encoded catalog paths under it. */
-export function bridgeRoot(face: 'v2' | 'v3' = 'v3'): zarr.Location<zarr.Readable> {
-  let root = roots.get(face);
+/** The URL path of a catalog node on one of the bridge's Zarr faces, each segment percent-encoded. */
+export function faceUrlPath(catalogPath: string, face: 'v2' | 'v3' = 'v3'): string {
+  const encoded = encodePath(catalogPath);
+  return encoded ? `/zarr/${face}/${encoded}` : `/zarr/${face}`;
+}
+
+/**
+ * The root of one catalog node on one of the bridge's Zarr faces (`v3` by
+ * default). The node's own URL is built here, each segment percent-encoded (as
+ * every URL of the bridge is), and zarrita resolves only the keys below it
+ * (levels, chunk keys): zarrita's `Location.resolve` goes through `new URL`
+ * and decodes, so a folder named `Zellkern #1.ome.zarr` would lose everything
+ * after `#` if the catalog path were resolved by zarrita itself.
+ */
+export function nodeRoot(catalogPath: string, face: 'v2' | 'v3' = 'v3'): zarr.Location<zarr.Readable> {
+  const url = faceUrlPath(catalogPath, face);
+  let root = roots.get(url);
   if (!root) {
-    const store = zarr.withByteCaching(limitedStore(`${window.location.origin}/zarr/${face}`), {
-      cache: new SmallLru(4096),
-      keyFor: cacheKey,
+    const store = zarr.withByteCaching(limitedStore(`${window.location.origin}${url}`), {
+      cache,
+      keyFor: (key, range) => {
+        const k = cacheKey(key, range);
+        return k === undefined ? undefined : `${url}${k}`;
+      },
     });
     root = zarr.root(store);
-    roots.set(face, root);
+    roots.set(url, root);
   }
   return root;
 }

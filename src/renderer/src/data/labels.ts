@@ -108,17 +108,8 @@ export class LabelPixelSource implements PixelSource<string[]> {
   }
 
   async getTile({ x, y, selection, signal }: TileSelection<string[]>): Promise<PixelData> {
-    const [height, width] = this.raw.shape.slice(-2);
-    const t = this.tileSize;
-    const r = await this.raw.readRegion(
-      selection as Selection,
-      y * t,
-      Math.min((y + 1) * t, height),
-      x * t,
-      Math.min((x + 1) * t, width),
-      signal,
-    );
-    return this.colorize(r);
+    const [y0, y1, x0, x1] = this.raw.tileBox(x, y);
+    return this.colorize(await this.raw.readRegion(selection as Selection, y0, y1, x0, x1, signal));
   }
 
   async getRaster({ selection, signal }: { selection: Selection; signal?: AbortSignal }): Promise<PixelData> {

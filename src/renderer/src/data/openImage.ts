@@ -8,7 +8,7 @@ import * as zarr from 'zarrita';
 import type { CatalogNode, OmeMultiscale } from '../../../shared/catalog';
 import { decodeWhere } from '../codecs/decodeWhere';
 import { canDecode, warmDecoders } from '../codecs/registerCodecs';
-import { bridgeRoot } from './bridgeStore';
+import { faceUrlPath, nodeRoot } from './bridgeStore';
 import { encodePath } from './catalogClient';
 import { defaultColor, hexToRgb } from './colors';
 import { histogram, percentileLimits, roundWindow, sliderRange } from './contrast';
@@ -82,18 +82,19 @@ interface V3Meta {
 const WHERE = decodeWhere();
 
 /** One level, on /zarr/v3 when the page can decode its codecs, else on /zarr/v2 (decoded by the bridge). */
-async function openLevel(path: string, signal?: AbortSignal): Promise<LevelArray> {
-  const v3 = bridgeRoot('v3').resolve(path);
+async function openLevel(nodePath: string, levelPath: string, signal?: AbortSignal): Promise<LevelArray> {
+  const v3 = levelPath ? nodeRoot(nodePath, 'v3').resolve(levelPath) : nodeRoot(nodePath, 'v3');
   const arr = await zarr.open.v3(v3, { kind: 'array', signal });
   // The metadata document is cached by the store: reading it again costs nothing.
   const bytes = await v3.store.get(v3.resolve('zarr.json').path, { signal });
   const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta) : {};
+  const suffix = levelPath ? `/${encodePath(levelPath)}` : '';
   if (WHERE === 'page' && canDecode(meta.codecs ?? [])) {
     warmDecoders(meta.codecs ?? []);
-    return new LevelArray(arr, `/zarr/v3${path}`);
+    return new LevelArray(arr, `${faceUrlPath(nodePath, 'v3')}${suffix}`);
   }
-  const v2 = bridgeRoot('v2').resolve(path);
-  return new LevelArray(await zarr.open.v2(v2, { kind: 'array', signal }), `/zarr/v2${path}`);
+  const v2 = levelPath ? nodeRoot(nodePath, 'v2').resolve(levelPath) : nodeRoot(nodePath, 'v2');
+  return new LevelArray(await zarr.open.v2(v2, { kind: 'array', signal }), `${faceUrlPath(nodePath, 'v2')}${suffix}`);
 }
 
 /** The pixel sources of every pyramid level of a catalog image node. */
@@ -104,10 +105,7 @@ export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
   if (rank < 2) throw new Error(`${node.path} has ${rank} dimension(s); an image needs at least y and x`);
   if (!isDisplayable(levels[0].dtype))
     throw new Error(`${node.path} holds ${levels[0].dtype} data, which cannot be shown as an image`);
-  const base = `/${encodePath(node.path)}`;
-  const arrays = await Promise.all(
-    levels.map((l) => openLevel(l.path ? `${base}/${encodePath(l.path)}` : base, signal)),
-  );
+  const arrays = await Promise.all(levels.map((l) => openLevel(node.path, l.path, signal)));
   const axes = axisNames(node, rank).map((a, i) => ({ ...a, size: levels[0].shape[i] }));
   // viv requires the last two labels to be literally y and x.
   const labels = [...axes.slice(0, -2).map((a) => a.name), 'y', 'x'];

