@@ -33,6 +33,8 @@ export interface TaskResult {
   encoded: ChunkResult;
   /** The next level's piece (C order, `downsampledShape` of the chunk's voxels), or 'fill' when all fill. */
   piece?: Uint8Array | 'fill';
+  /** The task's `src`, handed back for the next block when nothing returned shares its memory. */
+  spare?: Uint8Array;
 }
 
 const encoders = new Map<string, Promise<(b: Uint8Array) => Promise<Uint8Array>>>();
@@ -61,8 +63,11 @@ export async function runChunkTask(task: ChunkTask): Promise<TaskResult> {
   const reduced = downsample(task.src, task.srcShape, task.factors, task.method, task.dtype);
   const valid = downsampledShape(task.srcShape, task.factors);
   const padded = copyRegion(reduced, valid, task.chunk, bpe);
-  if (allZero(padded)) return { encoded: undefined, piece: task.next && 'fill' };
+  if (allZero(padded)) return { encoded: undefined, piece: task.next && 'fill', spare: task.src };
   const piece = task.next && downsample(reduced, valid, task.next, task.method, task.dtype);
   const encode = await encoderFor(task.codec);
-  return { encoded: await encode(padded), piece };
+  const encoded = await encode(padded);
+  // Without compression the encoded chunk may be the input itself: then it is not spare.
+  const shared = [encoded, piece].some((b) => b instanceof Uint8Array && b.buffer === task.src.buffer);
+  return { encoded, piece, spare: shared ? undefined : task.src };
 }

@@ -9,9 +9,9 @@ parentPort?.on('message', (message: { id: number; task: ChunkTask }) => {
   runChunkTask(message.task).then(
     (result) => {
       noteBytes(message.task.src.byteLength);
-      // The encoded bytes and the piece move, not copy, when each is a whole buffer of its own.
+      // The encoded bytes, the piece and the spare input move, not copy, when each is a whole buffer of its own.
       const transfer: ArrayBuffer[] = [];
-      for (const bytes of [result.encoded, result.piece]) {
+      for (const bytes of [result.encoded, result.piece, result.spare]) {
         if (!(bytes instanceof Uint8Array) || bytes.byteOffset !== 0) continue;
         if (bytes.byteLength !== bytes.buffer.byteLength || transfer.includes(bytes.buffer as ArrayBuffer)) continue;
         transfer.push(bytes.buffer as ArrayBuffer);

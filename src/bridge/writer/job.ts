@@ -13,6 +13,7 @@ import { FolderStore } from '../sources/store/folder-store.js';
 import { storeTree } from '../sources/store/open-node.js';
 import { type ArrayEncoding, arrayDocs, chunkKey } from './array-doc.js';
 import { type Box, BoxReader, copyOverlap } from './box-reader.js';
+import { BufferPool } from './buffer-pool.js';
 import type { ChunkResult } from './chunk-task.js';
 import { codecSpec } from './codec.js';
 import { describeIoError, WriterError } from './errors.js';
@@ -217,12 +218,13 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   const pool = createChunkPool(threads);
   // What the process holds whatever the data (Node, its heap, a codec worker each, garbage not yet
   // collected) is kept out of the budget; the rest is shared by the chunks in flight, the input
-  // cache and the next level's pieces.
+  // cache, the next level's pieces and the idle input blocks kept for reuse.
   const reserve = 64 * 2 ** 20 + threads * 24 * 2 ** 20;
   const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
   const budget = new MemoryBudget(usable * 0.35);
   const inputCacheBytes = usable * 0.15;
   const pieces = new LevelPieces(usable * 0.3);
+  const blocks = new BufferPool(usable * 0.05);
   const noteBytes = collectEvery(8 * 2 ** 20);
   const store = await FolderStore.open(output);
   const written = storeTree(store, 'output');
@@ -316,7 +318,8 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           const refs = piecesOf(before, level, c);
           const found = refs.map((r) => pieces.get(pieceKey(k, r.coords)));
           if (found.some((p) => p === undefined)) return undefined;
-          const out = new Uint8Array(voxelsOf(box.shape) * image.bpe);
+          const { buffer: out, fresh } = blocks.take(voxelsOf(box.shape) * image.bpe);
+          if (fresh) noteBytes(out.byteLength);
           refs.forEach((r, i) => {
             const piece = found[i]!;
             if (piece !== 'fill') copyOverlap(piece, r.box, out, box, image.bpe);
@@ -328,7 +331,6 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           const start = c.map((v, d) => v * level.chunk[d]);
           const shape = start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s));
           const nextBytes = makesPieces ? pieceBytes(level, after, c, image.bpe) : 0;
-          const own = voxelsOf(shape) * image.bpe;
           // The most a chunk can take: reading a level back decodes its chunks besides the box
           // they fill (twice a box of up to 2^rank chunks), then the padded and encoded chunk.
           const read = before ? 2 * voxelsOf(shape.map((s, d) => s * level.factor[d])) : voxelsOf(shape);
@@ -350,11 +352,10 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
                 ? shape.map((s, d) => Math.min(s * level.factor[d], before.shape[d] - srcStart[d]))
                 : shape;
               if (before) factors = level.factor;
-              src = await reader.read({ start: srcStart, shape: srcShape }, { signal });
-              // The box, and (reading a level back) the chunks decoded to make it.
-              noteBytes(before ? 2 * src.byteLength : src.byteLength);
-            } else {
-              noteBytes(own);
+              const into = blocks.take(voxelsOf(srcShape) * image.bpe);
+              src = await reader.read({ start: srcStart, shape: srcShape }, { signal }, into.buffer);
+              // The box if new, and (reading a level back) the chunks decoded to make it.
+              noteBytes((before ? src.byteLength : 0) + (into.fresh ? src.byteLength : 0));
             }
             const result = await pool.run({
               src,
@@ -370,6 +371,7 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
               pieces.put(pieceKey(k + 1, c), result.piece, reserved);
               kept = true;
             }
+            blocks.give(result.spare);
             if (result.encoded) progress.bytesWritten += result.encoded.byteLength;
             return result.encoded;
           } finally {
