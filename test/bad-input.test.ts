@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { type BossdbFixture, startBossdbFixture } from './bossdb-fixture/index.js';
 import { FIXTURES, fixturesPresent, missing, REPO } from './support/env.js';
+import { closedPort } from './support/ports.js';
 import { type StaticServer, startStaticServer } from './support/static-server.js';
 
 describe.skipIf(missing('shared fixtures', fixturesPresent()))('names longer than a file system allows', () => {
@@ -88,15 +89,6 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('names longer tha
     expect((await fetch(`${bridge.url}/zarr/v2/local/image_gzip.ome.zarr/.zattrs`)).status).toBe(200);
   });
 });
-
-/** A port nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 const CLI = join(REPO, 'out/main/cli.js');
 

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { bridgeJson } from '../src/renderer/src/api/bridgeResponse.js';
 import { humanError } from '../src/renderer/src/api/humanError.js';
+import { closedPort } from './support/ports.js';
 
 /** What a person should never have to read. */
 const RAW = /ENOENT|EACCES|ENOTDIR|ECONNREFUSED|fetch failed|realpath|\b\d{3}\b|Error:|\n\s*at /;
@@ -41,7 +42,7 @@ describe('humanError', () => {
 
   it('a folder that does not exist', async () => {
     const e = await failure('/control/open', post({ path: '/no/such/folder' }));
-    expect(String((e as Error).message)).toMatch(/ENOENT/); // the raw text the bridge sends …
+    expect(String((e as Error).message)).toMatch(/no such folder/); // the bridge's own words …
     const text = humanError(e, 'Could not open /no/such/folder');
     expect(text).toBe('Could not open /no/such/folder. There is no file or folder at /no/such/folder.');
     expect(text).not.toMatch(RAW);
@@ -54,15 +55,12 @@ describe('humanError', () => {
   });
 
   it('a remote that cannot be reached', async () => {
-    const { path } = (await (
-      await fetch(`${bridge.url}/control/remote`, post({ url: 'http://127.0.0.1:9/x.zarr' }))
-    ).json()) as {
-      path: string;
-    };
-    const e = await failure(`/catalog/${path}`);
-    expect((e as Error).message).toMatch(/fetch failed/);
+    // Probed before it is mounted: refused at once, with the errno the bridge saw.
+    const port = await closedPort();
+    const e = await failure('/control/remote', post({ url: `http://127.0.0.1:${port}/x.zarr` }));
+    expect((e as Error).message).toMatch(/ECONNREFUSED/);
     const text = humanError(e);
-    expect(text).toBe('127.0.0.1:9 could not be reached. Check the address and your network connection.');
+    expect(text).toBe(`127.0.0.1:${port} could not be reached. Check the address and your network connection.`);
   });
 
   it('a node that is not in the catalog, also from the text older call sites pass', async () => {

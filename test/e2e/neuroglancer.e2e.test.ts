@@ -6,12 +6,15 @@
  * sources' values, from the fixtures' closed-form formulas:
  * - OME-Zarr 0.4 on Zarr v2 (blosc lz4, passed through) with its label image;
  * - OME-Zarr 0.5 on Zarr v3, sharded (passed through);
+ * - OME-Zarr 0.5 written by numcodecs (blosc/zstd, sharded) with a uint64 label image (zstd) whose ids
+ *   lie above 2**53 (test/py/write_ome05.py);
  * - a Zarr v3 array zarr-python 3 wrote with blosc/zstd (passed through);
  * - a BossDB EM channel with its uint64 annotation channel (the fixture server).
  * It also opens Neuroglancer from the viewer's own link, and a Neuroglancer
  * state back in the viewer (`?neuroglancer=`).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +25,7 @@ import type { Scene } from '../../src/shared/neuroglancer/scene.js';
 import type { NeuroglancerState } from '../../src/shared/neuroglancer/state.js';
 import { type BossdbFixture, expectedVoxel, startBossdbFixture } from '../bossdb-fixture/index.js';
 import { REPO } from '../support/env.js';
+import { intensity, writeOme05 } from '../support/ome05.js';
 import { ARTIFACTS, checkPrerequisites, type Harness, openViewer, startHarness } from './harness.js';
 import { layerErrors, openNeuroglancer, watch, whenReady } from './neuroglancer-page.js';
 
@@ -92,16 +96,25 @@ describe.skipIf(!ready)('Neuroglancer end to end', () => {
   const open = (state: NeuroglancerState) => openNeuroglancer(h, builtInNeuroglancerUrl(h.origin, state));
   const white = { visible: true, color: [255, 255, 255] as [number, number, number] };
 
+  let dir: string;
+
   beforeAll(async () => {
     fx = await startBossdbFixture();
-    h = await startHarness(['image_blosc.ome.zarr', 'image_sharded.ome.zarr', '../zarrita/v3/data.zarr'], {
-      neuroglancerDir: NEUROGLANCER_DIR,
-      bossdb: { url: fx.url },
-    });
-  }, 60_000);
+    dir = mkdtempSync(join(tmpdir(), 'zb-neuroglancer-'));
+    const shape = { height: 512, width: 512, levels: 2, chunk: 128, shard: 256 };
+    writeOme05(dir, [
+      { name: 'cells.ome.zarr', codec: 'blosc-zstd-shuffle', sharded: true, channels: 2, ...shape },
+      { name: 'cells.ome.zarr/labels/seg', kind: 'labels', codec: 'zstd', sharded: false, ...shape },
+    ]);
+    h = await startHarness(
+      ['image_blosc.ome.zarr', 'image_sharded.ome.zarr', '../zarrita/v3/data.zarr', join(dir, 'cells.ome.zarr')],
+      { neuroglancerDir: NEUROGLANCER_DIR, bossdb: { url: fx.url } },
+    );
+  }, 120_000);
   afterAll(async () => {
     await h?.close();
     await fx?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it(
@@ -209,6 +222,59 @@ describe.skipIf(!ready)('Neuroglancer end to end', () => {
           });
       expect(b.problems).toEqual([]);
       await b.page.close();
+    },
+    TEST_MS,
+  );
+
+  it(
+    'OME-Zarr 0.5 (blosc/zstd, sharded) with a uint64 label image: values and exact 64-bit ids through Neuroglancer',
+    async () => {
+      // write_ome05.py label_id: 0 on a 16-voxel border, else ((cell + 1) << 52) + 7·cell + 1, cell = 32·(y>>6) + (x>>6).
+      const id = (x: number, y: number): bigint => {
+        if (x < 16 || y < 16 || x >= 512 - 16 || y >= 512 - 16) return 0n;
+        const cell = BigInt(32 * (y >> 6) + (x >> 6));
+        return ((cell + 1n) << 52n) + cell * 7n + 1n;
+      };
+      const image = await catalog('local/cells.ome.zarr');
+      const seg = await catalog('local/cells.ome.zarr/labels/seg');
+      const state = buildNeuroglancerState({
+        layers: [
+          {
+            node: image,
+            channels: [
+              { visible: true, color: [255, 0, 0], window: [0, 65535], label: 'c0' },
+              { visible: true, color: [0, 255, 0], window: [0, 65535], label: 'c1' },
+            ],
+            selection: {},
+            labels: [{ node: seg, opacity: 0.5 }],
+          },
+        ],
+        view: { target: [64, 64], zoom: 2 },
+      });
+      expect(state.layers[0].source).toBe(`zarr3://${h.origin}/zarr/v3/local/cells.ome.zarr`);
+      expect(state.layers.map((l) => l.type)).toEqual(['image', 'image', 'segmentation']);
+      const { page, problems } = await open(state);
+      expect(await layerErrors(page)).toBe('{}');
+      await page.screenshot({ path: `${ARTIFACTS}/neuroglancer-ome05-labels.png` });
+      // Around a corner of four cells (64² each), and one on the border (id 0); three ids lie above 2**53.
+      const points = [
+        [62, 62],
+        [65, 65],
+        [70, 58],
+        [40, 90],
+        [10, 64],
+      ];
+      expect(points.filter(([x, y]) => id(x, y) > 2n ** 53n)).toHaveLength(3);
+      for (const [x, y] of points) {
+        const want = id(x, y);
+        expect(await valuesAt(page, x, y, true), `voxel ${x}, ${y}`).toEqual({
+          'cells.ome.zarr c0': String(intensity(0, y, x)),
+          'cells.ome.zarr c1': String(intensity(1, y, x)),
+          seg: String(want),
+        });
+      }
+      expect(problems).toEqual([]);
+      await page.close();
     },
     TEST_MS,
   );

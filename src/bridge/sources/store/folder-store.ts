@@ -136,7 +136,9 @@ export class FolderStore implements KvStore {
       const [offset, length] =
         'suffixLength' in range
           ? [Math.max(0, size - range.suffixLength), Math.min(size, range.suffixLength)]
-          : [range.offset, range.length];
+          : opts.upToEnd
+            ? [range.offset, Math.max(0, Math.min(range.length, size - range.offset))]
+            : [range.offset, range.length];
       // A shard index pointing past the end is damage, not an empty chunk.
       if (offset + length > size) {
         throw new BridgeError(

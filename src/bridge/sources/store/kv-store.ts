@@ -12,6 +12,11 @@ export type RangeQuery = { offset: number; length: number } | { suffixLength: nu
 /** A read that refuses objects larger than `maxBytes` (a CorruptData naming the key) instead of holding them. */
 export interface ReadOptions extends IoOptions {
   readonly maxBytes?: number;
+  /**
+   * A range that runs past the end reads what there is, instead of being damage: a TIFF
+   * parser reads its directories in fixed-size blocks, and the last one may end after the file.
+   */
+  readonly upToEnd?: boolean;
 }
 
 export interface KvStore {

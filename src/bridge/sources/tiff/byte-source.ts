@@ -26,7 +26,7 @@ export async function readRange(
   slice: ByteSlice,
   opts: IoOptions,
 ): Promise<ArrayBuffer> {
-  const bytes = await store.getRange(key, { offset: slice.offset, length: slice.length }, opts);
+  const bytes = await store.getRange(key, { offset: slice.offset, length: slice.length }, { ...opts, upToEnd: true });
   if (!bytes) throw new BridgeError('NotFound', `${key} is no longer there`, { key });
   // geotiff.js reads through DataViews on the ArrayBuffer itself, so it must hold exactly these bytes.
   return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength

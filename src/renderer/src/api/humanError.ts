@@ -75,19 +75,21 @@ function reason(p: Parts): string {
   if (p.aborted) return 'The request was cancelled.';
   if (p.browserNetwork)
     return 'The bridge is not answering. Check that Zarr Bridge (or `zarr-bridge serve`) is still running, then try again.';
-  if (/ENOENT|no such file or directory/i.test(text)) {
+  if (/ENOENT|no such file or directory|^no such folder/i.test(text)) {
     const path = pathIn(text);
     return path ? `There is no file or folder at ${path}.` : 'There is no file or folder at that path.';
   }
   if (/EACCES|EPERM|permission denied/i.test(text))
     return 'Zarr Bridge is not allowed to read this (permission denied). Check the folder’s permissions.';
-  if (/ENOTDIR|not a folder/i.test(text)) {
+  if (/ENOTDIR/.test(text)) {
     const path = pathIn(text);
     return `${path ?? 'This'} is a file, not a folder: open the folder that holds the data (for example image.ome.zarr).`;
   }
   if (/EMFILE|ENFILE/.test(text)) return 'Too many files are open at once. Close some layers and try again.';
   if (/only http\(s\) URLs/i.test(text)) return 'Only http:// and https:// addresses can be added.';
   if (/invalid url/i.test(text)) return 'That is not a valid web address.';
+  // The bridge's refusals of what cannot be opened are written for people already (sources/local/openable.ts).
+  if (code === 'BadRequest' && !/\b(E[A-Z]{3,}|realpath)\b|fetch failed/.test(text)) return clean(text);
   if (status === 401 || code === 'Unauthorized')
     return 'The bridge asks for its API key. Open the viewer with the address that `zarr-bridge serve` printed.';
   if (status === 403 || code === 'Forbidden')
@@ -102,7 +104,8 @@ function reason(p: Parts): string {
       return `${host ?? 'The remote server'} could not be reached. Check the address and your network connection.`;
     return `${host ?? 'The remote server'} answered with an error: ${clean(text.replace(/https?:\/\/[^\s:]+:?\s*/, ''))}`;
   }
-  if (NETWORK.test(text)) return 'A server could not be reached. Check the address and your network connection.';
+  if (NETWORK.test(text))
+    return `${hostIn(text) ?? 'A server'} could not be reached. Check the address and your network connection.`;
   if (status === 404 || code === 'NotFound') {
     const node = /no such node:\s*(\S+)/.exec(text)?.[1];
     if (node)

@@ -9,8 +9,8 @@
  * HEAD per shard.
  */
 import * as zarr from 'zarrita';
-import { encodePath } from './catalogClient';
 import { abortError } from './chunkCache';
+import { encodePath } from './encodePath';
 
 /** Fetches in flight at once: Chromium opens 6 connections per host over HTTP/1.1; a few more keep them busy. */
 export const MAX_FETCHES = 12;

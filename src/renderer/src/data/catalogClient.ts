@@ -3,10 +3,9 @@ import type { CatalogNode } from '../../../shared/catalog';
 import { api } from '../api/api';
 import { bridgeJson } from '../api/bridgeResponse';
 
-/** Catalog paths are slash-separated; each segment is escaped on its own. */
-export function encodePath(path: string): string {
-  return path.split('/').filter(Boolean).map(encodeURIComponent).join('/');
-}
+import { encodePath } from './encodePath';
+
+export { encodePath };
 
 export async function fetchCatalog(path: string, signal?: AbortSignal): Promise<CatalogNode> {
   const res = await fetch(`/catalog/${encodePath(path)}`, { signal });
