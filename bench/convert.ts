@@ -1,51 +1,88 @@
 /**
- * `zarr-bridge convert` MB/s (level-0 bytes ÷ wall time), side by side with
- * `@fideus-labs/ngff-zarr` doing the same conversion and with the bare codec
- * loop (every chunk of the same pyramid encoded with the same codec on the
- * same number of threads, no reading, downsampling or writing), plus peak RSS
- * against `--memory`. Two inputs: a TIFF stack (tifffile; converted from its
- * uncompressed OME-Zarr copy until the TIFF source lands) and a BossDB
- * region (the fixture server on loopback, no added latency).
+ * `zarr-bridge convert` MB/s (level-0 bytes ÷ wall time of the whole
+ * command), side by side in one run with `@fideus-labs/ngff-zarr` doing the
+ * same conversion (also a whole process, reading its own input) and with the
+ * bare codec loop (every chunk of the same pyramid, same chunk shapes,
+ * encoded with the same codec on the same threads: no reading, downsampling
+ * or writing), plus each converter's peak RSS against `--memory`.
+ *
+ * Two inputs:
+ * - a TIFF stack written by tifffile (one uncompressed uint16 plane per
+ *   file), read by convert through the TIFF source and by ngff-zarr with
+ *   geotiff;
+ * - a BossDB region of the project's fixture on loopback. The fixture computes
+ *   and compresses every voxel in this process, on the same two cores: it
+ *   keeps its replies (`memoizeCutouts`) and a warm-up conversion fills them,
+ *   so the measured rounds replay bytes; the fixture's CPU seconds during each
+ *   run are reported beside it. ngff-zarr cannot read BossDB: it is given the
+ *   region as a raw file (in its favour).
+ *
+ * `ZARR_BRIDGE_BENCH_BASELINE_CLI=path/to/cli.js` adds an earlier build of
+ * convert as one more row (before/after on the same machine state);
+ * `ZARR_BRIDGE_BENCH_CLI` replaces the build measured (default out/main/cli.js).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog } from '../src/bridge/catalog/catalog.js';
+import type { DType } from '../src/bridge/model/dtype.js';
 import type { ArrayNode } from '../src/bridge/model/node.js';
+import type { OmeAxis } from '../src/bridge/model/ome.js';
 import { createBossdbSource } from '../src/bridge/sources/bossdb/index.js';
-import { BoxReader } from '../src/bridge/writer/box-reader.js';
+import { BoxReader, copyOverlap } from '../src/bridge/writer/box-reader.js';
 import { codecSpec } from '../src/bridge/writer/codec.js';
 import { downsample } from '../src/bridge/writer/downsample.js';
 import type { CompressionName } from '../src/bridge/writer/options.js';
+import { type LevelPlan, planLevels } from '../src/bridge/writer/plan.js';
 import { createChunkPool } from '../src/bridge/writer/worker-pool.js';
 import { startBossdbFixture } from '../test/bossdb-fixture/index.js';
 import { BENCH_DIR } from './dataset.js';
 import { median } from './serving.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const CLI = join(ROOT, 'out/main/cli.js');
+const CLI = process.env.ZARR_BRIDGE_BENCH_CLI ?? join(ROOT, 'out/main/cli.js');
+const BASELINE_CLI = process.env.ZARR_BRIDGE_BENCH_BASELINE_CLI;
 const THREADS = 2;
 const MEMORY_MB = 512;
-/** ngff-zarr 0.14's bin-shrink fails from a factor of 8 on these volumes (32 planes): 3 levels for both. */
+/** ngff-zarr 0.14's bin-shrink fails from a factor of 8 on thin volumes: 3 levels for both. */
 const LEVELS = 3;
+const STACK = { planes: 64, size: 768 };
+const REGION = { x: 1024, y: 1024, z: 64 };
 
 interface Volume {
   name: string;
-  /** Level-0 voxels as raw C-order bytes (for ngff-zarr and the codec loop). */
+  /** Level-0 voxels as raw C-order bytes (for ngff-zarr's BossDB input and the codec loop). */
   raw: string;
   dtype: 'uint8' | 'uint16';
   shape: [number, number, number];
+  /** Voxel size z, y, x (decides which axes the pyramid halves). */
+  scale: [number, number, number];
   /** `convert` arguments that read it. */
   input: string[];
+  /** What ngff-zarr reads. */
+  ngff: { kind: 'tiff' | 'raw'; input: string };
 }
 
 interface Run {
   seconds: number;
   peakRssBytes: number;
+  /** CPU seconds the bench process (the BossDB fixture) spent meanwhile. */
+  fixtureCpu: number;
 }
 
-function run(cmd: string, args: string[]): Promise<string> {
+const AXES: OmeAxis[] = ['z', 'y', 'x'].map((name) => ({ name, type: 'space' }));
+const levelsOf = (v: Volume): LevelPlan[] =>
+  planLevels(
+    { axes: AXES, shape: v.shape, scale: v.scale, translation: [0, 0, 0] },
+    { chunk: undefined, shard: 8, levels: LEVELS, ome: '0.5' },
+    'mean',
+  );
+
+/** Runs a command; resolves to its stdout and wall seconds, with the fixture's CPU meanwhile. */
+function timed(cmd: string, args: string[]): Promise<{ out: string; seconds: number; fixtureCpu: number }> {
   return new Promise((resolve, reject) => {
+    const cpu = process.cpuUsage();
+    const started = performance.now();
     const child = spawn(cmd, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -55,17 +92,19 @@ function run(cmd: string, args: string[]): Promise<string> {
     child.stderr.on('data', (d) => {
       err += d;
     });
-    child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')}: ${code} ${err.slice(-500)}`)),
-    );
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      const used = process.cpuUsage(cpu);
+      if (code !== 0) reject(new Error(`${cmd} ${args.join(' ')}: ${code} ${err.slice(-500)}`));
+      else resolve({ out, seconds, fixtureCpu: (used.user + used.system) / 1e6 });
+    });
   });
 }
 
-async function ours(v: Volume, compression: CompressionName, out: string): Promise<Run & { levels: number }> {
+async function ours(cli: string, v: Volume, compression: CompressionName, out: string): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
-  const started = performance.now();
-  const text = await run(process.execPath, [
-    CLI,
+  const r = await timed(process.execPath, [
+    cli,
     'convert',
     ...v.input,
     '-o',
@@ -81,81 +120,71 @@ async function ours(v: Volume, compression: CompressionName, out: string): Promi
     '--progress',
     'json',
   ]);
-  const seconds = (performance.now() - started) / 1000;
-  const done = JSON.parse(text.trim().split('\n').at(-1)!) as { levels: number; peakRssBytes: number };
-  return { seconds, peakRssBytes: done.peakRssBytes, levels: done.levels };
+  const done = JSON.parse(r.out.trim().split('\n').at(-1)!) as { levels: number; peakRssBytes: number };
+  if (done.levels !== LEVELS) throw new Error(`convert wrote ${done.levels} levels, not ${LEVELS}`);
+  return { seconds: r.seconds, peakRssBytes: done.peakRssBytes, fixtureCpu: r.fixtureCpu };
 }
 
-async function ngffZarr(v: Volume, levels: number, out: string): Promise<Run> {
+async function ngffZarr(v: Volume, out: string): Promise<Run> {
   rmSync(out, { recursive: true, force: true });
-  const text = await run(process.execPath, [
-    join(ROOT, 'bench/ngff-zarr/convert.mjs'),
-    v.raw,
-    v.dtype,
-    ...v.shape.map(String),
-    out,
-    String(levels),
-  ]);
-  return JSON.parse(text.trim().split('\n').at(-1)!) as Run;
+  const levels = levelsOf(v);
+  // ngff-zarr's factors are each level's from the one before.
+  const factors = levels.slice(1).map((l) => ({ z: l.factor[0], y: l.factor[1], x: l.factor[2] }));
+  const spec = { ...v.ngff, dtype: v.dtype, shape: v.shape, factors, output: out, threads: THREADS };
+  const r = await timed(process.execPath, [join(ROOT, 'bench/ngff-zarr/convert.mjs'), JSON.stringify(spec)]);
+  const done = JSON.parse(r.out.trim().split('\n').at(-1)!) as { peakRssBytes: number };
+  // The same pyramid, in the same dtype, or the comparison means nothing.
+  for (const l of levels) {
+    const meta = JSON.parse(readFileSync(join(out, `scale${l.index}`, 'zarr.json'), 'utf8'));
+    if (meta.shape.join() !== l.shape.join() || meta.data_type !== v.dtype)
+      throw new Error(`ngff-zarr wrote level ${l.index} as ${meta.shape} ${meta.data_type}, not ${l.shape} ${v.dtype}`);
+  }
+  return { seconds: r.seconds, peakRssBytes: done.peakRssBytes, fixtureCpu: r.fixtureCpu };
 }
 
-/** Every 64³ chunk of the pyramid (mean, factor 2, `levels` levels), made before the clock starts. */
-function pyramidChunks(v: Volume, levels: number): { bytes: Uint8Array; shape: number[] }[] {
-  const rawBytes: Uint8Array = new Uint8Array(readFileSync(v.raw));
-  const chunks: { bytes: Uint8Array; shape: number[] }[] = [];
-  let level: Uint8Array = rawBytes;
-  let shape: number[] = [...v.shape];
+/** Every chunk of the pyramid convert writes (its plan's chunk shapes, mean), made before the clock starts. */
+function pyramidChunks(v: Volume): { bytes: Uint8Array; shape: number[] }[] {
   const bpe = v.dtype === 'uint16' ? 2 : 1;
-  for (let k = 0; k < levels; k++) {
-    if (k > 0) {
-      level = downsample(level, shape, [2, 2, 2], 'mean', v.dtype);
-      shape = shape.map((s) => Math.ceil(s / 2));
+  const chunks: { bytes: Uint8Array; shape: number[] }[] = [];
+  let level: Uint8Array = new Uint8Array(readFileSync(v.raw));
+  let shape: number[] = [...v.shape];
+  for (const plan of levelsOf(v)) {
+    if (plan.index > 0) {
+      level = downsample(level, shape, plan.factor, 'mean', v.dtype as DType);
+      shape = plan.shape;
     }
-    for (let z = 0; z < shape[0]; z += 64)
-      for (let y = 0; y < shape[1]; y += 64)
-        for (let x = 0; x < shape[2]; x += 64) {
-          const c = new Uint8Array(64 * 64 * 64 * bpe);
-          for (let dz = 0; dz < Math.min(64, shape[0] - z); dz++)
-            for (let dy = 0; dy < Math.min(64, shape[1] - y); dy++) {
-              const from = (((z + dz) * shape[1] + y + dy) * shape[2] + x) * bpe;
-              c.set(level.subarray(from, from + Math.min(64, shape[2] - x) * bpe), (dz * 64 + dy) * 64 * bpe);
-            }
-          chunks.push({ bytes: c, shape: [64, 64, 64] });
+    const { chunk } = plan;
+    for (let z = 0; z < shape[0]; z += chunk[0])
+      for (let y = 0; y < shape[1]; y += chunk[1])
+        for (let x = 0; x < shape[2]; x += chunk[2]) {
+          const bytes = new Uint8Array(chunk[0] * chunk[1] * chunk[2] * bpe);
+          copyOverlap(level, { start: [0, 0, 0], shape }, bytes, { start: [z, y, x], shape: chunk }, bpe);
+          chunks.push({ bytes, shape: chunk });
         }
   }
   return chunks;
 }
 
-async function codecLoop(v: Volume, levels: number, compression: CompressionName): Promise<number> {
-  const chunks = pyramidChunks(v, levels);
+async function codecLoop(v: Volume, compression: CompressionName): Promise<number> {
+  const chunks = pyramidChunks(v);
   const pool = createChunkPool(THREADS);
   const codec = codecSpec(compression);
-  // Warm the workers' codecs.
-  await pool.run({
-    src: chunks[0].bytes.slice(),
-    srcShape: [64, 64, 64],
-    factors: [1, 1, 1],
-    method: 'mean',
+  const task = (c: { bytes: Uint8Array; shape: number[] }) => ({
+    src: c.bytes.slice(),
+    srcShape: c.shape,
+    factors: c.shape.map(() => 1),
+    method: 'mean' as const,
     dtype: v.dtype,
-    chunk: [64, 64, 64],
+    chunk: c.shape,
     codec,
   });
+  // Warm every worker's codec.
+  await Promise.all(Array.from({ length: THREADS }, () => pool.run(task(chunks[0]))));
   const started = performance.now();
   let next = 0;
   await Promise.all(
     Array.from({ length: THREADS * 2 }, async () => {
-      while (next < chunks.length) {
-        const c = chunks[next++];
-        await pool.run({
-          src: c.bytes.slice(),
-          srcShape: c.shape,
-          factors: [1, 1, 1],
-          method: 'mean',
-          dtype: v.dtype,
-          chunk: c.shape,
-          codec,
-        });
-      }
+      while (next < chunks.length) await pool.run(task(chunks[next++]));
     }),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -164,49 +193,44 @@ async function codecLoop(v: Volume, levels: number, compression: CompressionName
 }
 
 function tiffStack(planes: number, size: number): Volume {
-  const dir = join(BENCH_DIR, `convert-stack-${planes}x${size}`);
-  const copy = join(dir, 'stack-copy.ome.zarr');
-  if (!existsSync(join(copy, '.zattrs'))) {
+  const dir = join(BENCH_DIR, `convert-tiff-${planes}x${size}`);
+  const raw = join(dir, 'level0.raw');
+  if (!existsSync(raw)) {
     mkdirSync(dir, { recursive: true });
     const made = spawnSync('/usr/bin/python3', [join(ROOT, 'bench/make_stack.py'), dir, String(planes), String(size)]);
     if (made.status !== 0) throw new Error(`make_stack.py: ${made.stderr}`);
   }
-  const raw = join(dir, 'level0.raw');
-  if (!existsSync(raw)) {
-    const r = spawnSync('/usr/bin/python3', [
-      '-c',
-      `import zarr,sys; zarr.open_array(sys.argv[1], mode="r")[...].tofile(sys.argv[2])`,
-      join(copy, '0'),
-      raw,
-    ]);
-    if (r.status !== 0) throw new Error(`raw dump: ${r.stderr}`);
-  }
+  const stack = join(dir, 'stack');
   return {
-    name: `TIFF stack ${planes}×${size}² uint16 (via its OME-Zarr copy)`,
+    name: `TIFF stack: ${planes} files of ${size}² uint16 (tifffile, uncompressed)`,
     raw,
     dtype: 'uint16',
     shape: [planes, size, size],
-    input: [copy],
+    scale: [1, 1, 1],
+    input: [stack],
+    ngff: { kind: 'tiff', input: stack },
   };
 }
 
 async function bossdbRegion(url: string, box: { x: number; y: number; z: number }): Promise<Volume> {
   const channel = 'zb_public/big/em';
   const raw = join(BENCH_DIR, `convert-bossdb-${box.z}x${box.y}x${box.x}.raw`);
-  if (!existsSync(raw)) {
-    const catalog = new Catalog();
-    const source = createBossdbSource({ url });
-    catalog.setBossdb(source.root, url);
-    const node = (await catalog.resolve(`bossdb/${channel}/0`, {})) as ArrayNode;
-    mkdirSync(BENCH_DIR, { recursive: true });
-    writeFileSync(raw, await new BoxReader(node, 0).read({ start: [0, 0, 0], shape: [box.z, box.y, box.x] }, {}));
-  }
+  // Read through the bridge's own BossDB source: it also fills the fixture's replies for the conversions.
+  const catalog = new Catalog();
+  const source = createBossdbSource({ url });
+  catalog.setBossdb(source.root, url);
+  const node = (await catalog.resolve(`bossdb/${channel}/0`, {})) as ArrayNode;
+  mkdirSync(BENCH_DIR, { recursive: true });
+  writeFileSync(raw, await new BoxReader(node, 0).read({ start: [0, 0, 0], shape: [box.z, box.y, box.x] }, {}));
+  await catalog.close();
   return {
-    name: `BossDB region ${box.x}×${box.y}×${box.z} uint8 (fixture on loopback)`,
+    name: `BossDB region ${box.x}×${box.y}×${box.z} uint8, 4×4×50 nm (fixture on loopback, replies replayed)`,
     raw,
     dtype: 'uint8',
     shape: [box.z, box.y, box.x],
+    scale: [50, 4, 4],
     input: [`bossdb://${channel}`, '--bossdb-url', url, '--region', `x=0:${box.x},y=0:${box.y},z=0:${box.z}`],
+    ngff: { kind: 'raw', input: raw },
   };
 }
 
@@ -215,7 +239,10 @@ export interface ConvertRow {
   converter: string;
   mbPerSec: number;
   range: [number, number];
+  /** Highest peak RSS over the rounds, MiB (0: not measured). */
   peakRssMb: number;
+  /** Median fixture CPU seconds per run (BossDB only). */
+  fixtureCpu?: number;
 }
 
 /** ngff-zarr lives in its own folder (it needs zarrita 0.6 beside the project's 0.7): installed on first use. */
@@ -227,34 +254,47 @@ function ensureNgffZarr(): void {
   if (r.status !== 0) throw new Error('npm ci in bench/ngff-zarr failed');
 }
 
+export const CONVERTERS = {
+  zstd: 'zarr-bridge convert, zstd',
+  blosc: 'zarr-bridge convert, blosc-zstd',
+  baselineZstd: 'earlier build of convert, zstd',
+  baselineBlosc: 'earlier build of convert, blosc-zstd',
+  ngff: 'ngff-zarr (TypeScript), blosc-zstd',
+  loopZstd: 'bare codec loop, zstd',
+  loopBlosc: 'bare codec loop, blosc-zstd',
+} as const;
+
 export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (the benchmark runs the built CLI)');
   ensureNgffZarr();
-  const fixture = await startBossdbFixture();
+  const fixture = await startBossdbFixture({ memoizeCutouts: true });
   const rows: ConvertRow[] = [];
   try {
-    const volumes = [tiffStack(32, 768), await bossdbRegion(fixture.url, { x: 1024, y: 1024, z: 32 })];
+    const volumes = [tiffStack(STACK.planes, STACK.size), await bossdbRegion(fixture.url, REGION)];
     for (const v of volumes) {
       const mb = (v.shape.reduce((a, b) => a * b, 1) * (v.dtype === 'uint16' ? 2 : 1)) / 1e6;
       const out = join(BENCH_DIR, 'convert-out');
-      const results: Record<string, { mbs: number[]; rss: number[] }> = {};
-      const note = (k: string, seconds: number, rss: number) => {
-        results[k] ??= { mbs: [], rss: [] };
-        results[k].mbs.push(mb / seconds);
-        results[k].rss.push(rss);
+      const results: Record<string, { mbs: number[]; rss: number[]; cpu: number[] }> = {};
+      const note = (k: string, r: Run) => {
+        results[k] ??= { mbs: [], rss: [], cpu: [] };
+        results[k].mbs.push(mb / r.seconds);
+        results[k].rss.push(r.peakRssBytes);
+        results[k].cpu.push(r.fixtureCpu);
       };
-      let levels = 0;
+      const loop = (seconds: number): Run => ({ seconds, peakRssBytes: 0, fixtureCpu: 0 });
+      // Warm-up (not counted): the page cache holds the input, the fixture its replies.
+      await ours(CLI, v, 'zstd', `${out}-zstd`);
       for (let r = 0; r < rounds; r++) {
         // Interleaved, so a busy moment on the shared cores hits every row alike.
-        const zstd = await ours(v, 'zstd', `${out}-zstd`);
-        levels = zstd.levels;
-        note('zarr-bridge convert, zstd', zstd.seconds, zstd.peakRssBytes);
-        const blosc = await ours(v, 'blosc', `${out}-blosc`);
-        note('zarr-bridge convert, blosc-zstd', blosc.seconds, blosc.peakRssBytes);
-        const ng = await ngffZarr(v, levels, `${out}-ngff`);
-        note('ngff-zarr (TypeScript), blosc-zstd', ng.seconds, ng.peakRssBytes);
-        note('bare codec loop, zstd', await codecLoop(v, levels, 'zstd'), 0);
-        note('bare codec loop, blosc-zstd', await codecLoop(v, levels, 'blosc'), 0);
+        note(CONVERTERS.zstd, await ours(CLI, v, 'zstd', `${out}-zstd`));
+        note(CONVERTERS.blosc, await ours(CLI, v, 'blosc', `${out}-blosc`));
+        if (BASELINE_CLI) {
+          note(CONVERTERS.baselineZstd, await ours(BASELINE_CLI, v, 'zstd', `${out}-base-zstd`));
+          note(CONVERTERS.baselineBlosc, await ours(BASELINE_CLI, v, 'blosc', `${out}-base-blosc`));
+        }
+        note(CONVERTERS.ngff, await ngffZarr(v, `${out}-ngff`));
+        note(CONVERTERS.loopZstd, loop(await codecLoop(v, 'zstd')));
+        note(CONVERTERS.loopBlosc, loop(await codecLoop(v, 'blosc')));
       }
       for (const [converter, r] of Object.entries(results)) {
         rows.push({
@@ -263,6 +303,7 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
           mbPerSec: median(r.mbs),
           range: [Math.min(...r.mbs), Math.max(...r.mbs)],
           peakRssMb: Math.max(...r.rss) / 2 ** 20,
+          fixtureCpu: v.ngff.kind === 'raw' && r.rss[0] > 0 ? median(r.cpu) : undefined,
         });
       }
     }
@@ -272,4 +313,4 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   return rows;
 }
 
-export const CONVERT_MEMORY_MB = MEMORY_MB;
+export const CONVERT_SETTINGS = { threads: THREADS, memoryMb: MEMORY_MB, levels: LEVELS };

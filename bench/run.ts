@@ -3,8 +3,10 @@
  * table of ratios against the baseline measured in the same run.
  * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer`, `tiff`, `convert` (default: all). Usage: npm run bench [-- section...]
  */
+
+import { loadavg } from 'node:os';
 import { bossdbBench } from './bossdb-session.js';
-import { CONVERT_MEMORY_MB, convertBench } from './convert.js';
+import { CONVERT_SETTINGS, CONVERTERS, convertBench } from './convert.js';
 import { shardedImage } from './dataset.js';
 import { gzipLevelBench } from './gzip-level.js';
 import { coldServingBench, servingBench } from './serving.js';
@@ -191,28 +193,43 @@ if (want('tiff')) {
 }
 
 if (want('convert')) {
+  const { threads, memoryMb, levels } = CONVERT_SETTINGS;
   console.log(
-    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, 3 levels), 2 threads, --memory ${CONVERT_MEMORY_MB}: MB/s of level-0 voxels, median of 3 interleaved rounds\n`,
+    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, ${levels} levels), ${threads} threads, --memory ${memoryMb}: MB/s of level-0 voxels over each command's wall time, median of 3 interleaved rounds (load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(', ')})\n`,
   );
   const rows = await convertBench(3);
   for (const input of [...new Set(rows.map((r) => r.input))]) {
     console.log(`### ${input}\n`);
     const mine = rows.filter((r) => r.input === input);
-    const at = (name: string) => mine.find((r) => r.converter === name)!.mbPerSec;
+    const at = (name: string) => mine.find((r) => r.converter === name)?.mbPerSec ?? Number.NaN;
+    const rss = (name: string) => mine.find((r) => r.converter === name)?.peakRssMb ?? Number.NaN;
     table(
       mine.map((r) => ({
         converter: r.converter,
         'MB/s': r.mbPerSec,
         range: `${r.range[0].toFixed(1)}–${r.range[1].toFixed(1)}`,
         'peak RSS MiB': r.peakRssMb ? Math.round(r.peakRssMb) : '',
+        ...(mine.some((m) => m.fixtureCpu !== undefined)
+          ? { 'fixture CPU s': r.fixtureCpu !== undefined ? r.fixtureCpu : '' }
+          : {}),
       })),
     );
-    const ng = at('ngff-zarr (TypeScript), blosc-zstd');
+    const ng = at(CONVERTERS.ngff);
     console.log(
-      `convert ÷ ngff-zarr (blosc-zstd both): ${(at('zarr-bridge convert, blosc-zstd') / ng).toFixed(2)} (goal ≥ 2); zstd convert ÷ ngff-zarr: ${(at('zarr-bridge convert, zstd') / ng).toFixed(2)}`,
+      `convert ÷ ngff-zarr: zstd (each one's default) ${(at(CONVERTERS.zstd) / ng).toFixed(2)}, blosc-zstd (like for like) ${(at(CONVERTERS.blosc) / ng).toFixed(2)} (goal ≥ 2)`,
     );
     console.log(
-      `convert ÷ codec loop: zstd ${(at('zarr-bridge convert, zstd') / at('bare codec loop, zstd')).toFixed(2)}, blosc-zstd ${(at('zarr-bridge convert, blosc-zstd') / at('bare codec loop, blosc-zstd')).toFixed(2)} (goal ≥ 0.7)\n`,
+      `convert ÷ codec loop: zstd ${(at(CONVERTERS.zstd) / at(CONVERTERS.loopZstd)).toFixed(2)}, blosc-zstd ${(at(CONVERTERS.blosc) / at(CONVERTERS.loopBlosc)).toFixed(2)} (goal ≥ 0.7)`,
     );
+    console.log(
+      `peak RSS: zstd ${Math.round(rss(CONVERTERS.zstd))} MiB, blosc-zstd ${Math.round(rss(CONVERTERS.blosc))} MiB for --memory ${memoryMb} (goal: within)`,
+    );
+    if (mine.some((r) => r.converter === CONVERTERS.baselineZstd))
+      console.log(
+        `this build ÷ the earlier one: zstd ${(at(CONVERTERS.zstd) / at(CONVERTERS.baselineZstd)).toFixed(2)}, blosc-zstd ${(at(CONVERTERS.blosc) / at(CONVERTERS.baselineBlosc)).toFixed(2)}`,
+      );
+    console.log();
   }
 }

@@ -111,6 +111,57 @@ describe('downsample', () => {
   });
 });
 
+/** The mean, block by block, the slow obvious way (numpy's rint: half to even), for any rank. */
+function referenceMean(values: number[], shape: number[], factors: number[], round: boolean): number[] {
+  const outShape = shape.map((s, d) => Math.ceil(s / factors[d]));
+  const total = outShape.reduce((a, b) => a * b, 1);
+  const at = (idx: number[]) => idx.reduce((acc, v, d) => acc * shape[d] + v, 0);
+  const out: number[] = [];
+  for (let n = 0; n < total; n++) {
+    let rest = n;
+    const o = outShape.map(() => 0);
+    for (let d = shape.length - 1; d >= 0; d--) {
+      o[d] = rest % outShape[d];
+      rest = Math.floor(rest / outShape[d]);
+    }
+    let blocks: number[][] = [[]];
+    for (let d = 0; d < shape.length; d++) {
+      const from = o[d] * factors[d];
+      const to = Math.min(shape[d], from + factors[d]);
+      blocks = blocks.flatMap((b) => Array.from({ length: to - from }, (_, k) => [...b, from + k]));
+    }
+    const m = blocks.reduce((a, idx) => a + values[at(idx)], 0) / blocks.length;
+    const r = Math.round(m);
+    // `|| 0`: an integer has no −0.
+    out.push(!round ? m : (m - Math.floor(m) === 0.5 && r % 2 !== 0 ? r - 1 : r) || 0);
+  }
+  return out;
+}
+
+describe('downsample, against the obvious block-by-block mean', () => {
+  it('agrees on edge blocks of every rank, for integers (half to even) and floats', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let t = 0; t < 300; t++) {
+      const rank = 1 + (t % 4);
+      const shape = Array.from({ length: rank }, () => 1 + Math.floor(random() * 7));
+      const factors = shape.map(() => [1, 2, 2, 3][Math.floor(random() * 4)]);
+      const count = shape.reduce((a, b) => a * b, 1);
+      const ints = Int16Array.from({ length: count }, () => Math.floor(random() * 9) - 4);
+      const got = [...new Int16Array(downsample(new Uint8Array(ints.buffer), shape, factors, 'mean', 'int16').buffer)];
+      expect(got, `${shape} by ${factors}`).toEqual(referenceMean([...ints], shape, factors, true));
+      const floats = Float32Array.from({ length: count }, () => random() * 10);
+      const mean = [
+        ...new Float32Array(downsample(new Uint8Array(floats.buffer), shape, factors, 'mean', 'float32').buffer),
+      ];
+      expect(mean).toEqual([...Float32Array.from(referenceMean([...floats], shape, factors, false))]);
+    }
+  });
+});
+
 describe('shard index checksum', () => {
   it('is CRC-32C (Castagnoli)', () => {
     expect(crc32c(new TextEncoder().encode('123456789'))).toBe(0xe3069283);

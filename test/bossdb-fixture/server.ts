@@ -44,6 +44,12 @@ export interface BossdbFixture {
 export interface FixtureOptions {
   /** Tokens that read everything; default [FIXTURE_TOKEN]. */
   tokens?: string[];
+  /**
+   * Keep each successful cutout reply (by URL, Accept and who asks) and answer
+   * the same request from it: a benchmark then measures its client, not the
+   * fixture computing and compressing voxels on the same cores.
+   */
+  memoizeCutouts?: boolean;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -88,6 +94,24 @@ export async function startBossdbFixture(options: FixtureOptions = {}): Promise<
   const counters = zeroCounters();
   const log: FixtureRequestLog[] = [];
   const plan = new FaultPlan(settings);
+  const memo = options.memoizeCutouts ? new Map<string, Promise<Reply>>() : undefined;
+
+  function cutoutReply(args: string[], accept: string | undefined, who: Principal): Promise<Reply> {
+    if (!memo) return cutoutRoute(args, accept, who);
+    const key = `${args.join('/')}\0${accept}\0${who.all}`;
+    let reply = memo.get(key);
+    if (!reply) {
+      reply = cutoutRoute(args, accept, who);
+      memo.set(key, reply);
+      // Only answers worth replaying stay.
+      reply.then(
+        (r) => r.status !== 200 && memo.delete(key),
+        () => memo.delete(key),
+      );
+    }
+    // A fresh object per request: faults are attached to the reply object (see withFault).
+    return reply.then((r) => ({ ...r }));
+  }
 
   async function route(req: IncomingMessage, path: string): Promise<{ reply: Reply; isCutout: boolean } | 'drop'> {
     const versioned = /^\/(v1|latest)(\/.*)?$/.exec(path);
@@ -116,7 +140,7 @@ export async function startBossdbFixture(options: FixtureOptions = {}): Promise<
       return { reply: json(405, { detail: `Method "${req.method}" not allowed.` }), isCutout };
     }
     const reply = cutout
-      ? await cutoutRoute(cutout.slice(1), req.headers.accept, who)
+      ? await cutoutReply(cutout.slice(1), req.headers.accept, who)
       : (resourceRoute(rest, who) ?? notFoundPage());
     return { reply: withFault(reply, fault), isCutout };
   }

@@ -68,10 +68,13 @@ export class BoxReader {
     return this.#node;
   }
 
-  async read(box: Box, opts: IoOptions): Promise<Uint8Array> {
+  /** The box's bytes, in `into` when given (zero-filled, exactly the box's size). */
+  async read(box: Box, opts: IoOptions, into?: Uint8Array): Promise<Uint8Array> {
     const { chunkShape } = this.#node.meta;
     const rank = box.shape.length;
-    const out = new Uint8Array(box.shape.reduce((a, b) => a * b, 1) * this.#bpe);
+    const bytes = box.shape.reduce((a, b) => a * b, 1) * this.#bpe;
+    if (into && into.byteLength !== bytes) throw new RangeError(`a box of ${bytes} bytes read into ${into.byteLength}`);
+    const out = into ?? new Uint8Array(bytes);
     if (out.byteLength === 0) return out;
     const first = box.start.map((s, i) => Math.floor(s / chunkShape[i]));
     const last = box.start.map((s, i) => Math.floor((s + box.shape[i] - 1) / chunkShape[i]));

@@ -109,6 +109,12 @@ export const DOWNSAMPLERS: Record<DownsampleMethod, Reducer> = { mean, mode, nea
 /**
  * Downsample a C-order block of `shape` by `factors` (each ≥ 1). Returns the
  * C-order bytes of `downsampledShape(shape, factors)`.
+ *
+ * It runs for every voxel of every level, so it is written for speed: the
+ * mean of numbers is summed one axis at a time (see `meanOfNumbers`); the
+ * other methods visit each block through offsets made once per kind of block
+ * (full, or cut short at the far end of some axes: a bit mask, not a string
+ * key), with the innermost axis as a plain loop.
  */
 export function downsample(
   bytes: Uint8Array,
@@ -128,16 +134,26 @@ export function downsample(
   const outCount = outShape.reduce((a, b) => a * b, 1);
   const Ctor = src.constructor as new (n: number) => Numbers;
   const out = new Ctor(outCount);
+  if (outCount === 0) return new Uint8Array(out.buffer);
+  if (method === 'mean' && !(src instanceof BigInt64Array || src instanceof BigUint64Array)) {
+    meanOfNumbers(src as unknown as ArrayLike<number>, shape, factors, out as unknown as number[], dtype);
+    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
   const stride = new Array<number>(rank);
   let s = 1;
   for (let d = rank - 1; d >= 0; d--) {
     stride[d] = s;
     s *= shape[d];
   }
-  // Offsets of a full block; a partial block (at the far edge) gets its own list.
-  const blockOffsets = (extent: readonly number[]): Int32Array => {
+  // Axis d's last block is cut short when its extent is not a multiple of its factor.
+  const shortAt = shape.map((n, d) => n % factors[d] !== 0);
+  const blocks = new Array<Int32Array | undefined>(1 << rank);
+  const offsetsFor = (mask: number): Int32Array => {
+    let offs = blocks[mask];
+    if (offs) return offs;
+    const extent = factors.map((f, d) => (mask & (1 << d) ? shape[d] % f : f));
     const n = extent.reduce((a, b) => a * b, 1);
-    const offs = new Int32Array(n);
+    offs = new Int32Array(n);
     const idx = new Array<number>(rank).fill(0);
     for (let i = 0; i < n; i++) {
       let o = 0;
@@ -148,29 +164,113 @@ export function downsample(
         idx[d] = 0;
       }
     }
+    blocks[mask] = offs;
     return offs;
   };
-  const offsetCache = new Map<string, Int32Array>();
+  const inner = rank - 1;
+  const fx = factors[inner];
+  const nx = outShape[inner];
+  const innerBit = shortAt[inner] ? 1 << inner : 0;
+  const target = out as unknown as (number | bigint)[];
+  // The outer axes as an odometer; the innermost axis runs below it.
   const oidx = new Array<number>(rank).fill(0);
-  const extent = new Array<number>(rank);
-  for (let o = 0; o < outCount; o++) {
+  let o = 0;
+  for (;;) {
     let base = 0;
-    for (let d = 0; d < rank; d++) {
-      const start = oidx[d] * factors[d];
-      extent[d] = Math.min(factors[d], shape[d] - start);
-      base += start * stride[d];
+    let mask = 0;
+    for (let d = 0; d < inner; d++) {
+      base += oidx[d] * factors[d] * stride[d];
+      if (shortAt[d] && oidx[d] === outShape[d] - 1) mask |= 1 << d;
     }
-    const key = extent.join(',');
-    let offs = offsetCache.get(key);
-    if (!offs) {
-      offs = blockOffsets(extent);
-      offsetCache.set(key, offs);
+    const full = offsetsFor(mask);
+    const last = offsetsFor(mask | innerBit);
+    for (let x = 0; x < nx; x++, base += fx) {
+      const offs = x === nx - 1 ? last : full;
+      target[o++] = reduce(src, offs, offs.length, base, dtype);
     }
-    (out as unknown as (number | bigint)[])[o] = reduce(src, offs, offs.length, base, dtype);
-    for (let d = rank - 1; d >= 0; d--) {
+    let d = inner - 1;
+    for (; d >= 0; d--) {
       if (++oidx[d] < outShape[d]) break;
       oidx[d] = 0;
     }
+    if (d < 0) break;
   }
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * The mean of ≤ 32-bit numbers: for each row of output voxels, the input rows
+ * its blocks span are found once, and each output voxel sums its few
+ * neighbours along them directly (exact in float64), divided by the number of
+ * voxels its block has (fewer at the far edge).
+ */
+function meanOfNumbers(
+  src: ArrayLike<number>,
+  shape: readonly number[],
+  factors: readonly number[],
+  out: number[],
+  dtype: DType,
+): void {
+  const rank = shape.length;
+  const inner = rank - 1;
+  const outShape = downsampledShape(shape, factors);
+  const stride = new Array<number>(rank);
+  let s = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    stride[d] = s;
+    s *= shape[d];
+  }
+  const exact = dtype === 'float32' || dtype === 'float64';
+  const fx = factors[inner];
+  const nx = outShape[inner];
+  const lastX = shape[inner] - (nx - 1) * fx;
+  const rows = new Int32Array(factors.slice(0, inner).reduce((a, b) => a * b, 1));
+  const oidx = new Array<number>(rank).fill(0);
+  const ridx = new Array<number>(rank).fill(0);
+  let o = 0;
+  for (;;) {
+    // The input rows under this row of output voxels.
+    let nRows = 0;
+    ridx.fill(0);
+    for (;;) {
+      let at = 0;
+      let inside = true;
+      for (let d = 0; d < inner; d++) {
+        const y = oidx[d] * factors[d] + ridx[d];
+        if (y >= shape[d]) inside = false;
+        at += y * stride[d];
+      }
+      if (inside) rows[nRows++] = at;
+      let d = inner - 1;
+      for (; d >= 0; d--) {
+        if (++ridx[d] < factors[d]) break;
+        ridx[d] = 0;
+      }
+      if (d < 0) break;
+    }
+    const full = nRows * fx;
+    for (let x = 0, at = 0; x < nx; x++, at += fx) {
+      const cx = x === nx - 1 ? lastX : fx;
+      let sum = 0;
+      for (let r = 0; r < nRows; r++) {
+        const row = rows[r] + at;
+        for (let k = 0; k < cx; k++) sum += src[row + k];
+      }
+      const count = cx === fx ? full : nRows * cx;
+      if (exact) {
+        out[o++] = sum / count;
+      } else {
+        // Half to even on exact integers, without a floating-point remainder (slow in V8).
+        const q = Math.floor(sum / count);
+        const twice = 2 * (sum - q * count);
+        out[o++] = twice > count || (twice === count && (q & 1) === 1) ? q + 1 : q;
+      }
+    }
+    let d = inner - 1;
+    for (; d >= 0; d--) {
+      if (++oidx[d] < outShape[d]) break;
+      oidx[d] = 0;
+    }
+    if (d < 0) break;
+  }
 }

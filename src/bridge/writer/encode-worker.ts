@@ -9,9 +9,14 @@ parentPort?.on('message', (message: { id: number; task: ChunkTask }) => {
   runChunkTask(message.task).then(
     (result) => {
       noteBytes(message.task.src.byteLength);
-      // The encoded bytes move, not copy (a fresh buffer unless the codec handed back its input).
-      const transfer = result && result.byteOffset === 0 && result.byteLength === result.buffer.byteLength;
-      parentPort?.postMessage({ id: message.id, result }, transfer ? [result.buffer as ArrayBuffer] : []);
+      // The encoded bytes, the piece and the spare input move, not copy, when each is a whole buffer of its own.
+      const transfer: ArrayBuffer[] = [];
+      for (const bytes of [result.encoded, result.piece, result.spare]) {
+        if (!(bytes instanceof Uint8Array) || bytes.byteOffset !== 0) continue;
+        if (bytes.byteLength !== bytes.buffer.byteLength || transfer.includes(bytes.buffer as ArrayBuffer)) continue;
+        transfer.push(bytes.buffer as ArrayBuffer);
+      }
+      parentPort?.postMessage({ id: message.id, result }, transfer);
     },
     (e: unknown) => parentPort?.postMessage({ id: message.id, error: (e as Error).message ?? String(e) }),
   );

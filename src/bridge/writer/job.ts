@@ -12,7 +12,8 @@ import type { ArrayNode, Attrs, CatalogNode } from '../model/node.js';
 import { FolderStore } from '../sources/store/folder-store.js';
 import { storeTree } from '../sources/store/open-node.js';
 import { type ArrayEncoding, arrayDocs, chunkKey } from './array-doc.js';
-import { BoxReader } from './box-reader.js';
+import { type Box, BoxReader, copyOverlap } from './box-reader.js';
+import { BufferPool } from './buffer-pool.js';
 import type { ChunkResult } from './chunk-task.js';
 import { codecSpec } from './codec.js';
 import { describeIoError, WriterError } from './errors.js';
@@ -22,6 +23,7 @@ import { groupDocs, type ImageSource, imageOme, layoutOf } from './layout.js';
 import { MemoryBudget } from './memory.js';
 import type { DownsampleMethod, RunMode, WriteOptions } from './options.js';
 import { claimOutput } from './output.js';
+import { LevelPieces, pieceBytes, piecesFit, piecesOf } from './pieces.js';
 import { type LevelPlan, partOf, planLevels, shardBox, shardCoords } from './plan.js';
 import { joinOut, shardIntact, writeChunkFiles, writeShard } from './shards.js';
 import { createChunkPool } from './worker-pool.js';
@@ -215,11 +217,14 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   const threads = Math.max(1, options.threads);
   const pool = createChunkPool(threads);
   // What the process holds whatever the data (Node, its heap, a codec worker each, garbage not yet
-  // collected) is kept out of the budget; the rest is shared by the chunks in flight and the input cache.
+  // collected) is kept out of the budget; the rest is shared by the chunks in flight, the input
+  // cache, the next level's pieces and the idle input blocks kept for reuse.
   const reserve = 64 * 2 ** 20 + threads * 24 * 2 ** 20;
   const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
   const budget = new MemoryBudget(usable * 0.35);
   const inputCacheBytes = usable * 0.15;
+  const pieces = new LevelPieces(usable * 0.3);
+  const blocks = new BufferPool(usable * 0.05);
   const noteBytes = collectEvery(8 * 2 ** 20);
   const store = await FolderStore.open(output);
   const written = storeTree(store, 'output');
@@ -249,6 +254,7 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         }
       }
       report();
+      // Level 0 reads the input; a lower level reads the level before back only for chunks without pieces.
       const readers = new Map<number, Promise<BoxReader>>();
       const readerFor = (i: number): Promise<BoxReader> => {
         let r = readers.get(i);
@@ -272,7 +278,7 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         while (next < todo.length) {
           interrupted(signal);
           const u = todo[next++];
-          const files = await writeUnit(u, images[u.image], await readerFor(u.image));
+          const files = await writeUnit(u, images[u.image]);
           await journal.markDone(u.id, files);
           progress.unitsDone++;
           progress.voxelsDone += u.voxels;
@@ -285,9 +291,12 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         }
       };
       const window = Math.max(2, 2 * threads);
-      const writeUnit = async (u: Unit, image: ImageJob, reader: BoxReader): Promise<number> => {
+      const writeUnit = async (u: Unit, image: ImageJob): Promise<number> => {
         const level = image.levels[k];
         const before = k > 0 ? image.levels[k - 1] : undefined;
+        const after = image.levels[k + 1];
+        const fromPieces = before !== undefined && piecesFit(before, level);
+        const makesPieces = after !== undefined && piecesFit(level, after);
         const perShard = level.shard.map((s, d) => s / level.chunk[d]);
         const chunkGrid = level.shape.map((s, d) => Math.ceil(s / level.chunk[d]));
         const coords: (number[] | undefined)[] = [];
@@ -302,36 +311,71 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
           coords.push(c.every((v, d) => v < chunkGrid[d]) ? c : undefined);
         }
         const chunkBytes = voxelsOf(level.chunk) * image.bpe;
+        const pieceKey = (lvl: number, c: readonly number[]) => `${u.image}/${lvl}/${c.join(',')}`;
+        /** The chunk's voxels from the pieces of the level before, or undefined when one is missing. */
+        const assembled = (c: number[], box: Box): Uint8Array | undefined => {
+          if (!before || !fromPieces) return undefined;
+          const refs = piecesOf(before, level, c);
+          const found = refs.map((r) => pieces.get(pieceKey(k, r.coords)));
+          if (found.some((p) => p === undefined)) return undefined;
+          const { buffer: out, fresh } = blocks.take(voxelsOf(box.shape) * image.bpe);
+          if (fresh) noteBytes(out.byteLength);
+          refs.forEach((r, i) => {
+            const piece = found[i]!;
+            if (piece !== 'fill') copyOverlap(piece, r.box, out, box, image.bpe);
+            pieces.delete(pieceKey(k, r.coords));
+          });
+          return out;
+        };
         const produce = async (c: number[]): Promise<ChunkResult> => {
           const start = c.map((v, d) => v * level.chunk[d]);
           const shape = start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s));
-          const factors = level.factor;
-          const srcStart = before
-            ? start.map((s, d) => s * factors[d])
-            : start.map((s, d) => s + image.source.start[d]);
-          const srcShape = before
-            ? shape.map((s, d) => Math.min(s * factors[d], before.shape[d] - srcStart[d]))
-            : shape;
-          // Reading a level back decodes its chunks besides the box they fill: twice the box.
-          const cost = voxelsOf(srcShape) * image.bpe * (before ? 2 : 1) + 2 * chunkBytes;
+          const nextBytes = makesPieces ? pieceBytes(level, after, c, image.bpe) : 0;
+          // The most a chunk can take: reading a level back decodes its chunks besides the box
+          // they fill (twice a box of up to 2^rank chunks), then the padded and encoded chunk.
+          const read = before ? 2 * voxelsOf(shape.map((s, d) => s * level.factor[d])) : voxelsOf(shape);
+          const cost = read * image.bpe + 2 * chunkBytes;
           await budget.acquire(cost);
+          const reserved = nextBytes > 0 && pieces.reserve(nextBytes) ? nextBytes : 0;
+          let kept = false;
           try {
             interrupted(signal);
-            const src = await reader.read({ start: srcStart, shape: srcShape }, { signal });
-            // The box, and (reading a level back) the chunks decoded to make it.
-            noteBytes(before ? 2 * src.byteLength : src.byteLength);
-            const encoded = await pool.run({
+            let src = assembled(c, { start, shape });
+            let srcShape = shape;
+            let factors = shape.map(() => 1);
+            if (!src) {
+              const reader = await readerFor(u.image);
+              const srcStart = before
+                ? start.map((s, d) => s * level.factor[d])
+                : start.map((s, d) => s + image.source.start[d]);
+              srcShape = before
+                ? shape.map((s, d) => Math.min(s * level.factor[d], before.shape[d] - srcStart[d]))
+                : shape;
+              if (before) factors = level.factor;
+              const into = blocks.take(voxelsOf(srcShape) * image.bpe);
+              src = await reader.read({ start: srcStart, shape: srcShape }, { signal }, into.buffer);
+              // The box if new, and (reading a level back) the chunks decoded to make it.
+              noteBytes((before ? src.byteLength : 0) + (into.fresh ? src.byteLength : 0));
+            }
+            const result = await pool.run({
               src,
               srcShape,
-              factors: before ? factors : srcShape.map(() => 1),
+              factors,
               method: image.method,
               dtype: image.encoding.dtype,
               chunk: level.chunk,
               codec: image.encoding.codec,
+              next: reserved > 0 ? after.factor : undefined,
             });
-            if (encoded) progress.bytesWritten += encoded.byteLength;
-            return encoded;
+            if (reserved > 0 && result.piece !== undefined) {
+              pieces.put(pieceKey(k + 1, c), result.piece, reserved);
+              kept = true;
+            }
+            blocks.give(result.spare);
+            if (result.encoded) progress.bytesWritten += result.encoded.byteLength;
+            return result.encoded;
           } finally {
+            if (reserved > 0 && !kept) pieces.release(reserved);
             budget.release(cost);
           }
         };
@@ -354,6 +398,8 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
         );
       };
       await Promise.all(Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, worker));
+      // Pieces of this level that no chunk took (their chunks were written before a --resume, or by another part).
+      for (let i = 0; i < images.length; i++) pieces.dropLevel(`${i}/${k}/`);
     }
   } catch (e) {
     if (signal?.aborted)

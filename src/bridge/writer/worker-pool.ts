@@ -7,10 +7,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ChunkResult, type ChunkTask, runChunkTask } from './chunk-task.js';
+import { type ChunkTask, runChunkTask, type TaskResult } from './chunk-task.js';
 
 export interface ChunkPool {
-  run(task: ChunkTask): Promise<ChunkResult>;
+  run(task: ChunkTask): Promise<TaskResult>;
   close(): Promise<void>;
 }
 
@@ -46,7 +46,7 @@ class InlinePool implements ChunkPool {
 }
 
 interface Pending {
-  resolve: (r: ChunkResult) => void;
+  resolve: (r: TaskResult) => void;
   reject: (e: Error) => void;
 }
 
@@ -66,14 +66,14 @@ class WorkerPool implements ChunkPool {
         eval: entry.eval ?? false,
         resourceLimits: { maxYoungGenerationSizeMb: 4 },
       });
-      w.on('message', (m: { id: number; result?: ChunkResult; error?: string }) => {
+      w.on('message', (m: { id: number; result?: TaskResult; error?: string }) => {
         const p = this.#pending.get(m.id);
         this.#pending.delete(m.id);
         this.#busy.delete(w);
         this.#idle.push(w);
         w.unref();
         if (m.error !== undefined) p?.reject(new Error(m.error));
-        else p?.resolve(m.result);
+        else p?.resolve(m.result ?? { encoded: undefined });
         this.#pump();
       });
       w.on('error', (e) => this.#fail(e));
@@ -87,7 +87,7 @@ class WorkerPool implements ChunkPool {
     }
   }
 
-  run(task: ChunkTask): Promise<ChunkResult> {
+  run(task: ChunkTask): Promise<TaskResult> {
     if (this.#failed) return Promise.reject(this.#failed);
     return new Promise((resolve, reject) => {
       const id = this.#next++;

@@ -72,6 +72,11 @@ export async function readRegion(
     if (data.byteLength < size) throw new BridgeError('CorruptData', `${src.where}: a tile decoded to too few bytes`);
     return data.byteLength === size ? data : data.subarray(0, size);
   }
+  if (!page.tiled && page.compression === COMPRESSION.none && oneSample && region.width === page.width) {
+    // Whole rows of one strip are the answer as read, without a copy (a slice of a plane converted).
+    const rows = await readRawStripRows(src, region, first, opts);
+    if (rows) return rows;
+  }
   const out = new Uint8Array(size);
   if (!page.tiled && page.compression === COMPRESSION.none) {
     await readRawRows(src, region, first, count, out, opts);
@@ -239,6 +244,35 @@ function copyChunky(
       }
     }
   }
+}
+
+/** Full-width rows of one sample within one uncompressed strip, read straight into their own buffer; undefined when they span strips. */
+async function readRawStripRows(
+  src: PageBytes,
+  region: Region,
+  sample: number,
+  opts: IoOptions,
+): Promise<Uint8Array | undefined> {
+  const { page } = src;
+  const rps = page.blockHeight;
+  const strip = Math.floor(region.y / rps);
+  if (region.height === 0 || Math.floor((region.y + region.height - 1) / rps) !== strip) return undefined;
+  const bpe = bytesPerElement(page.dtype);
+  const rowBytes = page.width * bpe;
+  const index = (page.planar === 2 ? sample * Math.ceil(page.height / rps) : 0) + strip;
+  const { offsets, counts } = await page.blocks();
+  const offset = offsets[index];
+  const stored = counts[index];
+  const at = (region.y - strip * rps) * rowBytes;
+  const length = region.height * rowBytes;
+  if (offset === undefined || stored === undefined || at + length > stored) {
+    throw new BridgeError('CorruptData', `${src.where}: strip ${index} is shorter than its rows`);
+  }
+  const data = new Uint8Array(await src.read(offset + at, length, opts));
+  if (data.byteLength < length) throw new BridgeError('CorruptData', `${src.where}: strip ${index} is cut short`);
+  const rows = data.byteLength === length ? data : data.subarray(0, length);
+  if (!page.littleEndian && bpe > 1) swapBytes(rows, bpe);
+  return rows;
 }
 
 /** Uncompressed strips: the rows of `region` only, one read per strip they cross. */
