@@ -3,9 +3,9 @@
  * an unreachable remote, a missing node, a refused settings change) read through `bridgeJson` come out as
  * sentences without errno codes, `fetch failed` or status numbers; the browser's own network failure too.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { bridgeJson } from '../src/renderer/src/api/bridgeResponse.js';
@@ -17,12 +17,16 @@ const RAW = /ENOENT|EACCES|ENOTDIR|ECONNREFUSED|fetch failed|realpath|\b\d{3}\b|
 
 describe('humanError', () => {
   let bridge: Bridge;
-  const file = join(tmpdir(), `zb-human-error-${process.pid}.txt`);
+  // In a folder of its own, named without a free-standing number (RAW below rejects any 3-digit number).
+  const file = join(mkdtempSync(join(tmpdir(), 'zb-human-error-')), 'not-a-folder.txt');
   beforeAll(async () => {
     writeFileSync(file, 'not a folder');
     bridge = await startBridge({ port: 0 });
   });
-  afterAll(() => bridge?.close());
+  afterAll(async () => {
+    await bridge?.close();
+    rmSync(dirname(file), { recursive: true, force: true });
+  });
 
   /** The error `bridgeJson` throws for this request, as the viewer would see it. */
   async function failure(path: string, init?: RequestInit): Promise<unknown> {
