@@ -40,12 +40,22 @@ export async function convertHere(args: string[]): Promise<CommandResult> {
 }
 
 /** `zarr-bridge convert ARGS` as a child process (from the TypeScript sources, through tsx). */
-export function convertChild(args: string[], options: { uid?: number; gid?: number } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(REPO, 'src/cli/index.ts'), 'convert', ...args], {
-    cwd: REPO,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options,
-  });
+/** setpriv's arguments that take from root the capabilities that let it write where permissions forbid. */
+export const NO_DAC_OVERRIDE = [
+  '--inh-caps=-dac_override,-dac_read_search',
+  '--bounding-set=-dac_override,-dac_read_search',
+  '--',
+];
+
+/**
+ * `zarr-bridge convert ARGS` as a child process. `asRootWithoutOverride`: under root, run it through
+ * setpriv without the capabilities that bypass file permissions, so a folder it may not write is
+ * refused as it is for any user (root keeps reading the repository, which it owns).
+ */
+export function convertChild(args: string[], options: { asRootWithoutOverride?: boolean } = {}): ChildProcess {
+  const command = [process.execPath, '--import', 'tsx', join(REPO, 'src/cli/index.ts'), 'convert', ...args];
+  const [file, ...rest] = options.asRootWithoutOverride ? ['setpriv', ...NO_DAC_OVERRIDE, ...command] : command;
+  return spawn(file, rest, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
 export function finished(child: ChildProcess): Promise<CommandResult & { signal: NodeJS.Signals | null }> {
