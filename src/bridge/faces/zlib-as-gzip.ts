@@ -76,8 +76,8 @@ export async function gzipChunk(
   if (!object) throw notFound(`no chunk ${key}`, key);
   const stored = object.size <= MAX_WRAPPED ? await wholeBytes(object, signal) : undefined;
   const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * bytesPerElement(node.meta.dtype as never);
-  // Kept only for stores whose versions change with the bytes (files: size and mtime), those that vouch for objects.
-  const id = object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
+  // Kept only for stores whose versions name the bytes exactly (files: size and mtime), read once or kept.
+  const id = object.exactVersion || object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
   let check = id ? CHECKS.get(id) : undefined;
   if (stored && !check) {
     check = await inspect(stored, chunkBytes);
@@ -93,11 +93,66 @@ export async function gzipChunk(
   let wrapped = WRAPPED.get(stored);
   if (!wrapped) {
     wrapped = rewrap(stored, check);
-    if (object.held === stored) WRAPPED.set(stored, wrapped);
+    // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
+    if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
   }
-  return object.current
-    ? { kind: 'bytes', bytes: wrapped, current: object.current }
-    : { kind: 'bytes', bytes: wrapped };
+  // A version that names the stored bytes exactly names their re-wrapping too: the member is served as an object
+  // of its own, with that version as its ETag, and read again from the store without walking the catalog.
+  if (id)
+    return { kind: 'object', object: member(object, wrapped, (again) => rewrapAgain(node, key, again, chunkBytes)) };
+  return { kind: 'bytes', bytes: wrapped };
+}
+
+/** The gzip member re-wrapped from `again` (the stored chunk read anew), or undefined when it cannot be any more. */
+async function rewrapAgain(
+  node: ArrayNode,
+  key: string,
+  again: StoredObject,
+  chunkBytes: number,
+): Promise<Uint8Array | undefined> {
+  if (!(again.exactVersion || again.current) || again.size > MAX_WRAPPED) return undefined;
+  const stored = await wholeBytes(again, undefined);
+  const id = `${node.path}\0${key}\0${again.version}`;
+  let check = CHECKS.get(id);
+  if (!check) {
+    check = await inspect(stored, chunkBytes);
+    if (!check) return undefined;
+    CHECKS.set(id, check);
+  }
+  const cached = WRAPPED.get(stored);
+  if (cached) return cached;
+  const wrapped = rewrap(stored, check);
+  if (again.held === stored && again.current) WRAPPED.set(stored, wrapped);
+  return wrapped;
+}
+
+/** The gzip member of `source` as a stored object: as current as its source, and read again through it. */
+function member(
+  source: StoredObject,
+  wrapped: Uint8Array,
+  wrapAgain: (again: StoredObject) => Promise<Uint8Array | undefined>,
+): StoredObject {
+  const reread = source.reread;
+  return {
+    size: wrapped.byteLength,
+    version: `${source.version}-gz`,
+    exactVersion: true,
+    held: wrapped,
+    read: async (r) =>
+      r ? wrapped.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : wrapped,
+    ...(source.current ? { current: () => source.current!() } : {}),
+    ...(reread
+      ? {
+          reread: async (opts) => {
+            const again = await reread(opts);
+            if (!again) return undefined;
+            const bytes = await wrapAgain(again);
+            // Not a plain zlib stream any more: the catalog walk decides again what to serve.
+            return bytes && member(again, bytes, wrapAgain);
+          },
+        }
+      : {}),
+  };
 }
 
 async function wholeBytes(object: StoredObject, signal: AbortSignal | undefined): Promise<Uint8Array> {
@@ -143,7 +198,10 @@ function inflateCounting(stored: Uint8Array, size: number): Promise<{ out: Uint8
 /** The deflate data of `stored` between gzip's header and trailer. */
 export function rewrap(stored: Uint8Array, check: Check): Uint8Array {
   const body = stored.subarray(2, stored.byteLength - 4);
-  const out = new Uint8Array(10 + body.byteLength + 8);
+  // Every byte is written below: no zero-filling first (its own ArrayBuffer, never Node's shared pool).
+  const size = 10 + body.byteLength + 8;
+  const buf = Buffer.allocUnsafeSlow(size);
+  const out = new Uint8Array(buf.buffer, buf.byteOffset, size);
   // Magic, deflate, no flags, no mtime, no extra flags, unknown OS.
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
   out.set(body, 10);

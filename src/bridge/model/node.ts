@@ -54,6 +54,12 @@ export interface StoredObject {
   readonly size: number;
   /** Changes whenever the bytes change (mtime + size for files). */
   readonly version: string;
+  /**
+   * The source stands by `version` as naming these bytes exactly (a file's size and mtime, checked
+   * when read), so what is computed from them may be kept under it, whether or not the bytes are
+   * kept. Not set where a version is only a guess (a remote object's size).
+   */
+  readonly exactVersion?: boolean;
   read(range: ByteRange | undefined, opts: IoOptions): Promise<NodeJS.ReadableStream | Uint8Array>;
   /** The whole object, when the source holds it in memory (then it can be sent without I/O). */
   readonly held?: Uint8Array;

@@ -210,6 +210,7 @@ export class FolderStore implements KvStore {
         return {
           size,
           version,
+          exactVersion: true,
           read: (r, o) =>
             this.#readLeased(
               key,
@@ -228,7 +229,14 @@ export class FolderStore implements KvStore {
       r ? bytes.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : bytes;
     // Shorter than its stat said: the file was cut while it was read. Half a chunk is never served as one.
     if (bytes.byteLength !== size) throw this.#changed(key, bytes.byteLength, size);
-    const reread = (o: IoOptions) => this.#hotObject(key, range, o);
+    // A range names bytes of the file as it was (a TIFF tile's offsets): once the file changed, reading the same
+    // range again would be other bytes, so the caller must look the range up anew (undefined sends it back).
+    const reread = range
+      ? async (o: IoOptions) => {
+          const again = await this.#hotObject(key, range, o);
+          return again?.version === version ? again : undefined;
+        }
+      : (o: IoOptions) => this.#hotObject(key, undefined, o);
     if (!kept) {
       let released = false;
       const release = () => {
@@ -236,7 +244,7 @@ export class FolderStore implements KvStore {
         released = true;
         giveBuffer(bytes);
       };
-      return { size, version, held: bytes, read, release, reread };
+      return { size, version, exactVersion: true, held: bytes, read, release, reread };
     }
     const entry: HotObject = {
       file: path,
@@ -246,6 +254,7 @@ export class FolderStore implements KvStore {
       object: {
         size,
         version,
+        exactVersion: true,
         held: bytes,
         read,
         // Still cached and checked within the last second: exactly when a hit here would skip the disk.
