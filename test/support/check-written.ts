@@ -1,7 +1,5 @@
 /** Runs test/py/check_written.py: level 0 equals the input, lower levels equal numpy's downsample. */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { PYTHON, REPO } from './env.js';
+import { runPythonJson } from './python.js';
 
 export type ArrayRef =
   | { kind: 'zarr2-dir' | 'n5-dir'; path: string; dataset?: string }
@@ -26,23 +24,7 @@ export interface WrittenResult {
 }
 
 export function checkWritten(cases: WrittenCase[]): Promise<WrittenResult[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [join(REPO, 'test/py/check_written.py')], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`check_written.py exited ${code}: ${err.slice(-2000)}`));
-      resolve(JSON.parse(out) as WrittenResult[]);
-    });
-    child.stdin.end(JSON.stringify({ cases }));
-  });
+  return runPythonJson<WrittenResult[]>('check_written.py', { cases });
 }
 
 /** Per-level factors from the written OME metadata: scale_k / scale_{k−1}. */

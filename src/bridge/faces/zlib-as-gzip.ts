@@ -74,55 +74,51 @@ export async function gzipChunk(
   const object = await node.stored!.object(key, { signal });
   // Missing is missing on every face: readers fill it.
   if (!object) throw notFound(`no chunk ${key}`, key);
-  const stored = object.size <= MAX_WRAPPED ? await wholeBytes(object, signal) : undefined;
   const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * bytesPerElement(node.meta.dtype as never);
-  // Kept only for stores whose versions name the bytes exactly (files: size and mtime), read once or kept.
-  const id = object.exactVersion || object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
-  let check = id ? CHECKS.get(id) : undefined;
-  if (stored && !check) {
-    check = await inspect(stored, chunkBytes);
-    if (check && id) CHECKS.set(id, check);
-  }
-  if (!stored || !check) {
+  const id = checkId(node, key, object);
+  const wrapped = await wrapStored(object, id, chunkBytes, signal);
+  if (!wrapped) {
     // Not one plain zlib stream of the chunk (a preset dictionary, trailing bytes, another size): decoded and gzipped.
     const chunk = await node.readChunk([...coords], { signal });
     const bpe = bytesPerElement(node.meta.dtype as never);
     const ordered = how.endian === 'big' ? toBigEndian(chunk.bytes, bpe) : chunk.bytes;
     return { kind: 'bytes', bytes: await gzipBytes(ordered, Math.max(1, how.level)) };
   }
-  let wrapped = WRAPPED.get(stored);
-  if (!wrapped) {
-    wrapped = rewrap(stored, check);
-    // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
-    if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
-  }
   // A version that names the stored bytes exactly names their re-wrapping too: the member is served as an object
   // of its own, with that version as its ETag, and read again from the store without walking the catalog.
-  if (id)
-    return { kind: 'object', object: member(object, wrapped, (again) => rewrapAgain(node, key, again, chunkBytes)) };
-  return { kind: 'bytes', bytes: wrapped };
+  if (!id) return { kind: 'bytes', bytes: wrapped };
+  const wrapAgain = async (again: StoredObject) => {
+    const againId = checkId(node, key, again);
+    return againId ? wrapStored(again, againId, chunkBytes, undefined) : undefined;
+  };
+  return { kind: 'object', object: member(object, wrapped, wrapAgain) };
 }
 
-/** The gzip member re-wrapped from `again` (the stored chunk read anew), or undefined when it cannot be any more. */
-async function rewrapAgain(
-  node: ArrayNode,
-  key: string,
-  again: StoredObject,
+/** Where a chunk's CRC is kept: only for stores whose versions name the bytes exactly (files: size and mtime). */
+function checkId(node: ArrayNode, key: string, object: StoredObject): string | undefined {
+  return object.exactVersion || object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
+}
+
+/** `object` (a stored zlib chunk) as a gzip member; undefined when it is not one plain zlib stream of the chunk. */
+async function wrapStored(
+  object: StoredObject,
+  id: string | undefined,
   chunkBytes: number,
+  signal: AbortSignal | undefined,
 ): Promise<Uint8Array | undefined> {
-  if (!(again.exactVersion || again.current) || again.size > MAX_WRAPPED) return undefined;
-  const stored = await wholeBytes(again, undefined);
-  const id = `${node.path}\0${key}\0${again.version}`;
-  let check = CHECKS.get(id);
+  if (object.size > MAX_WRAPPED) return undefined;
+  const stored = await wholeBytes(object, signal);
+  let check = id ? CHECKS.get(id) : undefined;
   if (!check) {
     check = await inspect(stored, chunkBytes);
     if (!check) return undefined;
-    CHECKS.set(id, check);
+    if (id) CHECKS.set(id, check);
   }
-  const cached = WRAPPED.get(stored);
-  if (cached) return cached;
+  const kept = WRAPPED.get(stored);
+  if (kept) return kept;
   const wrapped = rewrap(stored, check);
-  if (again.held === stored && again.current) WRAPPED.set(stored, wrapped);
+  // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
+  if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
   return wrapped;
 }
 

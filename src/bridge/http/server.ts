@@ -323,6 +323,21 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   };
 }
 
+/** The JSON error for a request that failed (logged when it is the bridge's or the upstream's fault). */
+function answerFailure(req: IncomingMessage, res: ServerResponse, e: unknown, log: Logger, headers: HeaderList): void {
+  const { status, body } = errorReply(e);
+  if (status >= 500)
+    log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
+      path: redactUrl(req.url ?? ''),
+      status,
+      error: body.detail,
+    });
+  // Headers gone out already: only cutting the connection tells the client the body is not whole.
+  if (res.headersSent) return void res.destroy();
+  applyHeaders(res, headers);
+  sendJson(res, status, toJson(body), true, req.method === 'HEAD');
+}
+
 /**
  * A stored object read again from its source (HeldReplies): the tail of
  * `serveFace` without the walk. Gone (undefined), the path is forgotten and
@@ -354,16 +369,7 @@ async function serveAgain(
     await sendObject(req, res, object, 'no-cache', controller.signal, headers);
   } catch (e) {
     if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
-    const { status, body } = errorReply(e);
-    if (status >= 500)
-      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
-        path: redactUrl(req.url ?? ''),
-        status,
-        error: body.detail,
-      });
-    if (res.headersSent) return void res.destroy();
-    applyHeaders(res, headers);
-    sendJson(res, status, toJson(body), true, req.method === 'HEAD');
+    answerFailure(req, res, e, log, headers);
   } finally {
     res.off('close', onClose);
   }
@@ -431,19 +437,7 @@ async function serveFace(
     }
   } catch (e) {
     if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
-    const { status, body } = errorReply(e);
-    if (status >= 500)
-      log.log(status >= 502 ? 'warn' : 'error', 'request failed', {
-        path: redactUrl(req.url ?? ''),
-        status,
-        error: body.detail,
-      });
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    jsonHeaders();
-    sendJson(res, status, toJson(body), true, head);
+    answerFailure(req, res, e, log, headers);
   } finally {
     res.off('close', onClose);
     const ms = Math.round(performance.now() - started);
