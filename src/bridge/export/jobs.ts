@@ -5,13 +5,14 @@
  */
 import { availableParallelism } from 'node:os';
 import { isAbsolute } from 'node:path';
+import type { ExportJob, ExportStatus } from '../../shared/export.js';
 import type { Catalog } from '../catalog/catalog.js';
 import { COMPRESSIONS } from '../writer/codec.js';
 import { isWriterError, WriterError } from '../writer/errors.js';
 import { type Progress, runConvert } from '../writer/job.js';
 import { defaultWriteOptions, type WriteOptions } from '../writer/options.js';
 
-export type ExportStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export type { ExportJob, ExportStatus };
 
 export interface ExportRequest {
   /** Catalog path of an image, array or plate. */
@@ -20,24 +21,6 @@ export interface ExportRequest {
   output: string;
   options: Partial<Pick<WriteOptions, 'ome' | 'chunk' | 'shard' | 'compression' | 'levels' | 'region'>>;
   overwrite?: boolean;
-}
-
-export interface ExportJob {
-  id: string;
-  source: string;
-  output: string;
-  status: ExportStatus;
-  progress?: {
-    fraction: number;
-    level: number;
-    levels: number;
-    voxelsPerSecond: number;
-    mbPerSecond: number;
-    etaSeconds: number | null;
-  };
-  error?: string;
-  /** Catalog path of the mounted result, once done. */
-  opened?: string;
 }
 
 export interface ExportJobsOptions {

@@ -2,6 +2,7 @@
  * The bridge's export routes, for the viewer: the per-process token (given
  * only to the bridge's own viewer), then start, list and cancel jobs with it.
  */
+import type { ExportJob } from '../../../shared/export';
 import { bridgeJson } from '../api/bridgeResponse';
 
 export interface ExportOptions {
@@ -13,22 +14,7 @@ export interface ExportOptions {
   region?: Record<string, [number, number]>;
 }
 
-export interface ExportJob {
-  id: string;
-  source: string;
-  output: string;
-  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-  progress?: {
-    fraction: number;
-    level: number;
-    levels: number;
-    voxelsPerSecond: number;
-    mbPerSecond: number;
-    etaSeconds: number | null;
-  };
-  error?: string;
-  opened?: string;
-}
+export type { ExportJob };
 
 let token: Promise<string> | undefined;
 
