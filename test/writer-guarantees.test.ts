@@ -8,10 +8,23 @@
  * outside OUTPUT.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isWriterError } from '../src/bridge/writer/errors.js';
+import { Journal } from '../src/bridge/writer/journal.js';
 import { convertChild, convertHere, finished, NO_DAC_OVERRIDE, treeBytes, treeDiff } from './support/convert.js';
 import { missing, PYTHON, pythonZarrPresent, REPO } from './support/env.js';
 
@@ -173,6 +186,37 @@ describe.skipIf(skip)('convert: guarantees', () => {
       spawnSync('umount', [mnt]);
     }
   });
+
+  it.skipIf(missing('root (to mount a tmpfs)', isRoot))(
+    'disk full while recording a finished shard: the same one-line reason',
+    async () => {
+      // The CI run that found this filled the disk at the journal's append, not at a shard.
+      const mnt = join(tmp, 'journal-full');
+      mkdirSync(mnt);
+      const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', mnt]);
+      expect(mounted.status, mounted.stderr.toString()).toBe(0);
+      try {
+        const journal = await Journal.open(mnt, 'all', 'fingerprint');
+        // Fill every block that is left, so the next append is the write that fails.
+        const filler = openSync(join(mnt, 'filler'), 'w');
+        try {
+          for (;;) writeSync(filler, Buffer.alloc(4096));
+        } catch (e) {
+          expect((e as NodeJS.ErrnoException).code).toBe('ENOSPC');
+        } finally {
+          closeSync(filler);
+        }
+        const failed = await journal.markDone('0/0/0/0', 1).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(isWriterError(failed, 'Output'), String(failed)).toBe(true);
+        expect((failed as Error).message).toMatch(/no space left on the device/);
+      } finally {
+        spawnSync('umount', [mnt]);
+      }
+    },
+  );
 
   /** Root writes anywhere: it runs the command without the capabilities that bypass permissions (setpriv). */
   const canBeRefused = () => !isRoot || spawnSync('setpriv', [...NO_DAC_OVERRIDE, 'true']).status === 0;

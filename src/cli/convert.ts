@@ -1,5 +1,9 @@
 /** `zarr-bridge convert`: flags → a writer job on the mounted INPUT, with progress and exit codes 0/1/2/130. */
-import { isWriterError, WriterError } from '../bridge/writer/errors.js';
+import { describeIoError, isWriterError, WriterError } from '../bridge/writer/errors.js';
+
+/** Errors that can only mean the output's file system refused a write. */
+const OUTPUT_FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
+
 import { runConvert } from '../bridge/writer/job.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
@@ -86,7 +90,10 @@ export async function convertCommand(
         ? e
         : controller.signal.aborted
           ? new WriterError('Interrupted', 'interrupted: run again with --resume to continue')
-          : new WriterError('Input', (e as Error).message ?? String(e));
+          : OUTPUT_FULL.has((e as NodeJS.ErrnoException).code ?? '')
+            ? // Disk full or read-only escaped its writer: it is still about OUTPUT, not the input.
+              describeIoError(e, args.output)
+            : new WriterError('Input', (e as Error).message ?? String(e));
     if (style === 'json')
       io.stdout.write(`${JSON.stringify({ type: 'error', tag: error.tag, message: error.message })}\n`);
     io.stderr.write(`zarr-bridge convert: ${error.message}\n`);

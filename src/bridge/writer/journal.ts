@@ -128,13 +128,17 @@ export class Journal {
 
   async #append(text: string): Promise<void> {
     const file = join(this.dir, `done-${this.scope}.log`);
-    await appendFile(file, text);
-    // On disk before the next shard starts: a power cut must not lose the record of what is done.
-    const fh = await open(file, 'r');
     try {
-      await fh.datasync();
-    } finally {
-      await fh.close();
+      await appendFile(file, text);
+      // On disk before the next shard starts: a power cut must not lose the record of what is done.
+      const fh = await open(file, 'r');
+      try {
+        await fh.datasync();
+      } finally {
+        await fh.close();
+      }
+    } catch (e) {
+      throw describeIoError(e, file);
     }
   }
 }
