@@ -14,7 +14,9 @@ export function SeriesPicker(props: { imagePath: string; onOpen: (path: string) 
   const [series, setSeries] = useState<CatalogChild[]>([]);
   useEffect(() => {
     setSeries([]);
-    if (!container) return;
+    // A BossDB experiment is never a bioformats2raw container, and listing one costs a BossDB round trip per
+    // channel while the first frame is loading.
+    if (!container || container === 'bossdb' || container.startsWith('bossdb/')) return;
     const ctl = new AbortController();
     fetchCatalog(container, ctl.signal)
       .then((node) => {
