@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
 import { type BossdbFixture, startBossdbFixture } from './bossdb-fixture/index.js';
+import { finished } from './support/convert.js';
 import { FIXTURES, fixturesPresent, missing, REPO } from './support/env.js';
 import { closedPort } from './support/ports.js';
 import { type StaticServer, startStaticServer } from './support/static-server.js';
@@ -93,21 +94,8 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('names longer tha
 const CLI = join(REPO, 'out/main/cli.js');
 
 /** Runs `zarr-bridge …` to its end (it exits on bad input); its exit code and what it printed. */
-function runCli(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      err += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const runCli = (args: string[]) =>
+  finished(spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
 
 describe.skipIf(
   missing('shared fixtures', fixturesPresent()) || missing('a built CLI (npm run build)', existsSync(CLI)),
@@ -168,10 +156,10 @@ describe.skipIf(
     });
     for (const { c, r } of await Promise.all(runs)) {
       expect(r.code, c.args.join(' ')).not.toBe(0);
-      expect(r.out, c.args.join(' ')).not.toContain('listening');
-      const first = r.err.split('\n')[0];
+      expect(r.stdout, c.args.join(' ')).not.toContain('listening');
+      const first = r.stderr.split('\n')[0];
       expect(first.replace(/^zarr-bridge: /, ''), c.args.join(' ')).toBe(c.says);
-      expect(r.err, c.args.join(' ')).not.toMatch(/ENOENT|realpath|\n\s+at /);
+      expect(r.stderr, c.args.join(' ')).not.toMatch(/ENOENT|realpath|\n\s+at /);
     }
   });
 
@@ -205,7 +193,7 @@ describe.skipIf(
 
   it('`zarr-bridge --version` prints the version', async () => {
     const r = await runCli(['--version']);
-    expect(r).toMatchObject({ code: 0, out: `zarr-bridge ${(await import('../package.json')).version}\n` });
+    expect(r).toMatchObject({ code: 0, stdout: `zarr-bridge ${(await import('../package.json')).version}\n` });
   });
 
   it('an explicit --port that is taken is refused, naming the port', async () => {
@@ -215,7 +203,7 @@ describe.skipIf(
     try {
       const r = await runCli(['serve', '--port', String(port), '--no-viewer', '--bossdb-url', 'none']);
       expect(r.code).toBe(1);
-      expect(r.err).toBe(
+      expect(r.stderr).toBe(
         `zarr-bridge: port ${port} on 127.0.0.1 is taken by another program: choose another with --port N, or --port 0 for any free port\n`,
       );
     } finally {

@@ -1,6 +1,21 @@
 /** Driving the built-in Neuroglancer in a test page: open it, wait until it has drawn, read its layer errors. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { Harness } from './harness.js';
+import { REPO } from '../support/env.js';
+import { checkPrerequisites, type Harness } from './harness.js';
+
+export const NEUROGLANCER_DIR = join(REPO, 'out/neuroglancer');
+
+/** Chromium and the viewer are there, and Neuroglancer is built; under CI a missing build is an error, not a skip. */
+export function neuroglancerReady(): boolean {
+  if (!checkPrerequisites()) return false;
+  if (existsSync(join(NEUROGLANCER_DIR, 'index.html'))) return true;
+  const why = `no built Neuroglancer at ${NEUROGLANCER_DIR}: run \`npm run build\``;
+  if (process.env.CI === 'true') throw new Error(why);
+  console.warn(`SKIPPED: ${why}`);
+  return false;
+}
 
 export interface Opened {
   page: Page;

@@ -13,7 +13,7 @@
  * It also opens Neuroglancer from the viewer's own link, and a Neuroglancer
  * state back in the viewer (`?neuroglancer=`).
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -24,22 +24,20 @@ import { builtInNeuroglancerUrl } from '../../src/shared/neuroglancer/links.js';
 import type { Scene } from '../../src/shared/neuroglancer/scene.js';
 import type { NeuroglancerState } from '../../src/shared/neuroglancer/state.js';
 import { type BossdbFixture, expectedVoxel, startBossdbFixture } from '../bossdb-fixture/index.js';
-import { REPO } from '../support/env.js';
 import { intensity, writeOme05 } from '../support/ome05.js';
-import { ARTIFACTS, checkPrerequisites, type Harness, openViewer, startHarness } from './harness.js';
-import { layerErrors, openNeuroglancer, watch, whenReady } from './neuroglancer-page.js';
+import { ARTIFACTS, type Harness, openViewer, startHarness } from './harness.js';
+import {
+  layerErrors,
+  NEUROGLANCER_DIR,
+  neuroglancerReady,
+  openNeuroglancer,
+  watch,
+  whenReady,
+} from './neuroglancer-page.js';
 
-const NEUROGLANCER_DIR = join(REPO, 'out/neuroglancer');
 /** BossDB cutouts and Neuroglancer's start take tens of seconds on a busy 2-core machine; values decide, not time. */
 const TEST_MS = 300_000;
-const ready = (() => {
-  if (!checkPrerequisites()) return false;
-  if (existsSync(join(NEUROGLANCER_DIR, 'index.html'))) return true;
-  const why = `no built Neuroglancer at ${NEUROGLANCER_DIR}: run \`npm run build\``;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`SKIPPED: ${why}`);
-  return false;
-})();
+const ready = neuroglancerReady();
 
 /** MANIFEST.json: image_*.ome.zarr (t, c, z, y, x), 136 × 120 pixels. */
 const imageValue = (t: number, c: number, z: number, y: number, x: number) =>

@@ -6,33 +6,16 @@
  * same TIFF with its voxel size.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PYTHON, REPO } from '../support/env.js';
-import {
-  checkPrerequisites,
-  expectPixels,
-  grey,
-  type Harness,
-  LAPTOP,
-  openViewer,
-  startHarness,
-  waitForPixels,
-} from './harness.js';
-import { layerErrors, openNeuroglancer } from './neuroglancer-page.js';
+import { PYTHON } from '../support/env.js';
+import { expectPixels, grey, type Harness, LAPTOP, openViewer, startHarness, waitForPixels } from './harness.js';
+import { layerErrors, NEUROGLANCER_DIR, neuroglancerReady, openNeuroglancer } from './neuroglancer-page.js';
 
-const NEUROGLANCER_DIR = join(REPO, 'out/neuroglancer');
-const ready = (() => {
-  if (!checkPrerequisites()) return false;
-  if (existsSync(join(NEUROGLANCER_DIR, 'index.html'))) return true;
-  const why = `no built Neuroglancer at ${NEUROGLANCER_DIR}: run \`npm run build\``;
-  if (process.env.CI === 'true') throw new Error(why);
-  console.warn(`SKIPPED: ${why}`);
-  return false;
-})();
+const ready = neuroglancerReady();
 
 const scanValue = (z: number, y: number, x: number) => (z * 1000 + y * 7 + x) % 65536;
 const sliceValue = (z: number, y: number, x: number) => (z * 17 + y + 2 * x) % 256;

@@ -39,7 +39,6 @@ export async function convertHere(args: string[]): Promise<CommandResult> {
   return { code, stdout: out.text(), stderr: err.text() };
 }
 
-/** `zarr-bridge convert ARGS` as a child process (from the TypeScript sources, through tsx). */
 /** setpriv's arguments that take from root the capabilities that let it write where permissions forbid. */
 export const NO_DAC_OVERRIDE = [
   '--inh-caps=-dac_override,-dac_read_search',
@@ -58,6 +57,7 @@ export function convertChild(args: string[], options: { asRootWithoutOverride?: 
   return spawn(file, rest, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
+/** A child process run to its end: exit code or signal, and what it printed. */
 export function finished(child: ChildProcess): Promise<CommandResult & { signal: NodeJS.Signals | null }> {
   let stdout = '';
   let stderr = '';

@@ -59,6 +59,28 @@ function snippets(node: CatalogNode): CopyTarget[] {
   ];
 }
 
+/** One of bossdb-zarr's faces of a BossDB channel: its Neuroglancer link and its plain URL. */
+function bossdbFace(
+  id: string,
+  format: string,
+  scheme: string,
+  url: string,
+  probeFile: string,
+  route: string,
+): CopyTarget[] {
+  const probe = `${url}/${probeFile}`;
+  return [
+    {
+      id: `neuroglancer-bossdb-${id}`,
+      group: 'viewer',
+      label: `Neuroglancer (BossDB ${format}, bossdb-zarr)`,
+      text: `${scheme}://${url}`,
+      probe,
+    },
+    { id: `url-bossdb-${id}`, group: 'url', label: `BossDB ${format} (bossdb-zarr ${route})`, text: url, probe },
+  ];
+}
+
 export function copyTargets(node: CatalogNode): CopyTarget[] {
   const u = node.urls;
   const out: CopyTarget[] = [
@@ -102,41 +124,7 @@ export function copyTargets(node: CatalogNode): CopyTarget[] {
       probe: `${u.n5}/attributes.json`,
     },
   ];
-  if (u.bossdbN5) {
-    out.push(
-      {
-        id: 'neuroglancer-bossdb-n5',
-        group: 'viewer',
-        label: 'Neuroglancer (BossDB N5, bossdb-zarr)',
-        text: `n5://${u.bossdbN5}`,
-        probe: `${u.bossdbN5}/attributes.json`,
-      },
-      {
-        id: 'url-bossdb-n5',
-        group: 'url',
-        label: 'BossDB N5 (bossdb-zarr /api)',
-        text: u.bossdbN5,
-        probe: `${u.bossdbN5}/attributes.json`,
-      },
-    );
-  }
-  if (u.bossdbOme) {
-    out.push(
-      {
-        id: 'neuroglancer-bossdb-ome',
-        group: 'viewer',
-        label: 'Neuroglancer (BossDB OME-Zarr, bossdb-zarr)',
-        text: `zarr://${u.bossdbOme}`,
-        probe: `${u.bossdbOme}/.zattrs`,
-      },
-      {
-        id: 'url-bossdb-ome',
-        group: 'url',
-        label: 'BossDB OME-Zarr (bossdb-zarr /ome)',
-        text: u.bossdbOme,
-        probe: `${u.bossdbOme}/.zattrs`,
-      },
-    );
-  }
+  if (u.bossdbN5) out.push(...bossdbFace('n5', 'N5', 'n5', u.bossdbN5, 'attributes.json', '/api'));
+  if (u.bossdbOme) out.push(...bossdbFace('ome', 'OME-Zarr', 'zarr', u.bossdbOme, '.zattrs', '/ome'));
   return out;
 }
