@@ -12,6 +12,8 @@ export default defineConfig({
           cli: resolve('src/cli/index.ts'),
           // The writer's codec worker threads load this file by name.
           'encode-worker': resolve('src/bridge/writer/encode-worker.ts'),
+          // The bridge's decode worker threads (BossDB's blosc cuboids) load this file by name.
+          'decode-worker': resolve('src/bridge/util/decode-worker.ts'),
         },
       },
     },

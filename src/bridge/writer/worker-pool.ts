@@ -3,39 +3,13 @@
  * and downsampling use every core while the main thread reads. Falls back to
  * running tasks inline when no worker script is at hand.
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { type WorkerEntry, workerEntry } from '../util/worker-entry.js';
 import { type ChunkTask, runChunkTask, type TaskResult } from './chunk-task.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<TaskResult>;
   close(): Promise<void>;
-}
-
-type WorkerEntry = { script: URL | string; eval?: boolean };
-
-/**
- * The worker script: the built file next to this bundle; when running from
- * the TypeScript sources (tests, bench), a small bootstrap that loads the
- * source through tsx's API (a worker does not inherit tsx's loader).
- */
-function workerEntry(): WorkerEntry | undefined {
-  const self = import.meta.url;
-  if (self.endsWith('.ts')) {
-    const require = createRequire(self);
-    // tsx's ESM entry sits beside the CommonJS one that `require.resolve` finds.
-    const api = pathToFileURL(require.resolve('tsx/esm/api').replace(/index\.cjs$/, 'index.mjs')).href;
-    const target = new URL('./encode-worker.ts', self).href;
-    const script = `import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(target)}, ${JSON.stringify(target)}))`;
-    return { script, eval: true };
-  }
-  for (const rel of ['./encode-worker.js', '../encode-worker.js']) {
-    const url = new URL(rel, self);
-    if (url.protocol === 'file:' && existsSync(fileURLToPath(url))) return { script: url };
-  }
-  return undefined;
 }
 
 class InlinePool implements ChunkPool {
@@ -122,6 +96,6 @@ class WorkerPool implements ChunkPool {
 }
 
 export function createChunkPool(threads: number): ChunkPool {
-  const entry = workerEntry();
+  const entry = workerEntry(import.meta.url, './encode-worker.ts', 'encode-worker.js');
   return entry && threads > 0 ? new WorkerPool(threads, entry) : new InlinePool();
 }

@@ -9,7 +9,7 @@
  * first: its total size must equal the body received, and its uncompressed
  * size must equal the voxels asked for.
  */
-import { Blosc } from 'numcodecs';
+import { decodeOffThread } from '../../util/decode-pool.js';
 
 export const BLOSC_HEADER_BYTES = 16;
 
@@ -49,9 +49,7 @@ export function bloscFrameProblem(frame: Uint8Array, expectedBytes: number): str
   return undefined;
 }
 
-const codec = Blosc.fromConfig({ id: 'blosc' });
-
-/** The uncompressed bytes of a frame already checked by `bloscFrameProblem`. */
-export async function decodeBlosc(frame: Uint8Array): Promise<Uint8Array> {
-  return await codec.decode(frame);
+/** The uncompressed bytes of a frame already checked by `bloscFrameProblem` (on a decode worker). */
+export function decodeBlosc(frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  return decodeOffThread('blosc', frame, signal);
 }
