@@ -1,13 +1,14 @@
 /**
  * `npm run bench`: every benchmark side by side in one run, printed as a
  * table of ratios against the baseline measured in the same run.
- * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `viewer`, `tiff`, `convert` (default: all). Usage: npm run bench [-- section...]
+ * Sections: `serving`, `cold`, `transcoding`, `gzip`, `bossdb`, `stall`, `viewer`, `tiff`, `convert` (default: all). Usage: npm run bench [-- section...]
  */
 
 import { loadavg } from 'node:os';
 import { bossdbBench } from './bossdb-session.js';
 import { CONVERT_SETTINGS, CONVERTERS, convertBench } from './convert.js';
 import { shardedImage } from './dataset.js';
+import { decodeStallBench } from './decode-stall.js';
 import { gzipLevelBench } from './gzip-level.js';
 import { coldServingBench, servingBench } from './serving.js';
 import { TIFF_CHUNK_BYTES, tiffBench } from './tiff.js';
@@ -52,6 +53,23 @@ if (want('bossdb')) {
   );
   console.log(
     `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts} with 256² blocks, ${alignedNaive128.upstreamCutouts} with 128² blocks\n`,
+  );
+}
+
+if (want('stall')) {
+  console.log(
+    '## BossDB decoding vs everyone else: 16 cuboids (4 MiB uint8 blosc each, replayed) at once, a metadata document asked for meanwhile; 3 rounds per build\n',
+  );
+  table(
+    (await decodeStallBench()).map((r) => ({
+      build: r.build,
+      burst: r.burst,
+      'burst ms': Math.round(r.burstMs),
+      'metadata median ms': r.medianMs,
+      'p90 ms': r.p90Ms,
+      'max ms': r.maxMs,
+      answers: r.probes,
+    })),
   );
 }
 

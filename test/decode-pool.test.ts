@@ -50,6 +50,18 @@ describe('decode pool', () => {
     }
   });
 
+  it('starts its workers ahead of the first frame when warmed, no more than its size', async () => {
+    const p = pool(2);
+    expect(p.workers).toBe(0);
+    p.warm();
+    p.warm();
+    expect(p.workers).toBe(2);
+    const raw = new Uint8Array(65536).map((_, i) => i % 251);
+    const frame = new Uint8Array(await Blosc.fromConfig({ id: 'blosc', cname: 'lz4' }).encode(raw));
+    expect(Buffer.from(await p.decode('blosc', frame)).equals(Buffer.from(raw))).toBe(true);
+    expect(p.workers).toBe(2);
+  });
+
   it('decodes many frames at once on at most its workers, each to its own bytes', async () => {
     const p = pool(2);
     const codecs = ['lz4', 'zstd', 'blosclz', 'zlib'].map((cname) =>

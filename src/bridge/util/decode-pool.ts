@@ -71,6 +71,11 @@ export class DecodePool {
     });
   }
 
+  /** Starts every worker now (they load their codecs while the caller does other work). */
+  warm(): void {
+    while (!this.#closed && this.#workers < this.#size) this.#idle.push(this.#spawn());
+  }
+
   /** Workers running now (for tests). */
   get workers(): number {
     return this.#workers;
@@ -140,12 +145,25 @@ export class DecodePool {
 const inlineBlosc = Blosc.fromConfig({ id: 'blosc' });
 let shared: DecodePool | undefined | null;
 
-/** Decodes `frame` on the process's decode workers (inline when there are none). */
-export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+function sharedPool(): DecodePool | null {
   if (shared === undefined) {
     const entry = workerEntry(import.meta.url, './decode-worker.ts', 'decode-worker.js');
     shared = entry ? new DecodePool(entry, Math.min(2, availableParallelism())) : null;
   }
-  if (shared) return shared.decode(codec, frame, signal);
+  return shared;
+}
+
+/** Decodes `frame` on the process's decode workers (inline when there are none). */
+export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  const pool = sharedPool();
+  if (pool) return pool.decode(codec, frame, signal);
   return await inlineBlosc.decode(frame);
+}
+
+/**
+ * Starts the decode workers ahead of their first frame: a worker takes a few hundred milliseconds to load
+ * its WebAssembly, which would otherwise be added to the first cutout a viewer waits for.
+ */
+export function warmDecoders(): void {
+  sharedPool()?.warm();
 }

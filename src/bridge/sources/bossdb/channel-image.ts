@@ -7,8 +7,10 @@
  * singleton axis would only make every client index through it. Annotation
  * channels are label images (OME `image-label`).
  */
+
 import type { Attrs, GroupNode, IoOptions } from '../../model/node.js';
 import type { OmeAxis, OmeDataset, OmeMeta } from '../../model/ome.js';
+import { warmDecoders } from '../../util/decode-pool.js';
 import type { BossdbClient } from './client.js';
 import { isBossdbError } from './errors.js';
 import type { Box } from './geometry.js';
@@ -39,6 +41,8 @@ export async function loadChannelMeta(
   ch: string,
   opts: IoOptions,
 ): Promise<ChannelMeta> {
+  // Cutouts follow a channel's metadata: their decoders load meanwhile.
+  warmDecoders();
   const [channel, experiment] = await Promise.all([
     client.getChannel(c, e, ch, opts),
     client.getExperiment(c, e, opts),
