@@ -75,7 +75,9 @@ describe('decode pool', () => {
     const frames = await Promise.all(inputs.map((raw, i) => codecs[i % codecs.length].encode(raw)));
     const decoded = await Promise.all(frames.map((f) => p.decode('blosc', new Uint8Array(f))));
     expect(p.workers).toBeLessThanOrEqual(2);
-    decoded.forEach((d, i) => expect(Buffer.from(d).equals(Buffer.from(inputs[i])), `frame ${i}`).toBe(true));
+    for (const [i, d] of decoded.entries()) {
+      expect(Buffer.from(d).equals(Buffer.from(inputs[i])), `frame ${i}`).toBe(true);
+    }
   });
 
   it('a frame that cannot be decoded fails alone; the pool goes on', async () => {
