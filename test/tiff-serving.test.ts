@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as zarr from 'zarrita';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
@@ -138,6 +138,35 @@ describe.skipIf(skip)('TIFF serving fast paths', () => {
       expect(gunzipInPython(served.body).equals(tileValues(file, ty, tx))).toBe(true);
       // Asked again (the CRC known, the bytes replayed): the same member.
       expect((await get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`)).body.equals(served.body)).toBe(true);
+    }
+  });
+
+  it('re-wraps tiles read once (reusable buffers, 64 answers at a time) into members that each hold their own tile', async () => {
+    // 2048² uint16 in 256² Deflate tiles: 64 tiles, each read once per round, so each answer goes out of a
+    // buffer that comes back for the next one; a buffer given back too early would corrupt another answer.
+    const file = join(tmp, 'many.tif');
+    const py = `import sys, numpy as np, tifffile
+rng = np.random.default_rng(11)
+a = (np.add.outer(np.arange(2048) * 3, np.arange(2048)) + rng.integers(0, 4000, (2048, 2048))).astype('<u2')
+tifffile.imwrite(${JSON.stringify(file)}, a, tile=(256, 256), compression='zlib')
+sys.stdout.buffer.write(a.tobytes())`;
+    const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 24 });
+    expect(run.status, String(run.stderr)).toBe(0);
+    const values = new Uint16Array(new Uint8Array(run.stdout).buffer.slice(0));
+    const mount = await bridge.mountFolder(file);
+    const tiles: [number, number][] = [];
+    for (let ty = 0; ty < 8; ty++) for (let tx = 0; tx < 8; tx++) tiles.push([ty, tx]);
+    for (const round of [1, 2]) {
+      const served = await Promise.all(tiles.map(([ty, tx]) => get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`)));
+      for (const [i, [ty, tx]] of tiles.entries()) {
+        expect(served[i].status).toBe(200);
+        // gunzipSync checks the member's CRC-32 and length.
+        const got = new Uint16Array(new Uint8Array(gunzipSync(served[i].body)).buffer);
+        const want = new Uint16Array(256 * 256);
+        for (let y = 0; y < 256; y++)
+          want.set(values.subarray((ty * 256 + y) * 2048 + tx * 256, (ty * 256 + y) * 2048 + tx * 256 + 256), y * 256);
+        expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `round ${round}, tile ${ty},${tx}`).toBe(true);
+      }
     }
   });
 

@@ -16,6 +16,7 @@ import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, StoredObject } from '../model/node.js';
 import { LruCache } from '../util/lru.js';
+import { giveBuffer, takeBuffer } from '../util/read-buffers.js';
 import type { FaceReply } from './face.js';
 
 /** How the array is stored, when it can be presented so. */
@@ -86,7 +87,8 @@ export async function gzipChunk(
   }
   // A version that names the stored bytes exactly names their re-wrapping too: the member is served as an object
   // of its own, with that version as its ETag, and read again from the store without walking the catalog.
-  if (!id) return { kind: 'bytes', bytes: wrapped };
+  // Bytes replies are not given back (their buffer is left to the collector).
+  if (!id) return { kind: 'bytes', bytes: wrapped.bytes };
   const wrapAgain = async (again: StoredObject) => {
     const againId = checkId(node, key, again);
     return againId ? wrapStored(again, againId, chunkBytes, undefined) : undefined;
@@ -99,13 +101,19 @@ function checkId(node: ArrayNode, key: string, object: StoredObject): string | u
   return object.exactVersion || object.current ? `${node.path}\0${key}\0${object.version}` : undefined;
 }
 
+/** A gzip member; `pooled`: in a buffer from read-buffers.ts, to be given back once sent. */
+interface Wrapped {
+  bytes: Uint8Array;
+  pooled: boolean;
+}
+
 /** `object` (a stored zlib chunk) as a gzip member; undefined when it is not one plain zlib stream of the chunk. */
 async function wrapStored(
   object: StoredObject,
   id: string | undefined,
   chunkBytes: number,
   signal: AbortSignal | undefined,
-): Promise<Uint8Array | undefined> {
+): Promise<Wrapped | undefined> {
   if (object.size > MAX_WRAPPED) return undefined;
   const stored = await wholeBytes(object, signal);
   let check = id ? CHECKS.get(id) : undefined;
@@ -115,18 +123,23 @@ async function wrapStored(
     if (id) CHECKS.set(id, check);
   }
   const kept = WRAPPED.get(stored);
-  if (kept) return kept;
-  const wrapped = rewrap(stored, check);
+  if (kept) return { bytes: kept, pooled: false };
+  // Bytes read once into a reusable buffer (the cold path): the member goes into one too, and the stored
+  // bytes are given back as soon as they are copied. A fresh 100 KB buffer per answer costs page faults
+  // and collections that outweigh the copy.
+  const readOnce = object.held === stored && object.release !== undefined && !object.current;
+  const wrapped = rewrap(stored, check, readOnce);
+  if (readOnce) object.release!();
   // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
-  if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
-  return wrapped;
+  else if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
+  return { bytes: wrapped, pooled: readOnce };
 }
 
 /** The gzip member of `source` as a stored object: as current as its source, and read again through it. */
 function member(
   source: StoredObject,
-  wrapped: Uint8Array,
-  wrapAgain: (again: StoredObject) => Promise<Uint8Array | undefined>,
+  { bytes: wrapped, pooled }: Wrapped,
+  wrapAgain: (again: StoredObject) => Promise<Wrapped | undefined>,
 ): StoredObject {
   const reread = source.reread;
   return {
@@ -134,6 +147,7 @@ function member(
     version: `${source.version}-gz`,
     exactVersion: true,
     held: wrapped,
+    ...(pooled ? { release: once(() => giveBuffer(wrapped)) } : {}),
     read: async (r) =>
       r ? wrapped.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : wrapped,
     ...(source.current ? { current: () => source.current!() } : {}),
@@ -192,17 +206,30 @@ function inflateCounting(stored: Uint8Array, size: number): Promise<{ out: Uint8
 }
 
 /** The deflate data of `stored` between gzip's header and trailer. */
-export function rewrap(stored: Uint8Array, check: Check): Uint8Array {
+export function rewrap(stored: Uint8Array, check: Check, pooled = false): Uint8Array {
   const body = stored.subarray(2, stored.byteLength - 4);
   // Every byte is written below: no zero-filling first (its own ArrayBuffer, never Node's shared pool).
   const size = 10 + body.byteLength + 8;
-  const buf = Buffer.allocUnsafeSlow(size);
-  const out = new Uint8Array(buf.buffer, buf.byteOffset, size);
+  const out = (pooled ? takeBuffer(size) : undefined) ?? fresh(size);
   // Magic, deflate, no flags, no mtime, no extra flags, unknown OS.
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
   out.set(body, 10);
-  const view = new DataView(out.buffer);
+  const view = new DataView(out.buffer, out.byteOffset, size);
   view.setUint32(10 + body.byteLength, check.crc >>> 0, true);
   view.setUint32(14 + body.byteLength, check.size >>> 0, true);
   return out;
+}
+
+function fresh(size: number): Uint8Array {
+  const buf = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(buf.buffer, buf.byteOffset, size);
+}
+
+function once(f: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    f();
+  };
 }

@@ -9,11 +9,11 @@ import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
+import { giveBuffer, takeBuffer } from '../../util/read-buffers.js';
 import { SecondReadAdmission } from './admission.js';
 import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
 import { OpenFiles } from './open-files.js';
-import { giveBuffer, takeBuffer } from './read-buffers.js';
 import { SyncGuard } from './sync-guard.js';
 
 const BAD_SEGMENT = /^\.{1,2}$|[\\\0:]/;
