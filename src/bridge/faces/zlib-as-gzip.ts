@@ -16,7 +16,7 @@ import { notFound } from '../errors.js';
 import { bytesPerElement, isDType } from '../model/dtype.js';
 import type { ArrayNode, StoredObject } from '../model/node.js';
 import { LruCache } from '../util/lru.js';
-import { giveBuffer, takeBuffer } from '../util/read-buffers.js';
+import { releaserOf, takeBuffer, unfilledBuffer } from '../util/read-buffers.js';
 import type { FaceReply } from './face.js';
 
 /** How the array is stored, when it can be presented so. */
@@ -147,7 +147,7 @@ function member(
     version: `${source.version}-gz`,
     exactVersion: true,
     held: wrapped,
-    ...(pooled ? { release: once(() => giveBuffer(wrapped)) } : {}),
+    ...(pooled ? { release: releaserOf(wrapped) } : {}),
     read: async (r) =>
       r ? wrapped.subarray(r.offset, r.length === undefined ? undefined : r.offset + r.length) : wrapped,
     ...(source.current ? { current: () => source.current!() } : {}),
@@ -208,9 +208,9 @@ function inflateCounting(stored: Uint8Array, size: number): Promise<{ out: Uint8
 /** The deflate data of `stored` between gzip's header and trailer. */
 export function rewrap(stored: Uint8Array, check: Check, pooled = false): Uint8Array {
   const body = stored.subarray(2, stored.byteLength - 4);
-  // Every byte is written below: no zero-filling first (its own ArrayBuffer, never Node's shared pool).
+  // Every byte is written below.
   const size = 10 + body.byteLength + 8;
-  const out = (pooled ? takeBuffer(size) : undefined) ?? fresh(size);
+  const out = (pooled ? takeBuffer(size) : undefined) ?? unfilledBuffer(size);
   // Magic, deflate, no flags, no mtime, no extra flags, unknown OS.
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
   out.set(body, 10);
@@ -218,18 +218,4 @@ export function rewrap(stored: Uint8Array, check: Check, pooled = false): Uint8A
   view.setUint32(10 + body.byteLength, check.crc >>> 0, true);
   view.setUint32(14 + body.byteLength, check.size >>> 0, true);
   return out;
-}
-
-function fresh(size: number): Uint8Array {
-  const buf = Buffer.allocUnsafeSlow(size);
-  return new Uint8Array(buf.buffer, buf.byteOffset, size);
-}
-
-function once(f: () => void): () => void {
-  let done = false;
-  return () => {
-    if (done) return;
-    done = true;
-    f();
-  };
 }

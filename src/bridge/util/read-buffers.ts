@@ -18,6 +18,15 @@ let idleBytes = 0;
 
 const classOf = (length: number): number => Math.max(MIN_CLASS, Math.ceil(Math.log2(Math.max(1, length))));
 
+/**
+ * `length` bytes for the caller to overwrite whole: not zero-filled first, and in an ArrayBuffer of their
+ * own (never Node's shared pool, so `.buffer` holds nothing else).
+ */
+export function unfilledBuffer(length: number): Uint8Array {
+  const buf = Buffer.allocUnsafeSlow(length);
+  return new Uint8Array(buf.buffer, buf.byteOffset, length);
+}
+
 /** A view of exactly `length` bytes over a reusable buffer (its other bytes are stale), or undefined if too large. */
 export function takeBuffer(length: number): Uint8Array | undefined {
   const k = classOf(length);
@@ -27,8 +36,7 @@ export function takeBuffer(length: number): Uint8Array | undefined {
     idleBytes -= ab.byteLength;
     return new Uint8Array(ab, 0, length);
   }
-  const fresh = Buffer.allocUnsafeSlow(2 ** k);
-  return new Uint8Array(fresh.buffer, fresh.byteOffset, length);
+  return new Uint8Array(unfilledBuffer(2 ** k).buffer, 0, length);
 }
 
 /** Gives back the buffer under a view from `takeBuffer`; nothing may read the view afterwards. */
@@ -38,4 +46,14 @@ export function giveBuffer(view: Uint8Array): void {
   if (2 ** k !== ab.byteLength || k > MAX_CLASS || idleBytes + ab.byteLength > IDLE_MAX) return;
   idle[k].push(ab);
   idleBytes += ab.byteLength;
+}
+
+/** `giveBuffer(view)` as a release callback that does its work once, however often it is called. */
+export function releaserOf(view: Uint8Array): () => void {
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    giveBuffer(view);
+  };
 }

@@ -9,7 +9,7 @@ import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
-import { giveBuffer, takeBuffer } from '../../util/read-buffers.js';
+import { releaserOf, takeBuffer, unfilledBuffer } from '../../util/read-buffers.js';
 import { SecondReadAdmission } from './admission.js';
 import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
@@ -238,13 +238,7 @@ export class FolderStore implements KvStore {
         }
       : (o: IoOptions) => this.#hotObject(key, undefined, o);
     if (!kept) {
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        giveBuffer(bytes);
-      };
-      return { size, version, exactVersion: true, held: bytes, read, release, reread };
+      return { size, version, exactVersion: true, held: bytes, read, release: releaserOf(bytes), reread };
     }
     const entry: HotObject = {
       file: path,
@@ -351,10 +345,8 @@ export class FolderStore implements KvStore {
  * read-buffers.ts (for bytes sent once, then given back).
  */
 async function readAt(fd: number, offset: number, length: number, reusable = false): Promise<Uint8Array> {
-  // Not zero-filled first (the read overwrites it), and its own ArrayBuffer (never Node's shared pool).
-  const pooled = reusable ? takeBuffer(length) : undefined;
-  const buf = pooled ? undefined : Buffer.allocUnsafeSlow(length);
-  const out = pooled ?? new Uint8Array(buf!.buffer, buf!.byteOffset, length);
+  // The read overwrites it.
+  const out = (reusable ? takeBuffer(length) : undefined) ?? unfilledBuffer(length);
   let done = 0;
   while (done < length) {
     const bytesRead = await readAsync(fd, out, done, length - done, offset + done);

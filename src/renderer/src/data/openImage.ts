@@ -81,6 +81,10 @@ interface V3Meta {
 /** Chosen once per page load (`?decode=bridge` is not kept in the view's URL). */
 const WHERE = decodeWhere();
 
+/** The URL path of a level of a catalog node on a face (what error messages name). */
+const levelUrl = (nodePath: string, levelPath: string, face: 'v2' | 'v3') =>
+  faceUrlPath(nodePath, face) + (levelPath ? `/${encodePath(levelPath)}` : '');
+
 /** One level, on /zarr/v3 when the page can decode its codecs, else on /zarr/v2 (decoded by the bridge). */
 async function openLevel(nodePath: string, levelPath: string, signal?: AbortSignal): Promise<OpenedLevel> {
   const v3 = levelPath ? nodeRoot(nodePath, 'v3').resolve(levelPath) : nodeRoot(nodePath, 'v3');
@@ -88,13 +92,12 @@ async function openLevel(nodePath: string, levelPath: string, signal?: AbortSign
   // The metadata document is cached by the store: reading it again costs nothing.
   const bytes = await v3.store.get(v3.resolve('zarr.json').path, { signal });
   const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta) : {};
-  const suffix = levelPath ? `/${encodePath(levelPath)}` : '';
   if (WHERE === 'page' && canDecode(meta.codecs ?? [])) {
     warmDecoders(meta.codecs ?? []);
-    return { arr, url: `${faceUrlPath(nodePath, 'v3')}${suffix}` };
+    return { arr, url: levelUrl(nodePath, levelPath, 'v3') };
   }
   const v2 = levelPath ? nodeRoot(nodePath, 'v2').resolve(levelPath) : nodeRoot(nodePath, 'v2');
-  return { arr: await zarr.open.v2(v2, { kind: 'array', signal }), url: `${faceUrlPath(nodePath, 'v2')}${suffix}` };
+  return { arr: await zarr.open.v2(v2, { kind: 'array', signal }), url: levelUrl(nodePath, levelPath, 'v2') };
 }
 
 /** The pixel sources of every pyramid level of a catalog image node. */
@@ -112,7 +115,7 @@ export async function openPyramid(node: CatalogNode, signal?: AbortSignal) {
       new LevelArray(
         { shape: l.shape, chunks: l.chunkShape, dtype: l.dtype },
         () => openLevel(node.path, l.path),
-        faceUrlPath(node.path, 'v3') + (l.path ? `/${encodePath(l.path)}` : ''),
+        levelUrl(node.path, l.path, 'v3'),
       ),
   );
   await arrays[arrays.length - 1].opened();
