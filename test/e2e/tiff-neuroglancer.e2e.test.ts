@@ -35,7 +35,11 @@ const sliceValue = (z: number, y: number, x: number) => (z * 17 + y + 2 * x) % 2
  */
 async function valueAt(page: Page, x: number, y: number, centred: boolean): Promise<string> {
   const c = centred ? 0 : 0.5;
-  const at = (await page.evaluate(`(() => {
+  // Where voxel (x, y) is on screen now; the mouse goes there again on every try, as a user's hand would, since
+  // Neuroglancer works out what is under the mouse when it moves (a move made before the new position was drawn
+  // would otherwise stay on the old one).
+  const moveThere = async (nudge: number) => {
+    const at = (await page.evaluate(`(() => {
     const v = window.viewer;
     const names = v.coordinateSpace.value.names;
     const r = document.querySelector('.neuroglancer-rendered-data-panel').getBoundingClientRect();
@@ -43,9 +47,12 @@ async function valueAt(page: Page, x: number, y: number, centred: boolean): Prom
     const s = v.crossSectionScale.value;
     return [r.left + r.width / 2 + (${x + c} - p[names.indexOf('x')]) / s, r.top + r.height / 2 + (${y + c} - p[names.indexOf('y')]) / s];
   })()`)) as [number, number];
-  await page.mouse.move(at[0], at[1]);
+    await page.mouse.move(at[0] + nudge, at[1]);
+  };
+  await moveThere(0);
   // A hang detector, not a verdict: a busy CI machine may take long to load the plane's chunks.
   const deadline = Date.now() + HANG_MS;
+  let tries = 0;
   for (;;) {
     const got = (await page.evaluate(`(() => {
       const v = window.viewer;
@@ -60,6 +67,9 @@ async function valueAt(page: Page, x: number, y: number, centred: boolean): Prom
     if (got !== undefined) return got;
     if (Date.now() > deadline) throw new Error(`no value under the mouse at (${x}, ${y})`);
     await page.waitForTimeout(100);
+    // A quarter of a screen pixel (a voxel is one here): the same voxel, but a move Neuroglancer sees.
+    tries += 1;
+    await moveThere(tries % 2 === 0 ? 0 : 0.25);
   }
 }
 
