@@ -1,7 +1,8 @@
 /**
  * What the source costs upstream: coalescing of concurrent reads, the
  * cutouts and voxel amplification of a viewer session over a cuboid-aligned
- * 1024×1024×16 region, the LRU byte bound, and the concurrency bound.
+ * 1024×1024×16 region, the LRU byte bound, the concurrency bound, and the
+ * round trips it waits on to open a channel.
  * Figures are measured at the fixture (what BossDB would see).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -139,5 +140,68 @@ describe('bounds', () => {
     // The source starts two at once (its own count); whether the fixture sees both overlap depends on timing.
     expect(fx.counters.peakInFlight).toBeLessThanOrEqual(2);
     expect(src.stats().peakInFlight).toBe(2);
+  });
+});
+
+describe('round trips to open a channel', () => {
+  it("asks for a channel's metadata while the channel list is still outstanding", async () => {
+    const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
+    const collection = await src.root.child('zb_public', {});
+    if (collection?.kind !== 'group') throw new Error('no collection');
+    await collection.children({}); // the experiments are listed (and kept) before the stall below
+    fx.log.length = 0;
+    // The next request (the channel list of `huge`) sends its headers and then nothing: a serial walk would
+    // wait on it before asking for anything else.
+    fx.settings.scope = 'all';
+    fx.settings.stallNext = 1;
+    const ctl = new AbortController();
+    const opening = (async () => {
+      const experiment = await collection.child('huge', { signal: ctl.signal });
+      return experiment?.kind === 'group' ? experiment.child('em', { signal: ctl.signal }) : undefined;
+    })().catch(() => undefined);
+    try {
+      await expect
+        .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
+        .toEqual(
+          expect.arrayContaining([
+            '/v1/collection/zb_public/experiment/huge/channel/',
+            '/v1/collection/zb_public/experiment/huge/channel/em/',
+            '/v1/collection/zb_public/experiment/huge/',
+            '/v1/downsample/zb_public/huge/em/',
+          ]),
+        );
+    } finally {
+      ctl.abort();
+      await opening;
+    }
+    expect(fx.counters.faultsInjected).toBe(1);
+  });
+
+  it("asks for a channel's downsample levels with the channel and its experiment", async () => {
+    const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
+    const collection = await src.root.child('zb_public', {});
+    const experiment = collection?.kind === 'group' ? await collection.child('huge', {}) : undefined;
+    if (experiment?.kind !== 'group') throw new Error('no experiment');
+    await experiment.children({});
+    fx.log.length = 0;
+    // The first metadata request (the channel) stalls: what is asked for meanwhile does not depend on it.
+    fx.settings.scope = 'all';
+    fx.settings.stallNext = 1;
+    const ctl = new AbortController();
+    const opening = experiment.child('em', { signal: ctl.signal }).catch(() => undefined);
+    try {
+      await expect
+        .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
+        .toEqual(
+          expect.arrayContaining([
+            '/v1/collection/zb_public/experiment/huge/channel/em/',
+            '/v1/collection/zb_public/experiment/huge/',
+            '/v1/downsample/zb_public/huge/em/',
+          ]),
+        );
+    } finally {
+      ctl.abort();
+      await opening;
+    }
   });
 });

@@ -9,6 +9,9 @@ import { Blosc } from 'numcodecs';
 import type { DecodeReply, DecodeRequest } from './decode-pool.js';
 
 const blosc = Blosc.fromConfig({ id: 'blosc' });
+// numcodecs compiles its WebAssembly on first use: a worker started ahead (warmDecoders) does it now, not
+// while the first cuboid waits. The first real frame awaits the same module.
+Promise.resolve(blosc.encode(new Uint8Array(64))).catch(() => undefined);
 
 parentPort?.on('message', (m: DecodeRequest) => {
   // Only codecs it knows: a request for another fails alone (the pool goes on).

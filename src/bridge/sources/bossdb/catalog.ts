@@ -44,6 +44,7 @@ function group(
   path: string,
   list: (opts: IoOptions) => Promise<string[]>,
   make: (name: string, opts: IoOptions) => Promise<CatalogNode | undefined>,
+  prefetch?: (name: string, opts: IoOptions) => Promise<unknown>,
 ): GroupNode {
   return {
     kind: 'group',
@@ -51,7 +52,12 @@ function group(
     attrs: {},
     children: list,
     async child(name, opts) {
-      if (!NAME.test(name) || !(await list(opts)).includes(name)) return undefined;
+      if (!NAME.test(name)) return undefined;
+      // What the child will ask BossDB for first is asked for while this level's list is checked: opening
+      // collection/experiment/channel then waits on three round trips, not six. A name that is not listed
+      // costs one speculative request, answered 404 and not kept.
+      prefetch?.(name, opts).catch(() => undefined);
+      if (!(await list(opts)).includes(name)) return undefined;
       return make(name, opts);
     },
   };
@@ -59,26 +65,33 @@ function group(
 
 export function rootGroup(ctx: CatalogContext, mountPath: string): GroupNode {
   const { client } = ctx;
+  const experiments = (c: string, opts: IoOptions) =>
+    meta(ctx, `experiments ${c}`, (o) => client.listExperiments(c, o), opts);
+  const channels = (c: string, e: string, opts: IoOptions) =>
+    meta(ctx, `channels ${c}/${e}`, (o) => client.listChannels(c, e, o), opts);
+  const channelMeta = (c: string, e: string, ch: string, opts: IoOptions) =>
+    meta<ChannelMeta>(ctx, `image ${c}/${e}/${ch}`, (o) => loadChannelMeta(client, c, e, ch, o), opts);
   return group(
     mountPath,
     (opts) => meta(ctx, 'collections', (o) => client.listCollections(o), opts),
     async (c) =>
       group(
         `${mountPath}/${c}`,
-        (opts) => meta(ctx, `experiments ${c}`, (o) => client.listExperiments(c, o), opts),
+        (opts) => experiments(c, opts),
         async (e) =>
           group(
             `${mountPath}/${c}/${e}`,
-            (opts) => meta(ctx, `channels ${c}/${e}`, (o) => client.listChannels(c, e, o), opts),
+            (opts) => channels(c, e, opts),
             async (ch, opts) => {
-              const m = await orMissing(
-                meta<ChannelMeta>(ctx, `image ${c}/${e}/${ch}`, (o) => loadChannelMeta(client, c, e, ch, o), opts),
-              );
+              const m = await orMissing(channelMeta(c, e, ch, opts));
               if (!m) return undefined;
               const names = { c, e, ch, path: `${mountPath}/${c}/${e}/${ch}`, url: client.url };
               return channelImage(m, names, ctx.tiling, ctx.loadBlock, ctx.encoding);
             },
+            (ch, opts) => channelMeta(c, e, ch, opts),
           ),
+        (e, opts) => channels(c, e, opts),
       ),
+    (c, opts) => experiments(c, opts),
   );
 }

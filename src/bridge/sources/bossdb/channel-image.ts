@@ -43,20 +43,19 @@ export async function loadChannelMeta(
 ): Promise<ChannelMeta> {
   // Cutouts follow a channel's metadata: their decoders load meanwhile.
   warmDecoders();
-  const [channel, experiment] = await Promise.all([
+  // Two round trips: the frame's name comes with the experiment; the rest only needs the names.
+  const [channel, experiment, asked] = await Promise.all([
     client.getChannel(c, e, ch, opts),
     client.getExperiment(c, e, opts),
+    client.getDownsample(c, e, ch, opts).catch((err: unknown) => {
+      // BossDB refuses /downsample for some frames (anisotropic with x≠y voxels: 400 code 9001);
+      // level 0 is still well defined by the coordinate frame.
+      if (isBossdbError(err) && err.tag === 'BadRequest') return undefined;
+      throw err;
+    }),
   ]);
   const frame = await client.getCoordFrame(experiment.coord_frame, opts);
-  let downsample: BossDownsample;
-  try {
-    downsample = await client.getDownsample(c, e, ch, opts);
-  } catch (err) {
-    // BossDB refuses /downsample for some frames (anisotropic with x≠y voxels: 400 code 9001);
-    // level 0 is still well defined by the coordinate frame.
-    if (!(isBossdbError(err) && err.tag === 'BadRequest')) throw err;
-    downsample = levelZeroOnly(frame, channel.downsample_status);
-  }
+  const downsample = asked ?? levelZeroOnly(frame, channel.downsample_status);
   return { channel, experiment, frame, downsample };
 }
 
