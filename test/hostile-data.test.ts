@@ -86,7 +86,15 @@ async function hostileRemote(bomb: Buffer): Promise<{ url: string; server: Serve
     res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
     const block = Buffer.alloc(MB, 1);
     while (!res.destroyed) {
-      if (!res.write(block)) await new Promise((r) => res.once('drain', r).once('close', r));
+      if (!res.write(block))
+        await new Promise<void>((r) => {
+          // Whichever comes first: the other listener goes too (one per write would pile up on `close`).
+          const go = () => {
+            res.off('drain', go).off('close', go);
+            r();
+          };
+          res.once('drain', go).once('close', go);
+        });
     }
   };
   const server = createServer((req, res): void => {

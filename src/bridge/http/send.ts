@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
+import { BridgeError } from '../errors.js';
 import type { ByteRange, StoredObject } from '../model/node.js';
 
 export type ParsedRange = ByteRange | 'unsatisfiable' | undefined;
@@ -123,16 +124,20 @@ export async function sendObject(
   } else await pipeline(data, exactly(length), res);
 }
 
-/** Passes a stream on, failing it (and so the response) if it does not carry exactly `length` bytes. */
+/**
+ * Passes a stream on, failing it (and so the response) if it does not carry exactly `length` bytes. The
+ * failure is typed, so the log says what happened rather than "internal error".
+ */
 function exactly(length: number): Transform {
   let seen = 0;
+  const changed = (what: string) => new BridgeError('CorruptData', `${what} (the file changed while it was sent)`);
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
       seen += chunk.byteLength;
-      done(seen > length ? new Error(`more than the ${length} bytes announced`) : null, chunk);
+      done(seen > length ? changed(`more than the ${length} bytes announced`) : null, chunk);
     },
     flush(done) {
-      done(seen < length ? new Error(`${seen} of the ${length} bytes announced (the file changed)`) : null);
+      done(seen < length ? changed(`${seen} of the ${length} bytes announced`) : null);
     },
   });
 }
