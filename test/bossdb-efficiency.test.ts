@@ -6,6 +6,7 @@
  * Figures are measured at the fixture (what BossDB would see).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { Catalog } from '../src/bridge/catalog/catalog.js';
 import type { ArrayNode } from '../src/bridge/model/node.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from '../src/bridge/sources/bossdb/index.js';
 import { chunkMismatches } from './bossdb-fixture/check.js';
@@ -144,21 +145,29 @@ describe('bounds', () => {
 });
 
 describe('round trips to open a channel', () => {
-  it("asks for a channel's metadata while the channel list is still outstanding", async () => {
+  const catalogOf = (src: BossdbSource) => {
+    const catalog = new Catalog();
+    catalog.setBossdb(src.root, fx.url);
+    return catalog;
+  };
+
+  it("asks for a channel's metadata while the channel list is still outstanding; listing stays lazy", async () => {
     const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
-    const collection = await src.root.child('zb_public', {});
+    const catalog = catalogOf(src);
+    fx.log.length = 0;
+    const collection = await catalog.resolve('bossdb/zb_public', {});
     if (collection?.kind !== 'group') throw new Error('no collection');
-    await collection.children({}); // the experiments are listed (and kept) before the stall below
+    // Browsing: the collection's experiments are each described (as the catalog listing does), and none of
+    // their channels is listed.
+    for (const name of await collection.children({})) await collection.child(name, {});
+    expect(fx.log.filter((l) => l.url.includes('/channel/'))).toEqual([]);
     fx.log.length = 0;
     // The next request (the channel list of `huge`) sends its headers and then nothing: a serial walk would
     // wait on it before asking for anything else.
     fx.settings.scope = 'all';
     fx.settings.stallNext = 1;
     const ctl = new AbortController();
-    const opening = (async () => {
-      const experiment = await collection.child('huge', { signal: ctl.signal });
-      return experiment?.kind === 'group' ? experiment.child('em', { signal: ctl.signal }) : undefined;
-    })().catch(() => undefined);
+    const opening = catalog.resolve('bossdb/zb_public/huge/em', { signal: ctl.signal }).catch(() => undefined);
     try {
       await expect
         .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
@@ -179,8 +188,8 @@ describe('round trips to open a channel', () => {
 
   it("asks for a channel's downsample levels with the channel and its experiment", async () => {
     const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
-    const collection = await src.root.child('zb_public', {});
-    const experiment = collection?.kind === 'group' ? await collection.child('huge', {}) : undefined;
+    const catalog = catalogOf(src);
+    const experiment = await catalog.resolve('bossdb/zb_public/huge', {});
     if (experiment?.kind !== 'group') throw new Error('no experiment');
     await experiment.children({});
     fx.log.length = 0;
@@ -188,7 +197,7 @@ describe('round trips to open a channel', () => {
     fx.settings.scope = 'all';
     fx.settings.stallNext = 1;
     const ctl = new AbortController();
-    const opening = experiment.child('em', { signal: ctl.signal }).catch(() => undefined);
+    const opening = catalog.resolve('bossdb/zb_public/huge/em', { signal: ctl.signal }).catch(() => undefined);
     try {
       await expect
         .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
@@ -203,5 +212,13 @@ describe('round trips to open a channel', () => {
       ctl.abort();
       await opening;
     }
+  });
+
+  it('opens the channel it was walking to, and a name that is not listed as missing', async () => {
+    const catalog = catalogOf(createBossdbSource({ url: fx.url, timeoutMs: 120_000 }));
+    const node = await catalog.resolve('bossdb/zb_public/huge/em', {});
+    expect(node?.kind === 'group' && node.ome?.multiscales?.[0]?.datasets.length).toBeGreaterThan(1);
+    expect(await catalog.resolve('bossdb/zb_public/huge/nope', {})).toBeUndefined();
+    expect(await catalog.resolve('bossdb/zb_public/nope/em', {})).toBeUndefined();
   });
 });

@@ -86,8 +86,10 @@ export class Catalog implements CatalogView {
   /** The node at a catalog path (`local/a.zarr/0`), or undefined. */
   async resolve(path: string, opts: IoOptions): Promise<CatalogNode | undefined> {
     let node: CatalogNode = this.root;
-    for (const segment of path.split('/').filter((s) => s !== '')) {
+    const segments = path.split('/').filter((s) => s !== '');
+    for (const [i, segment] of segments.entries()) {
       if (node.kind !== 'group') return undefined;
+      node.expect?.(segments.slice(i), opts);
       const next: CatalogNode | undefined = await node.child(segment, opts);
       if (!next) return undefined;
       node = next;

@@ -23,6 +23,7 @@ export async function walk(
   for (let i = 0; i < segments.length; i++) {
     if (node.kind === 'array') return { node, rest: segments.slice(i) };
     const name = alias ? alias(node, segments[i]) : segments[i];
+    node.expect?.([name, ...segments.slice(i + 1)], opts);
     const child: CatalogNode | undefined = await node.child(name, opts);
     if (!child) {
       // Metadata files of a group (`.zattrs`, `zarr.json`…) are left to the face.

@@ -107,6 +107,12 @@ export interface GroupNode extends NodeBase {
   readonly stored?: { readonly format: 'n5'; readonly metadata: Attrs };
   children(opts: IoOptions): Promise<string[]>;
   child(name: string, opts: IoOptions): Promise<CatalogNode | undefined>;
+  /**
+   * A hint from a walk down a known path: `names` are about to be asked for, one level after another. A
+   * source whose levels each cost a round trip (BossDB) starts what they need at once; listing a group
+   * never calls this, so browsing stays lazy.
+   */
+  expect?(names: readonly string[], opts: IoOptions): void;
 }
 
 export interface ArrayNode extends NodeBase {

@@ -44,7 +44,6 @@ function group(
   path: string,
   list: (opts: IoOptions) => Promise<string[]>,
   make: (name: string, opts: IoOptions) => Promise<CatalogNode | undefined>,
-  prefetch?: (name: string, opts: IoOptions) => Promise<unknown>,
 ): GroupNode {
   return {
     kind: 'group',
@@ -52,12 +51,7 @@ function group(
     attrs: {},
     children: list,
     async child(name, opts) {
-      if (!NAME.test(name)) return undefined;
-      // What the child will ask BossDB for first is asked for while this level's list is checked: opening
-      // collection/experiment/channel then waits on three round trips, not six. A name that is not listed
-      // costs one speculative request, answered 404 and not kept.
-      prefetch?.(name, opts).catch(() => undefined);
-      if (!(await list(opts)).includes(name)) return undefined;
+      if (!NAME.test(name) || !(await list(opts)).includes(name)) return undefined;
       return make(name, opts);
     },
   };
@@ -71,7 +65,7 @@ export function rootGroup(ctx: CatalogContext, mountPath: string): GroupNode {
     meta(ctx, `channels ${c}/${e}`, (o) => client.listChannels(c, e, o), opts);
   const channelMeta = (c: string, e: string, ch: string, opts: IoOptions) =>
     meta<ChannelMeta>(ctx, `image ${c}/${e}/${ch}`, (o) => loadChannelMeta(client, c, e, ch, o), opts);
-  return group(
+  const root = group(
     mountPath,
     (opts) => meta(ctx, 'collections', (o) => client.listCollections(o), opts),
     async (c) =>
@@ -88,10 +82,23 @@ export function rootGroup(ctx: CatalogContext, mountPath: string): GroupNode {
               const names = { c, e, ch, path: `${mountPath}/${c}/${e}/${ch}`, url: client.url };
               return channelImage(m, names, ctx.tiling, ctx.loadBlock, ctx.encoding);
             },
-            (ch, opts) => channelMeta(c, e, ch, opts),
           ),
-        (e, opts) => channels(c, e, opts),
       ),
-    (c, opts) => experiments(c, opts),
   );
+  return {
+    ...root,
+    // A walk to a channel asks for every level's list and the channel's metadata at once: opening it then
+    // waits on three round trips, not six (each level is still checked against its list, in order). Names
+    // that are not listed cost one speculative request each, answered 404 and not kept.
+    expect(names, opts) {
+      const [c, e, ch] = names;
+      const quietly = (p: Promise<unknown>) => void p.catch(() => undefined);
+      if (c === undefined || !NAME.test(c)) return;
+      quietly(experiments(c, opts));
+      if (e === undefined || !NAME.test(e)) return;
+      quietly(channels(c, e, opts));
+      if (ch === undefined || !NAME.test(ch)) return;
+      quietly(channelMeta(c, e, ch, opts));
+    },
+  };
 }
