@@ -109,7 +109,7 @@ export async function spawnServer(args: string[]): Promise<{ url: string; pid: n
   };
 }
 
-const CLI = fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
+const CLI = process.env.ZARR_BRIDGE_BENCH_CLI ?? fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
 export const spawnBridge = (args: string[], viewer = false) =>
   spawnServer([
     CLI,
