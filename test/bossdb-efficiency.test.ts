@@ -151,9 +151,27 @@ describe('round trips to open a channel', () => {
     return catalog;
   };
 
+  /**
+   * Opens `path` while the fixture's next request sends its headers and then nothing, and waits until the
+   * fixture has seen every one of `asked` (paths without query): a serial walk would wait on the stalled
+   * request before asking for anything else.
+   */
+  async function askedWhileStalled(catalog: Catalog, path: string, asked: string[]): Promise<void> {
+    fx.log.length = 0;
+    fx.settings.scope = 'all';
+    fx.settings.stallNext = 1;
+    const ctl = new AbortController();
+    const opening = catalog.resolve(path, { signal: ctl.signal }).catch(() => undefined);
+    try {
+      await expect.poll(() => fx.log.map((l) => l.url.replace(/\?.*/, ''))).toEqual(expect.arrayContaining(asked));
+    } finally {
+      ctl.abort();
+      await opening;
+    }
+  }
+
   it("asks for a channel's metadata while the channel list is still outstanding; listing stays lazy", async () => {
-    const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
-    const catalog = catalogOf(src);
+    const catalog = catalogOf(createBossdbSource({ url: fx.url, timeoutMs: 120_000 }));
     fx.log.length = 0;
     const collection = await catalog.resolve('bossdb/zb_public', {});
     if (collection?.kind !== 'group') throw new Error('no collection');
@@ -161,57 +179,27 @@ describe('round trips to open a channel', () => {
     // their channels is listed.
     for (const name of await collection.children({})) await collection.child(name, {});
     expect(fx.log.filter((l) => l.url.includes('/channel/'))).toEqual([]);
-    fx.log.length = 0;
-    // The next request (the channel list of `huge`) sends its headers and then nothing: a serial walk would
-    // wait on it before asking for anything else.
-    fx.settings.scope = 'all';
-    fx.settings.stallNext = 1;
-    const ctl = new AbortController();
-    const opening = catalog.resolve('bossdb/zb_public/huge/em', { signal: ctl.signal }).catch(() => undefined);
-    try {
-      await expect
-        .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
-        .toEqual(
-          expect.arrayContaining([
-            '/v1/collection/zb_public/experiment/huge/channel/',
-            '/v1/collection/zb_public/experiment/huge/channel/em/',
-            '/v1/collection/zb_public/experiment/huge/',
-            '/v1/downsample/zb_public/huge/em/',
-          ]),
-        );
-    } finally {
-      ctl.abort();
-      await opening;
-    }
+    // The stalled request is the channel list of `huge`.
+    await askedWhileStalled(catalog, 'bossdb/zb_public/huge/em', [
+      '/v1/collection/zb_public/experiment/huge/channel/',
+      '/v1/collection/zb_public/experiment/huge/channel/em/',
+      '/v1/collection/zb_public/experiment/huge/',
+      '/v1/downsample/zb_public/huge/em/',
+    ]);
     expect(fx.counters.faultsInjected).toBe(1);
   });
 
   it("asks for a channel's downsample levels with the channel and its experiment", async () => {
-    const src = createBossdbSource({ url: fx.url, timeoutMs: 120_000 });
-    const catalog = catalogOf(src);
+    const catalog = catalogOf(createBossdbSource({ url: fx.url, timeoutMs: 120_000 }));
     const experiment = await catalog.resolve('bossdb/zb_public/huge', {});
     if (experiment?.kind !== 'group') throw new Error('no experiment');
     await experiment.children({});
-    fx.log.length = 0;
-    // The first metadata request (the channel) stalls: what is asked for meanwhile does not depend on it.
-    fx.settings.scope = 'all';
-    fx.settings.stallNext = 1;
-    const ctl = new AbortController();
-    const opening = catalog.resolve('bossdb/zb_public/huge/em', { signal: ctl.signal }).catch(() => undefined);
-    try {
-      await expect
-        .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
-        .toEqual(
-          expect.arrayContaining([
-            '/v1/collection/zb_public/experiment/huge/channel/em/',
-            '/v1/collection/zb_public/experiment/huge/',
-            '/v1/downsample/zb_public/huge/em/',
-          ]),
-        );
-    } finally {
-      ctl.abort();
-      await opening;
-    }
+    // The stalled request is the first of the channel's metadata: what is asked for meanwhile does not depend on it.
+    await askedWhileStalled(catalog, 'bossdb/zb_public/huge/em', [
+      '/v1/collection/zb_public/experiment/huge/channel/em/',
+      '/v1/collection/zb_public/experiment/huge/',
+      '/v1/downsample/zb_public/huge/em/',
+    ]);
   });
 
   it('opens the channel it was walking to, and a name that is not listed as missing', async () => {
