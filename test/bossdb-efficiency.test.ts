@@ -6,8 +6,10 @@
  * Figures are measured at the fixture (what BossDB would see).
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startBridge } from '../src/bridge/bridge.js';
 import { Catalog } from '../src/bridge/catalog/catalog.js';
-import type { ArrayNode } from '../src/bridge/model/node.js';
+import { keyCookie } from '../src/bridge/http/origin-policy.js';
+import type { ArrayNode, IoOptions } from '../src/bridge/model/node.js';
 import { type BossdbSource, type BossdbSourceOptions, createBossdbSource } from '../src/bridge/sources/bossdb/index.js';
 import { chunkMismatches } from './bossdb-fixture/check.js';
 import { type BossdbFixture, startBossdbFixture } from './bossdb-fixture/index.js';
@@ -208,5 +210,56 @@ describe('round trips to open a channel', () => {
     expect(node?.kind === 'group' && node.ome?.multiscales?.[0]?.datasets.length).toBeGreaterThan(1);
     expect(await catalog.resolve('bossdb/zb_public/huge/nope', {})).toBeUndefined();
     expect(await catalog.resolve('bossdb/zb_public/nope/em', {})).toBeUndefined();
+  });
+});
+
+describe('the viewer page starts opening its source', () => {
+  /** A catalog that notes every path resolved (the page handler calls resolve before it answers). */
+  class NotingCatalog extends Catalog {
+    readonly resolved: string[] = [];
+    override resolve(path: string, opts: IoOptions) {
+      this.resolved.push(path);
+      return super.resolve(path, opts);
+    }
+  }
+
+  it('resolves `?source=` while the page loads: the catalog request then costs BossDB nothing', async () => {
+    const bridge = await startBridge({ port: 0, bossdb: { url: fx.url, timeoutMs: 120_000 } });
+    try {
+      fx.log.length = 0;
+      await (await fetch(`${bridge.url}/?source=bossdb%2Fzb_public%2Fhuge%2Fem&test=1`)).arrayBuffer();
+      // The page's own first request would be the node's catalog entry: its metadata is already asked for.
+      await expect
+        .poll(() => fx.log.map((l) => l.url.replace(/\?.*/, '')))
+        .toEqual(
+          expect.arrayContaining(['/v1/collection/zb_public/experiment/huge/channel/em/', '/v1/coord/frame_huge/']),
+        );
+      await expect.poll(() => bridge.bossdb?.stats().inFlight ?? 0).toBe(0);
+      const before = fx.log.length;
+      const res = await fetch(`${bridge.url}/catalog/bossdb/zb_public/huge/em`);
+      expect(res.status).toBe(200);
+      expect((await res.json()).levels.length).toBeGreaterThan(1);
+      expect(fx.log.slice(before)).toEqual([]);
+    } finally {
+      await bridge.close();
+    }
+  });
+
+  it('only for a client that may read data: with an API key, not for one without it', async () => {
+    const catalog = new NotingCatalog();
+    const bridge = await startBridge({ port: 0, apiKey: 'sesame' }, catalog);
+    try {
+      await fetch(`${bridge.url}/?source=local%2Fa`);
+      expect(catalog.resolved).toEqual([]);
+      await fetch(`${bridge.url}/?source=local%2Fb&api_key=sesame`, { redirect: 'manual' });
+      await fetch(`${bridge.url}/?source=local%2Fc`, { headers: { Cookie: keyCookie(bridge.port, 'sesame') } });
+      // Not a catalog path: a URL is mounted by the page itself (POST /control/remote), never by a GET.
+      await fetch(`${bridge.url}/?source=${encodeURIComponent('https://example.org/a.zarr')}&api_key=sesame`, {
+        redirect: 'manual',
+      });
+      expect(catalog.resolved).toEqual(['local/b', 'local/c']);
+    } finally {
+      await bridge.close();
+    }
   });
 });

@@ -19,6 +19,7 @@ import type { HttpStoreOptions } from './sources/remote/http-store.js';
 import { mountRemote } from './sources/remote/remote-source.js';
 import { DecodedChunks } from './sources/store/decoded-chunks.js';
 import { hotObjectBytes } from './sources/store/folder-store.js';
+import { warmDecoders } from './util/decode-pool.js';
 import type { Logger } from './util/log.js';
 
 export interface BridgeOptions {
@@ -151,6 +152,9 @@ async function assemble(options: BridgeOptions, catalog: Catalog): Promise<Bridg
     },
   });
   exportGuard.listening(server.port);
+  // BossDB's cuboids are decoded on worker threads, which take a few hundred milliseconds to start (more on
+  // a busy machine): started now, not when a viewer's first cuboids wait for them.
+  if (bossdb) warmDecoders();
   return {
     ...server,
     close: async () => {

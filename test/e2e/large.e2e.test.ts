@@ -78,6 +78,12 @@ describe.skipIf(!ready)('BossDB-sized volumes in the viewer', () => {
     );
     expect(tiles).toBeGreaterThan(0);
     expect(atFirstFrame).toBeLessThanOrEqual(1.5 * tiles);
+    // The tiles asked for ahead of the canvas (prefetchView) are the layer's own: each chunk is asked for
+    // once, and besides the overview's (the lowest level, 9) exactly one chunk per tile (256² tiles of
+    // 256×256×16 chunks) was asked for.
+    const early = chunkRequests.slice(0, atFirstFrame);
+    expect(new Set(early).size).toBe(early.length);
+    expect(early.filter((u) => !/\/em\/9\/c\//.test(u)).length).toBe(tiles);
     expect(fetches.peak).toBeLessThanOrEqual(MAX_FETCHES);
     expect(await page.isVisible('[data-testid="zoom-notice"]')).toBe(false);
     // Settled (overview, statistics): still nowhere near a level's worth of chunks.

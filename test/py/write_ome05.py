@@ -8,7 +8,7 @@ sharded or not, several levels, many channels, uint64 label images. Chunks are c
     /usr/bin/python3 write_ome05.py OUTDIR SPEC.json
 
 SPEC is a list of images: {"name", "codec", "sharded", "channels", "height", "width", "levels", "dtype",
-"chunk", "shard", "kind": "image" | "labels"}. Values are closed formulas (see `intensity` and `label_id`) that
+"chunk", "shard", "kind": "image" | "labels", "empty_from": k (levels k and coarser hold only fill)}. Values are closed formulas (see `intensity` and `label_id`) that
 the tests evaluate on their own; level k is level 0 sampled at every 2**k-th voxel (`[::2**k, ::2**k]`).
 """
 import json
@@ -157,6 +157,8 @@ def write_image(root, spec):
     for k in range(spec['levels']):
         step = 2 ** k
         a = np.ascontiguousarray(a0[..., ::step, ::step])
+        if k >= spec.get('empty_from', spec['levels']):
+            a = np.zeros_like(a)                      # an empty coarse level: no chunk stored at all
         write_array(os.path.join(root, str(k)), a, spec)
         scale = ([1.0] if a0.ndim == 3 else []) + [8.0 * step, 8.0 * step]
         datasets.append({'path': str(k), 'coordinateTransformations': [{'type': 'scale', 'scale': scale}]})

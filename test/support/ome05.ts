@@ -16,6 +16,8 @@ export interface Ome05Spec {
   chunk: number;
   shard: number;
   kind?: 'image' | 'labels';
+  /** Levels from this one on hold only fill (as BossDB levels below a non-zero coordinate frame). */
+  empty_from?: number;
 }
 
 /** Writes the images into `dir` (each at `dir/<name>`); throws with Python's message on failure. */

@@ -305,3 +305,24 @@ describe('decode pool', () => {
     expect([...(await pool.decode('blosc', new Uint8Array([5])))]).toEqual([6]);
   });
 });
+
+describe('spreadOrder (prefetchView)', () => {
+  it('asks for every other tile first, so each 2×2 block of tiles starts with the first requests', async () => {
+    const { spreadOrder } = await import('../../src/renderer/src/viewer/spreadOrder.js');
+    const grid = [];
+    for (let y = 0; y < 3; y++) for (let x = 0; x < 4; x++) grid.push({ x, y });
+    const order = spreadOrder(grid).map(({ x, y }) => `${x},${y}`);
+    expect(order).toEqual(['0,0', '2,0', '0,2', '2,2', '1,0', '3,0', '1,2', '3,2', '0,1', '2,1', '1,1', '3,1']);
+    // The first four fall in four different 2×2 blocks (BossDB cuboids of 2×2 chunks).
+    expect(
+      new Set(
+        order.slice(0, 4).map((k) =>
+          k
+            .split(',')
+            .map((n) => Math.floor(Number(n) / 2))
+            .join(),
+        ),
+      ),
+    ).toHaveProperty('size', 4);
+  });
+});

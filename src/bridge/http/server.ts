@@ -187,12 +187,25 @@ export async function startBridgeServer(options: BridgeServerOptions): Promise<B
   app.get(['/', '/index.html'], (req: Request, res: Response, next: NextFunction) => {
     const url = new URL(req.url, 'http://bridge');
     const given = url.searchParams.get('api_key');
+    if (!policy.requiresKey || policy.keyAccepted(req, url.searchParams))
+      prefetchSource(url.searchParams.get('source'));
     if (given === null || !policy.requiresKey) return next();
     url.searchParams.delete('api_key');
     if (policy.isKey(given)) res.setHeader('Set-Cookie', keyCookie(boundPort(), given));
     res.setHeader('Cache-Control', 'no-store');
     res.redirect(302, `${url.pathname}${url.search}`);
   });
+
+  /**
+   * While the page loads its script (most of a second), the bridge resolves the node the page will ask the
+   * catalog for (`?source=`): BossDB answers its metadata in a few round trips that would otherwise follow
+   * the script. The node's metadata is memoised by its source, so the page's own request then finds it.
+   */
+  const prefetchSource = (source: string | null) => {
+    if (!source || /^[a-z][a-z0-9+.-]*:/i.test(source)) return;
+    const path = source.replace(/^\/+|\/+$/g, '');
+    void options.catalog.resolve(path, { signal: AbortSignal.timeout(30_000) }).catch(() => undefined);
+  };
 
   const held = new HeldReplies(undefined, options.heldReplyBytes);
   const started = Date.now();

@@ -12,7 +12,6 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Blosc } from 'numcodecs';
 import { type WorkerEntry, workerEntry } from './worker-entry.js';
 
 export type FrameCodec = 'blosc';
@@ -142,7 +141,6 @@ export class DecodePool {
   }
 }
 
-const inlineBlosc = Blosc.fromConfig({ id: 'blosc' });
 let shared: DecodePool | undefined | null;
 
 function sharedPool(): DecodePool | null {
@@ -157,7 +155,8 @@ function sharedPool(): DecodePool | null {
 export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
   const pool = sharedPool();
   if (pool) return pool.decode(codec, frame, signal);
-  return await inlineBlosc.decode(frame);
+  const { default: Blosc } = await import('numcodecs/blosc');
+  return await Blosc.fromConfig({ id: 'blosc' }).decode(frame);
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 
 import { parentPort } from 'node:worker_threads';
-import { Blosc } from 'numcodecs';
+// Only blosc's module: the package index also loads zstd, lz4 and zlib, which a worker start would pay for.
+import Blosc from 'numcodecs/blosc';
 import type { DecodeReply, DecodeRequest } from './decode-pool.js';
 
 const blosc = Blosc.fromConfig({ id: 'blosc' });

@@ -21,7 +21,12 @@ import { useLayers } from './state/useLayers';
 import { usePlaneKeys } from './state/usePlaneKeys';
 import { usePlateNavigation } from './state/usePlateNavigation';
 import { PlateGrid } from './viewer/PlateGrid';
+import { prefetchView } from './viewer/prefetchView';
 import { fitView, Viewer } from './viewer/Viewer';
+
+/** How long the first view waits for its tiles' levels to open before the canvas is created anyway. */
+const PREFETCH_WAIT_MS = 300;
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function App(): React.JSX.Element {
   const initial = useRef<UrlState>(parseUrlState(window.location.search));
@@ -63,15 +68,25 @@ export function App(): React.JSX.Element {
 
   // The canvas waits for its first view: a frame drawn at a placeholder view would request tiles for nothing.
   const [viewReady, setViewReady] = useState(false);
-  const fitTo = useCallback((layer: Layer) => {
+  /** Shows `layer` at `given` (a URL's view) or fitted to the stage. */
+  const present = useCallback((layer: Layer, given?: ViewParams) => {
     const [h, w] = layer.image.sources[0].shape.slice(-2);
     // After the next layout: opening the first layer brings in the layer panel, which narrows the stage.
     requestAnimationFrame(() => {
       const el = stage.current;
-      setView(fitView(w, h, el?.clientWidth || 800, el?.clientHeight || 600));
-      setViewReady(true);
+      const width = el?.clientWidth || 800;
+      const height = el?.clientHeight || 600;
+      const shown = given ?? fitView(w, h, width, height);
+      // The tiles' requests go out before the canvas is created, which holds the page for a while; waiting
+      // for their levels' metadata costs a small request at most.
+      const ready = () => {
+        setView(shown);
+        setViewReady(true);
+      };
+      void Promise.race([prefetchView(layer, shown, width, height), sleep(PREFETCH_WAIT_MS)]).then(ready, ready);
     });
   }, []);
+  const fitTo = useCallback((layer: Layer) => present(layer), [present]);
 
   /** "Open": replaces every layer (or shows a plate) and fits the view. */
   const openReplacing = useCallback(
@@ -84,11 +99,7 @@ export function App(): React.JSX.Element {
   );
   const addLayer = useCallback((source: string) => void open(source, { add: true }), [open]);
   // A well opens as a new history entry (Back returns to the plate); field and acquisition live in the URL.
-  const showView = (first: unknown, v?: ViewParams) => {
-    if (!v) return fitTo(first as Layer);
-    setView(v);
-    setViewReady(true);
-  };
+  const showView = (first: unknown, v?: ViewParams) => present(first as Layer, v);
   const nav = usePlateNavigation(initial.current, { open, showView });
 
   // The URL's layers, once: the base with its view, then the others in order.
@@ -100,17 +111,14 @@ export function App(): React.JSX.Element {
     (async () => {
       const first = await open(u.source as string, { params: u });
       if (!first || !live) return;
-      if (u.view) {
-        setView(u.view);
-        setViewReady(true);
-      } else fitTo(first);
+      present(first, u.view);
       for (const l of u.layers) if (live) await open(l.source, { add: true, params: l });
     })();
     return () => {
       live = false;
       abortAll();
     };
-  }, [open, abortAll, fitTo, reportError]);
+  }, [open, abortAll, present, reportError]);
 
   // URL labels belong to the base image the URL names; later images start with labels off.
   const [urlLabels] = useState(() => initial.current.labels);

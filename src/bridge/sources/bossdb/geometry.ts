@@ -64,23 +64,37 @@ const strides = (shape: readonly number[]): number[] => {
 
 /**
  * Copy `region` (inside both boxes) from `src` to `dst`, `elementBytes` per
- * voxel: one `set` per run along the last axis.
+ * voxel: one `set` per run along the last axis, offsets stepped in place (a
+ * 256×256×16 chunk is 4096 runs, cut from a 4 MiB cuboid on the event loop).
  */
 export function copyRegion(src: BoxData, dst: BoxData, region: Box, elementBytes: number): void {
   const rank = region.shape.length;
   const sStr = strides(src.box.shape);
   const dStr = strides(dst.box.shape);
   const run = region.shape[rank - 1]! * elementBytes;
-  const lead = region.shape.slice(0, rank - 1);
-  const ranges = lead.map((n) => [0, n - 1] as [number, number]);
-  for (const idx of rank === 1 ? [[]] : cells(ranges)) {
-    let s = 0;
-    let d = 0;
-    for (let i = 0; i < rank; i++) {
-      const at = region.origin[i]! + (i < rank - 1 ? idx[i]! : 0);
-      s += (at - src.box.origin[i]!) * sStr[i]!;
-      d += (at - dst.box.origin[i]!) * dStr[i]!;
+  if (region.shape.some((n) => n <= 0)) return;
+  let s = 0;
+  let d = 0;
+  for (let i = 0; i < rank; i++) {
+    s += (region.origin[i]! - src.box.origin[i]!) * sStr[i]!;
+    d += (region.origin[i]! - dst.box.origin[i]!) * dStr[i]!;
+  }
+  const from = src.bytes;
+  const to = dst.bytes;
+  const idx = new Array<number>(rank).fill(0);
+  for (;;) {
+    to.set(from.subarray(s * elementBytes, s * elementBytes + run), d * elementBytes);
+    // Next run: step the innermost leading axis, carrying into outer ones.
+    let axis = rank - 2;
+    for (; axis >= 0; axis--) {
+      idx[axis]!++;
+      s += sStr[axis]!;
+      d += dStr[axis]!;
+      if (idx[axis]! < region.shape[axis]!) break;
+      s -= sStr[axis]! * region.shape[axis]!;
+      d -= dStr[axis]! * region.shape[axis]!;
+      idx[axis] = 0;
     }
-    dst.bytes.set(src.bytes.subarray(s * elementBytes, s * elementBytes + run), d * elementBytes);
+    if (axis < 0) return;
   }
 }

@@ -19,8 +19,12 @@ export interface AxisInfo {
   translation?: number;
 }
 
-/** Where a channel's window came from: OME metadata, data (a sample or the screen), the user, or nothing yet. */
-export type LimitsSource = 'omero' | 'data' | 'user' | 'none';
+/**
+ * Where a channel's window came from: OME metadata, data (a sample or the screen), the user; 'none' while the
+ * data has not been looked at yet (the channel is not drawn: a window would only flash), 'default' when a
+ * sample found only fill (the dtype's range is shown, and data seen later sets the window).
+ */
+export type LimitsSource = 'omero' | 'data' | 'user' | 'none' | 'default';
 
 export interface ChannelState {
   visible: boolean;

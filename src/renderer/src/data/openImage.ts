@@ -145,6 +145,7 @@ async function defaultChannels(
   channelCount: number,
   selection: Selection,
   given: GivenChannel[],
+  windows: WindowsWhen,
   signal?: AbortSignal,
 ): Promise<ChannelState[]> {
   const omero = node.ome?.omero;
@@ -173,6 +174,7 @@ async function defaultChannels(
       limitsFrom: hasWindow ? 'omero' : 'none',
     };
   });
+  if (windows === 'later') return channels;
   // Visible channels without a window get one from a sample; the others when they are turned on. Channels
   // whose window and visibility the caller already has (a shared view's URL) need no sample.
   await Promise.all(
@@ -209,7 +211,7 @@ export function statsUpdate(
   force = false,
 ): Partial<ChannelState> {
   const range = sliderRange(dtype, values);
-  const setLimits = force || ch.limitsFrom === 'none' || ch.limitsFrom === 'data';
+  const setLimits = force || ch.limitsFrom === 'none' || ch.limitsFrom === 'default' || ch.limitsFrom === 'data';
   const limits = setLimits ? roundWindow(percentileLimits(values), integer) : ch.limits;
   const lo = Math.min(range[0], limits[0]);
   const hi = Math.max(range[1], limits[1]);
@@ -221,6 +223,13 @@ export function statsUpdate(
   };
 }
 
+/**
+ * When visible channels without a window get one: 'now' reads a sample before the image is returned (a
+ * well's thumbnail is drawn once); 'later' returns them with limitsFrom 'none', for the caller to fill while
+ * the first tiles load (the viewer: useChannelStats, from the same sample or from the screen).
+ */
+export type WindowsWhen = 'now' | 'later';
+
 /** A channel's settings known before opening (from the URL): no sample is read for it. */
 export interface GivenChannel {
   visible: boolean;
@@ -230,6 +239,7 @@ export async function openImage(
   node: CatalogNode,
   signal?: AbortSignal,
   given: (GivenChannel | undefined)[] = [],
+  windows: WindowsWhen = 'now',
 ): Promise<ImageModel> {
   const { sources, labels, axes, rank, ms } = await openPyramid(node, signal);
   const label = isLabelImage(node);
@@ -253,6 +263,7 @@ export async function openImage(
         channelCount,
         defaultSelection,
         given as GivenChannel[],
+        windows,
         signal,
       );
 

@@ -64,7 +64,8 @@ export async function samplePlane(
   return { values, chunksRead };
 }
 
-function hasData(data: NumericArray, fill: number): boolean {
+/** Whether any value differs from the fill value (an all-fill region says nothing about contrast). */
+export function hasData(data: ArrayLike<number | bigint>, fill: number): boolean {
   for (let i = 0; i < data.length; i++) if (Number(data[i]) !== fill) return true;
   return false;
 }

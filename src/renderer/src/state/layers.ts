@@ -56,7 +56,9 @@ export async function loadSource(
   const found = await fetchCatalog(path, signal);
   if (found.kind === 'plate') return { kind: 'plate', plate: found, source: path };
   const node = await resolveImageNode(found, signal);
-  const image = await openImage(node, signal, params.channels ?? []);
+  // Windows come while the first tiles load (useChannelStats), not before them: a sample read first would
+  // put its round trips in front of every tile.
+  const image = await openImage(node, signal, params.channels ?? [], 'later');
   nextId += 1;
   return {
     kind: 'layer',

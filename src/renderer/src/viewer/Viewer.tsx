@@ -13,10 +13,10 @@ import { idString, levelAtZoom, peekAt, readValues } from '../data/readout';
 import type { Layer } from '../state/layers';
 import type { ViewParams } from '../state/urlState';
 import { type HoverInfo, HoverReadout } from './HoverReadout';
-import { buildLayers, drawnChannels, type LoadedTile, type TileEvents } from './imageLayers';
+import { awaitingWindow, buildLayers, drawnChannels, type LoadedTile, type TileEvents } from './imageLayers';
 import { Overview } from './Overview';
 import { ScaleBar } from './ScaleBar';
-import { screenTiles } from './screenTiles';
+import { overBudgetLayers, screenTiles } from './screenTiles';
 
 interface Props {
   layers: Layer[];
@@ -92,6 +92,28 @@ export function Viewer(props: Props): React.JSX.Element {
     window.__zarrBridge = hooks;
   }, [testMode, view, size]);
 
+  // A layer waiting for its window (awaitingWindow) loads tiles while drawn transparent: its view counts as
+  // shown (the test hook's viewportLoads) once the window has come and deck.gl has drawn a frame with it.
+  const layersNow = useRef(layers);
+  layersNow.current = layers;
+  const loadedHidden = useRef(new Set<string>());
+  const hidden = useCallback((deckId: string) => {
+    const layer = layersNow.current.find((l) => `image-${l.id}` === deckId);
+    return layer !== undefined && awaitingWindow(layer);
+  }, []);
+  useEffect(() => {
+    for (const deckId of [...loadedHidden.current]) {
+      if (hidden(deckId)) continue;
+      loadedHidden.current.delete(deckId);
+      // Two frames: deck.gl draws the new props in its own next animation frame.
+      requestAnimationFrame(() =>
+        requestAnimationFrame(() => {
+          if (window.__zarrBridge) window.__zarrBridge.viewportLoads += 1;
+        }),
+      );
+    }
+  });
+
   // Budget reports arrive during deck.gl's render: batch them into one state update per frame.
   const pendingBudget = useRef<Record<string, number>>({});
   const budgetFrame = useRef(0);
@@ -104,19 +126,27 @@ export function Viewer(props: Props): React.JSX.Element {
         screenTiles.set(deckId.replace(/^image-/, ''), { tiles, channels });
         const hooks = window.__zarrBridge;
         if (hooks) {
-          hooks.viewportLoads += 1;
           hooks.tilesInView[deckId] = tiles.length;
+          if (hidden(deckId)) loadedHidden.current.add(deckId);
+          else hooks.viewportLoads += 1;
         }
       },
       onOverBudget: (deckId: string, needed: number) => {
         if ((pendingBudget.current[deckId] ?? 0) === needed) return;
         pendingBudget.current = { ...pendingBudget.current, [deckId]: needed };
         if (window.__zarrBridge) window.__zarrBridge.overBudget[deckId] = needed;
+        const layerId = deckId.replace(/^image-/, '');
+        if (needed > 0) overBudgetLayers.add(layerId);
+        else overBudgetLayers.delete(layerId);
         cancelAnimationFrame(budgetFrame.current);
-        budgetFrame.current = requestAnimationFrame(() => setOverBudget(pendingBudget.current));
+        budgetFrame.current = requestAnimationFrame(() => {
+          setOverBudget(pendingBudget.current);
+          // Nothing more will load at this zoom: the view is as loaded as it gets (statistics follow loads).
+          if (needed > 0) onLoading(false);
+        });
       },
     }),
-    [onTileError, onLoading],
+    [onTileError, onLoading, hidden],
   );
 
   const views = useMemo(() => [new OrthographicView({ id: 'detail', controller: true })], []);
@@ -173,7 +203,13 @@ export function Viewer(props: Props): React.JSX.Element {
       {hover && <HoverReadout info={hover} />}
       {base?.image.pixelSize && <ScaleBar zoom={view.zoom} pixelSize={base.image.pixelSize} />}
       {base && size.width > 0 && (
-        <Overview layer={base} view={view} viewport={size} onViewChange={onViewChange} ready={loads > 0} />
+        <Overview
+          layer={base}
+          view={view}
+          viewport={size}
+          onViewChange={onViewChange}
+          ready={loads > 0 && !awaitingWindow(base)}
+        />
       )}
     </div>
   );

@@ -55,6 +55,14 @@ export function drawnChannels(layer: Layer): number[] {
 }
 
 /**
+ * Whether a layer is waiting for a window from its data (a drawn channel still 'none'): it loads its tiles
+ * but draws them transparent, so the first frame the user sees has its contrast, not the dtype's range.
+ */
+export function awaitingWindow(layer: Layer): boolean {
+  return drawnChannels(layer).some((c) => layer.channels[c].limitsFrom === 'none');
+}
+
+/**
  * One selections array per image, plane and set of drawn channels, the same object from render to render:
  * viv lists it in `updateTriggers.getTileData`, which deck.gl compares by identity, and a new array reloads
  * every tile and aborts those in flight.
@@ -73,6 +81,11 @@ function selectionsFor(
   const value = channelAxis ? drawn.map((c) => ({ ...selection, [channelAxis]: c })) : [{ ...selection }];
   selectionCache.set(owner, { key, value });
   return value;
+}
+
+/** The selection of each drawn channel of a layer, as its tiles read them. */
+export function selectionsOf(layer: Layer, drawn: number[]): Record<string, number>[] {
+  return selectionsFor(layer.image, layer.image.channelAxis, layer.selection, drawn);
 }
 
 /** One tileset class per deck layer id, so deck.gl sees the same class on every render. */
@@ -136,10 +149,13 @@ export function buildLayers(args: {
         contrastLimits: drawn.map((c) => l.channels[c].limits),
         channelsVisible: drawn.map(() => true),
         visible: l.visible,
-        opacity: l.opacity,
+        opacity: awaitingWindow(l) ? 0 : l.opacity,
         modelMatrix,
         // Layers after the first add their light; their tiles must not overlap while refining (they would add twice).
-        ...(index > 0 ? { parameters: ADDITIVE, refinementStrategy: 'no-overlap' } : {}),
+        // viv's default follows the opacity, which is 0 while a window is awaited: the first layer states its own.
+        ...(index > 0
+          ? { parameters: ADDITIVE, refinementStrategy: 'no-overlap' }
+          : { refinementStrategy: l.opacity === 1 ? 'best-available' : 'no-overlap' }),
       } as unknown as AnyProps) as unknown as DeckLayer,
     );
   });

@@ -12,8 +12,15 @@ export interface ScreenTiles {
 
 export const screenTiles = new Map<string, ScreenTiles>();
 
-/** Every on-screen value of `channel` of layer `layerId`, or undefined when none is loaded. */
-export function screenValues(layerId: string, channel: number): Float64Array | undefined {
+/** Layers whose view is over the tile budget (the zoom notice): no tile loads until the user zooms in. */
+export const overBudgetLayers = new Set<string>();
+
+/**
+ * Every on-screen value of `channel` of layer `layerId`, or undefined when none is loaded. The values keep
+ * their tiles' array type when all share one, so 8- and 16-bit data take percentileLimits' counting path
+ * (a screen of 256² tiles is about a million values: sorting them as doubles costs a tenth of a second).
+ */
+export function screenValues(layerId: string, channel: number): ArrayLike<number> | undefined {
   const entry = screenTiles.get(layerId);
   const slot = entry?.channels.indexOf(channel) ?? -1;
   if (!entry || slot < 0) return undefined;
@@ -24,10 +31,12 @@ export function screenValues(layerId: string, channel: number): Float64Array | u
   }
   const n = arrays.reduce((s, a) => s + a.length, 0);
   if (n === 0) return undefined;
-  const out = new Float64Array(n);
+  const kind = arrays[0].constructor;
+  const same = arrays.every((a) => a.constructor === kind) && ArrayBuffer.isView(arrays[0]);
+  const out = same ? (new (kind as new (n: number) => Float64Array)(n) as Float64Array) : new Float64Array(n);
   let at = 0;
   for (const a of arrays) {
-    for (let i = 0; i < a.length; i++) out[at + i] = a[i];
+    out.set(a, at);
     at += a.length;
   }
   return out;
