@@ -50,7 +50,8 @@ describe.skipIf(!ready)('BossDB in the viewer end to end', () => {
     await page.waitForSelector('[data-testid="voxel-size"]');
     expect(await page.textContent('[data-testid="image-info"]')).toContain('z 20 × y 600 × x 1100 · uint16 · 3 levels');
     expect(await page.textContent('[data-testid="voxel-size"]')).toBe('Voxel: 4 × 4 × 40 nanometer (x × y × z)');
-    expect(await page.evaluate('location.search')).toContain(`source=bossdb/${CHANNEL}`);
+    // The address follows the view within 200 ms.
+    await expect.poll(() => page.evaluate('location.search')).toContain(`source=bossdb/${CHANNEL}`);
     expect(pageErrors).toEqual([]);
     await page.close();
   });

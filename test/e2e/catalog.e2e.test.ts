@@ -31,7 +31,7 @@ describe.skipIf(!ready)('catalog browser end to end', () => {
       async () => ((await page.evaluate('window.__zarrBridge?.viewportLoads ?? 0')) as number) > 0,
       'the opened folder to render',
     );
-    expect(await page.evaluate('location.search')).toContain('source=local/image_gzip.ome.zarr');
+    await expect.poll(() => page.evaluate('location.search')).toContain('source=local/image_gzip.ome.zarr');
     expect(await page.isVisible('[data-testid="empty-state"]')).toBe(false);
 
     // The tree is lazy: expand local, see the image with its shape, dtype and level count.

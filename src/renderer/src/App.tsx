@@ -126,21 +126,25 @@ export function App(): React.JSX.Element {
   if (base && labelsFor.current === undefined) labelsFor.current = base.image.node.path;
   const labels = useLabels(base?.image, base?.image.node.path === labelsFor.current ? urlLabels : {}, reportError);
 
-  // Keep the view in the address bar (debounced: panning fires many updates).
+  // Keep the view in the address bar: at most 200 ms behind (panning and loading fire many updates; a
+  // debounce that restarted on each would leave the address stale for as long as they go on).
+  const urlState = useRef<Parameters<typeof serializeUrlState>[0]>(undefined);
+  const urlTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   useEffect(() => {
-    const id = setTimeout(() => {
-      const query = serializeUrlState({
-        source: layers.plate?.source,
-        layers: layers.layers,
-        view,
-        labels: labels.urlLabels,
-        plate: nav.params,
-        test: testMode,
-      });
-      window.history.replaceState(null, '', query);
+    urlState.current = {
+      source: layers.plate?.source,
+      layers: layers.layers,
+      view,
+      labels: labels.urlLabels,
+      plate: nav.params,
+      test: testMode,
+    };
+    urlTimer.current ??= setTimeout(() => {
+      urlTimer.current = undefined;
+      if (urlState.current) window.history.replaceState(null, '', serializeUrlState(urlState.current));
     }, 200);
-    return () => clearTimeout(id);
   }, [layers.plate, layers.layers, view, testMode, labels.urlLabels, nav.params]);
+  useEffect(() => () => clearTimeout(urlTimer.current), []);
 
   const onMounted = useCallback(
     (path: string) => {
