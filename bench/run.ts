@@ -140,14 +140,29 @@ if (want('viewer')) {
       'fetched ÷ needed': r.fetchedBytes / r.neededBytes,
     },
   ]);
-  for (const serverWarm of [false, true]) {
-    console.log(
-      serverWarm
-        ? '\n## Viewer: the same, the fixture replaying cutouts it computed before (a throwaway bridge and browser opened them first; BossDB computes on its own machines)\n'
-        : '\n## Viewer: BossDB channels of 200000 × 160000 × 4000 voxels at full view (fixture, 100 ms per cutout, computing each cutout on these cores), 1280×800\n',
-    );
+  const variants = [
+    {
+      serverWarm: false,
+      browserRunning: false,
+      title:
+        'BossDB channels of 200000 × 160000 × 4000 voxels at full view (fixture, 100 ms per cutout, computing each cutout on these cores), 1280×800, the first page of a fresh Chromium',
+    },
+    {
+      serverWarm: true,
+      browserRunning: false,
+      title:
+        'the same, the fixture replaying cutouts it computed before (a throwaway bridge and browser opened them first; BossDB computes on its own machines)',
+    },
+    {
+      serverWarm: true,
+      browserRunning: true,
+      title: 'the same, in a Chromium that has shown another page before (as a user’s running browser)',
+    },
+  ];
+  for (const { title, ...options } of variants) {
+    console.log(`\n## Viewer: ${title}\n`);
     table(
-      (await largeViewerBench(['zb_public/huge/em', 'zb_public/huge_shallow/em'], serverWarm)).map((r) => ({
+      (await largeViewerBench(['zb_public/huge/em', 'zb_public/huge_shallow/em'], options)).map((r) => ({
         channel: r.channel,
         'first complete frame ms': Math.round(r.firstFrameMs),
         'of which app start-up ms': Math.round(r.firstRequestMs),

@@ -122,28 +122,45 @@ export interface LargeViewerResult {
 /**
  * A BossDB channel of 200000 × 160000 × 4000 voxels (the fixture server, 100 ms per cutout) opened at full
  * view in 1280 × 800: time to the first complete frame, and chunk requests made for it ÷ the tiles on screen.
- * The first channel is the first page of a fresh Chromium and a fresh bridge; later ones are further pages.
+ * The first channel is the first page of a fresh bridge; later ones are further pages.
  *
  * `serverWarm`: the fixture keeps its replies (`memoizeCutouts`) and a throwaway bridge and browser open
  * every channel first, so the measured run (again a fresh bridge and a fresh Chromium) replays cutouts
  * instead of computing and compressing 4 MiB cuboids in JavaScript on the same two cores, as BossDB does on
  * its own machines. Without it, that work competes with the page and the bridge.
+ *
+ * `browserRunning`: Chromium has shown another page (another site, left open) before the viewer's, as a
+ * user's browser has; otherwise the viewer's is the first page of a fresh Chromium, which also pays for
+ * starting its first renderer process (0.5–1.3 s here).
  */
-export async function largeViewerBench(channels: string[], serverWarm = false): Promise<LargeViewerResult[]> {
+export async function largeViewerBench(
+  channels: string[],
+  options: { serverWarm?: boolean; browserRunning?: boolean } = {},
+): Promise<LargeViewerResult[]> {
+  const { serverWarm = false, browserRunning = false } = options;
   const { startBossdbFixture } = await import('../test/bossdb-fixture/index.js');
   const fx = await startBossdbFixture({ memoizeCutouts: serverWarm });
   fx.settings.latencyMs = 100;
   try {
-    if (serverWarm) await openChannels(fx.url, channels);
-    return await openChannels(fx.url, channels);
+    if (serverWarm) await openChannels(fx.url, channels, false);
+    return await openChannels(fx.url, channels, browserRunning);
   } finally {
     await fx.close();
   }
 }
 
-async function openChannels(bossdbUrl: string, channels: string[]): Promise<LargeViewerResult[]> {
+async function openChannels(
+  bossdbUrl: string,
+  channels: string[],
+  browserRunning: boolean,
+): Promise<LargeViewerResult[]> {
   const bridge = await spawnBridge(['--bossdb-url', bossdbUrl], true);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  if (browserRunning) {
+    const other = await browser.newPage();
+    await other.goto('data:text/html,<p>another site</p>');
+    await other.waitForTimeout(1000);
+  }
   const out: LargeViewerResult[] = [];
   try {
     for (const channel of channels) {

@@ -238,7 +238,7 @@ describe('the viewer page starts opening its source', () => {
       const before = fx.log.length;
       const res = await fetch(`${bridge.url}/catalog/bossdb/zb_public/huge/em`);
       expect(res.status).toBe(200);
-      expect((await res.json()).levels.length).toBeGreaterThan(1);
+      expect(((await res.json()) as { levels: unknown[] }).levels.length).toBeGreaterThan(1);
       expect(fx.log.slice(before)).toEqual([]);
     } finally {
       await bridge.close();
