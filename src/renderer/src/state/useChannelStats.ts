@@ -64,7 +64,7 @@ export function useChannelStats(layers: Layer[], selected: Layer | undefined, up
   layersNow.current = layers;
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  // After a load of the view. A layer waiting for its window (drawn transparent until then) is served at
+  // After a load of the view. A channel waiting for its window (not drawn until then) is served at
   // once; otherwise shortly after, so panning does not recompute on every tile.
   // biome-ignore lint/correctness/useExhaustiveDependencies: recomputed per load of the view, not per state change.
   useEffect(() => {

@@ -92,7 +92,7 @@ export function Viewer(props: Props): React.JSX.Element {
     window.__zarrBridge = hooks;
   }, [testMode, view, size]);
 
-  // A layer waiting for its window (awaitingWindow) loads tiles while drawn transparent: its view counts as
+  // A layer waiting for a window (awaitingWindow) loads tiles without drawing that channel: its view counts as
   // shown (the test hook's viewportLoads) once the window has come and deck.gl has drawn a frame with it.
   const layersNow = useRef(layers);
   layersNow.current = layers;

@@ -55,8 +55,9 @@ export function drawnChannels(layer: Layer): number[] {
 }
 
 /**
- * Whether a layer is waiting for a window from its data (a drawn channel still 'none'): it loads its tiles
- * but draws them transparent, so the first frame the user sees has its contrast, not the dtype's range.
+ * Whether a layer is waiting for a window from its data (a drawn channel still 'none'). Such a channel's
+ * tiles load but it is not drawn until its window comes (from those tiles), so the first frame the user
+ * sees has its contrast, not the dtype's range; the layer's other channels stay drawn meanwhile.
  */
 export function awaitingWindow(layer: Layer): boolean {
   return drawnChannels(layer).some((c) => layer.channels[c].limitsFrom === 'none');
@@ -147,15 +148,13 @@ export function buildLayers(args: {
         selections: selectionsFor(image, image.channelAxis, l.selection, drawn),
         colors: drawn.map((c) => l.channels[c].color),
         contrastLimits: drawn.map((c) => l.channels[c].limits),
-        channelsVisible: drawn.map(() => true),
+        // A channel waiting for its window loads its tiles but is not drawn yet (see awaitingWindow).
+        channelsVisible: drawn.map((c) => l.channels[c].limitsFrom !== 'none'),
         visible: l.visible,
-        opacity: awaitingWindow(l) ? 0 : l.opacity,
+        opacity: l.opacity,
         modelMatrix,
         // Layers after the first add their light; their tiles must not overlap while refining (they would add twice).
-        // viv's default follows the opacity, which is 0 while a window is awaited: the first layer states its own.
-        ...(index > 0
-          ? { parameters: ADDITIVE, refinementStrategy: 'no-overlap' }
-          : { refinementStrategy: l.opacity === 1 ? 'best-available' : 'no-overlap' }),
+        ...(index > 0 ? { parameters: ADDITIVE, refinementStrategy: 'no-overlap' } : {}),
       } as unknown as AnyProps) as unknown as DeckLayer,
     );
   });
