@@ -68,6 +68,7 @@ export function App(): React.JSX.Element {
 
   // The canvas waits for its first view: a frame drawn at a placeholder view would request tiles for nothing.
   const [viewReady, setViewReady] = useState(false);
+  const canvasMade = useRef(false);
   /** Shows `layer` at `given` (a URL's view) or fitted to the stage. */
   const present = useCallback((layer: Layer, given?: ViewParams) => {
     const [h, w] = layer.image.sources[0].shape.slice(-2);
@@ -77,13 +78,18 @@ export function App(): React.JSX.Element {
       const width = el?.clientWidth || 800;
       const height = el?.clientHeight || 600;
       const shown = given ?? fitView(w, h, width, height);
-      // The tiles' requests go out before the canvas is created, which holds the page for a while; waiting
-      // for their levels' metadata costs a small request at most.
       const ready = () => {
         setView(shown);
         setViewReady(true);
       };
-      void Promise.race([prefetchView(layer, shown, width, height), sleep(PREFETCH_WAIT_MS)]).then(ready, ready);
+      // Errors are the layer's to report when it reads the same tiles.
+      const prefetched = prefetchView(layer, shown, width, height).catch(() => undefined);
+      // The first time, the tiles' requests go out before the canvas is created, which holds the page for a
+      // while; waiting for their levels' metadata costs a small request at most. Once the canvas exists, the
+      // view moves at once (the layer's tiles would otherwise be asked for at the old view meanwhile).
+      if (canvasMade.current) return ready();
+      canvasMade.current = true;
+      void Promise.race([prefetched, sleep(PREFETCH_WAIT_MS)]).then(ready);
     });
   }, []);
   const fitTo = useCallback((layer: Layer) => present(layer), [present]);
