@@ -20,6 +20,7 @@ import {
   checkPrerequisites,
   expectPixels,
   grey,
+  HANG_MS,
   type Harness,
   LAPTOP,
   openViewer,
@@ -115,41 +116,47 @@ describe.skipIf(!ready)('codecs in the viewer: OME-Zarr 0.5 written by numcodecs
   });
 
   for (const c of CODECS) {
-    it(`${c.name}: level 0 across chunk and shard edges, and level 2`, async () => {
-      // Zoom 1 (2 screen px per voxel) around the shard corner at (1024, 256): level 0. The stage is 700 × 800
-      // CSS px (the side panels take the rest); points avoid the overview at its bottom right.
-      const near = centres([
-        [1023, 255],
-        [1024, 256],
-        [1020, 300],
-        [1080, 250],
-        [1150, 200],
-        [900, 130],
-      ]);
-      const { page, pageErrors } = await openViewer(
-        h,
-        `?source=local/${c.name}.ome.zarr&view=1024,256,1&${QUERY}`,
-        LAPTOP,
-      );
-      let want = expected(near, 0);
-      expectPixels(await waitForPixels(page, near, want, TOL), want, TOL);
-      // Zoom −2: level 2, each drawn pixel is level 0 at multiples of 4; sample texel centres.
-      await page.goto(`${h.origin}/?source=local/${c.name}.ome.zarr&view=1024,768,-2&${QUERY}&test=1`);
-      const far: [number, number][] = [
-        [2, 2],
-        [1026, 770],
-        [2046, 1202],
-        [1498, 302],
-        [402, 1206],
-      ];
-      want = expected(far, 2);
-      expectPixels(await waitForPixels(page, far, want, TOL), want, TOL);
-      if (c.name === 'blosc_zstd_sharded') await page.screenshot({ path: `${ARTIFACTS}/codecs-blosc-zstd.png` });
-      const errors = await page.evaluate(`document.querySelector('[data-testid="errors"]')?.textContent ?? ''`);
-      expect(errors).toBe('');
-      expect(pageErrors).toEqual([]);
-      await page.close();
-    }, 90_000);
+    it(
+      `${c.name}: level 0 across chunk and shard edges, and level 2`,
+      async () => {
+        // Zoom 1 (2 screen px per voxel) around the shard corner at (1024, 256): level 0. The stage is 700 × 800
+        // CSS px (the side panels take the rest); points avoid the overview at its bottom right.
+        const near = centres([
+          [1023, 255],
+          [1024, 256],
+          [1020, 300],
+          [1080, 250],
+          [1150, 200],
+          [900, 130],
+        ]);
+        const { page, pageErrors } = await openViewer(
+          h,
+          `?source=local/${c.name}.ome.zarr&view=1024,256,1&${QUERY}`,
+          LAPTOP,
+        );
+        let want = expected(near, 0);
+        expectPixels(await waitForPixels(page, near, want, TOL), want, TOL);
+        // Zoom −2: level 2, each drawn pixel is level 0 at multiples of 4; sample texel centres.
+        await page.goto(`${h.origin}/?source=local/${c.name}.ome.zarr&view=1024,768,-2&${QUERY}&test=1`);
+        const far: [number, number][] = [
+          [2, 2],
+          [1026, 770],
+          [2046, 1202],
+          [1498, 302],
+          [402, 1206],
+        ];
+        want = expected(far, 2);
+        expectPixels(await waitForPixels(page, far, want, TOL), want, TOL);
+        if (c.name === 'blosc_zstd_sharded') await page.screenshot({ path: `${ARTIFACTS}/codecs-blosc-zstd.png` });
+        const errors = await page.evaluate(`document.querySelector('[data-testid="errors"]')?.textContent ?? ''`);
+        expect(errors).toBe('');
+        expect(pageErrors).toEqual([]);
+        await page.close();
+        // Two page loads, each allowed the harness's hang margin: a slow machine is not a failure (a hang still is,
+        // named by the harness).
+      },
+      2 * HANG_MS,
+    );
   }
 
   it('a uint64 OME label image over its image: Neuroglancer colours, exact ids in the readout', async () => {
