@@ -37,15 +37,18 @@ async function openCounting(h: Harness, query: string) {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const chunkRequests: string[] = [];
+  const ranges: (string | undefined)[] = [];
   page.on('request', (r) => {
-    if (isChunk(r.url())) chunkRequests.push(r.url());
+    if (!isChunk(r.url())) return;
+    chunkRequests.push(r.url());
+    ranges.push(r.headers().range);
   });
   const started = Date.now();
   await page.goto(`${h.origin}/${query}&test=1`);
   await waitFor(async () => (await viewportLoads(page)) > 0, `the first frame of ${query}`, 90_000);
   const firstFrameMs = Date.now() - started;
   const atFirstFrame = chunkRequests.length;
-  return { page, pageErrors, chunkRequests, atFirstFrame, firstFrameMs };
+  return { page, pageErrors, chunkRequests, ranges, atFirstFrame, firstFrameMs };
 }
 
 const hooks = (page: Page, expr: string) => page.evaluate(`window.__zarrBridge.${expr}`);
@@ -64,7 +67,7 @@ describe.skipIf(!ready)('BossDB-sized volumes in the viewer', () => {
   });
 
   it('opens 200000 × 160000 × 4000 at full view with ≤ 1.5 requests per tile on screen', async () => {
-    const { page, pageErrors, chunkRequests, atFirstFrame, firstFrameMs } = await openCounting(
+    const { page, pageErrors, chunkRequests, ranges, atFirstFrame, firstFrameMs } = await openCounting(
       h,
       `?source=bossdb/${EM}`,
     );
@@ -85,6 +88,9 @@ describe.skipIf(!ready)('BossDB-sized volumes in the viewer', () => {
     expect(new Set(early).size).toBe(early.length);
     expect(early.filter((u) => !/\/em\/9\/c\//.test(u)).length).toBe(tiles);
     expect(fetches.peak).toBeLessThanOrEqual(MAX_FETCHES);
+    // The bridge serves BossDB chunks uncompressed on loopback: each request asks for the one plane on screen
+    // (z 2000, plane 0 of its chunk: 256 × 256 bytes), not the chunk's 16 planes (planeRead.ts).
+    expect(new Set(ranges.slice(0, atFirstFrame))).toEqual(new Set(['bytes=0-65535']));
     expect(await page.isVisible('[data-testid="zoom-notice"]')).toBe(false);
     // Settled (overview, statistics): still nowhere near a level's worth of chunks.
     await page.waitForTimeout(1500);
@@ -137,6 +143,8 @@ describe.skipIf(!ready)('BossDB-sized volumes in the viewer', () => {
     });
     const centresOf = voxels.map(([x, y]) => [x + 0.5, y + 0.5] as [number, number]);
     expectPixels(await waitForPixels(deep.page, centresOf, want, 2), want, 2);
+    // z 2345 is plane 9 of its 16-deep chunk: every chunk read is that plane's 256 × 256 bytes.
+    expect(new Set(deep.ranges)).toEqual(new Set([`bytes=${9 * 65536}-${10 * 65536 - 1}`]));
     expect(deep.pageErrors).toEqual([]);
     await deep.page.close();
   }, 120_000);

@@ -14,6 +14,7 @@ import { ChunkCache, type DecodedChunk } from '../../src/renderer/src/data/chunk
 import { formatValue, histogram, roundWindow } from '../../src/renderer/src/data/contrast.js';
 import { SegmentPalette } from '../../src/renderer/src/data/labels.js';
 import { LevelArray } from '../../src/renderer/src/data/levelArray.js';
+import { type PlaneMeta, planeReader, planeValues } from '../../src/renderer/src/data/planeRead.js';
 import { ZarrPixelSource } from '../../src/renderer/src/data/pixelSource.js';
 import { MAX_CHUNKS, samplePlane } from '../../src/renderer/src/data/sample.js';
 import { idText, idWords } from '../../src/renderer/src/data/segmentColors.js';
@@ -159,6 +160,89 @@ describe('level regions', () => {
       expect(l0.peekValue([0, 39, 49])).toBeUndefined();
     });
   }
+});
+
+/**
+ * A z,y,x uint16 array in 4×16×16 chunks, plain little-endian bytes, written by zarrita: value = z·1000 + y·30 + x,
+ * except chunk z 0–3, y 16–31, x 0–15, never written (fill 7). Read through a store that logs every read.
+ */
+async function zStack() {
+  const store = new Map<string, Uint8Array>();
+  const arr = await zarr.create(zarr.root(store).resolve('0'), {
+    shape: [8, 40, 30],
+    chunkShape: [4, 16, 16],
+    dtype: 'uint16',
+    fillValue: 7,
+    codecs: [{ name: 'bytes', configuration: { endian: 'little' } }],
+  });
+  const [d, h, w] = [8, 40, 30];
+  const data = new Uint16Array(d * h * w);
+  for (let z = 0; z < d; z++)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[(z * h + y) * w + x] = z * 1000 + y * 30 + x;
+  await zarr.set(arr, null, { data, shape: [d, h, w], stride: [h * w, w, 1] });
+  store.delete('/0/c/0/1/0');
+  const reads: string[] = [];
+  const logged = {
+    get: async (key: string) => {
+      reads.push(key);
+      return store.get(key);
+    },
+    getRange: async (key: string, range: { offset: number; length: number }) => {
+      reads.push(`${key} ${range.offset}+${range.length}`);
+      return store.get(key)?.slice(range.offset, range.offset + range.length);
+    },
+  };
+  const opened = await zarr.open.v3(zarr.root(logged as unknown as zarr.AsyncReadable).resolve('0'), {
+    kind: 'array',
+  });
+  const meta = JSON.parse(new TextDecoder().decode(store.get('/0/zarr.json'))) as PlaneMeta;
+  const level = new LevelArray(
+    { shape: [d, h, w], chunks: [4, 16, 16], dtype: 'uint16' },
+    async () => ({ arr: opened, url: '/0', readPlane: planeReader(opened, meta) }),
+    '/0',
+  );
+  reads.length = 0;
+  return { level, reads };
+}
+
+describe('level regions by plane', () => {
+  it('read one plane of each uncompressed chunk by range, fill where a chunk is missing', async () => {
+    const { level, reads } = await zStack();
+    const r = await level.region([5], 10, 35, 3, 25);
+    // z 5 is plane 1 of the chunks at z 4–7: 16·16 uint16 values 512 bytes in, 512 bytes long.
+    expect(reads.sort()).toEqual(
+      ['0/0/0', '0/0/1', '0/1/0', '0/1/1', '0/2/0', '0/2/1'].map((c) => `/0/c/1/${c.slice(2)} 512+512`).sort(),
+    );
+    for (const [y, x] of [
+      [10, 3],
+      [16, 16],
+      [34, 24],
+      [20, 15],
+    ])
+      expect(r.data[(y - 10) * 22 + (x - 3)], `${y},${x}`).toBe(5000 + y * 30 + x);
+    expect(level.peekValue([5, 16, 16])).toBe(5000 + 16 * 30 + 16);
+    expect(level.peekValue([6, 16, 16])).toBeUndefined();
+    // The chunk never written reads as its fill value.
+    const missing = await level.region([2], 16, 20, 0, 4);
+    expect([...missing.data]).toEqual(new Array(16).fill(7));
+    expect(reads).toContain('/0/c/0/1/0 1024+512');
+  });
+
+  it('are only for plain little-endian values with default chunk keys', () => {
+    const arr = { dtype: 'uint16', path: '/0', store: { get: async () => undefined, getRange: async () => undefined } };
+    const read = (meta: PlaneMeta, dtype = 'uint16') =>
+      planeReader({ ...arr, dtype } as unknown as zarr.Array<zarr.DataType, zarr.Readable>, meta);
+    const little = { name: 'bytes', configuration: { endian: 'little' } };
+    expect(read({ codecs: [little] })).toBeTypeOf('function');
+    expect(read({ codecs: [{ name: 'bytes' }] }, 'uint8')).toBeTypeOf('function');
+    expect(read({ codecs: [little, { name: 'gzip' }] })).toBeUndefined();
+    expect(read({ codecs: [{ name: 'bytes', configuration: { endian: 'big' } }] })).toBeUndefined();
+    expect(read({ codecs: [{ name: 'sharding_indexed' }] })).toBeUndefined();
+    expect(read({ codecs: [little], chunk_key_encoding: { name: 'v2' } })).toBeUndefined();
+    expect(read({ codecs: [{ name: 'bytes' }] }, 'bool')).toBeUndefined();
+    expect([...(planeValues('uint64', undefined, 3, 5n) as BigUint64Array)]).toEqual([5n, 5n, 5n]);
+    expect(() => planeValues('uint16', new Uint8Array(5), 2, 0)).toThrow(/4 bytes came back as 5/);
+  });
 });
 
 describe('contrast sample', () => {

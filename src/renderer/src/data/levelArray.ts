@@ -4,6 +4,7 @@
  */
 import type * as zarr from 'zarrita';
 import { chunkCache, type DecodedChunk, type NumericArray } from './chunkCache';
+import { planeElementBytes, planeValues, type ReadPlaneBytes } from './planeRead';
 
 let nextArrayId = 0;
 
@@ -25,6 +26,8 @@ export interface OpenedLevel {
   arr: zarr.Array<zarr.DataType, zarr.Readable>;
   /** Where the level is read from (for error messages). */
   url: string;
+  /** Set when its chunks are plain values: a region then reads one plane of each chunk (planeRead.ts). */
+  readPlane?: ReadPlaneBytes;
 }
 
 export class LevelArray {
@@ -136,7 +139,12 @@ export class LevelArray {
     signal?: AbortSignal,
   ): Promise<Region> {
     const coords = this.chunksOf(plane, y0, y1, x0, x1);
-    const chunks = await Promise.all(coords.map((c) => this.chunk(c, signal)));
+    const { readPlane } = await this.opened();
+    const chunks = await Promise.all(
+      coords.map((c) =>
+        readPlane && this.#planesPerChunk > 1 ? this.#planeChunk(c, plane, readPlane, signal) : this.chunk(c, signal),
+      ),
+    );
     const width = x1 - x0;
     const height = y1 - y0;
     const first = chunks[0]?.data;
@@ -146,6 +154,57 @@ export class LevelArray {
       this.#copy(chunk, coords[i], plane, { y0, y1, x0, x1 }, out);
     });
     return { data: out, width, height };
+  }
+
+  /** Planes of the leading axes in one chunk: reading one of them is worth a Range request only when there are several. */
+  get #planesPerChunk(): number {
+    return this.chunks.slice(0, -2).reduce((a, b) => a * b, 1);
+  }
+
+  /** Elements before plane `plane` in chunk `coords` (C order). */
+  #planeOffset(coords: readonly number[], plane: readonly number[]): number {
+    const rank = this.shape.length;
+    let stride = this.chunks[rank - 2] * this.chunks[rank - 1];
+    let offset = 0;
+    for (let d = rank - 3; d >= 0; d--) {
+      offset += (plane[d] - coords[d] * this.chunks[d]) * stride;
+      stride *= this.chunks[d];
+    }
+    return offset;
+  }
+
+  #planeKey(coords: readonly number[], offset: number): string {
+    return `${this.#key(coords)}@${offset}`;
+  }
+
+  /**
+   * One plane of chunk `coords`, read by range and kept like a chunk whose leading axes have one index (their
+   * strides are 0, so `#copy` and `peekValue` find its values as they find a whole chunk's).
+   */
+  #planeChunk(
+    coords: readonly number[],
+    plane: readonly number[],
+    readPlane: ReadPlaneBytes,
+    signal?: AbortSignal,
+  ): Promise<DecodedChunk> {
+    const whole = this.peekChunk(coords);
+    if (whole) return Promise.resolve(whole);
+    const rank = this.shape.length;
+    const [cy, cx] = [this.chunks[rank - 2], this.chunks[rank - 1]];
+    const offset = this.#planeOffset(coords, plane);
+    const elementBytes = planeElementBytes(this.dtype);
+    return chunkCache.get(
+      this.#planeKey(coords, offset),
+      async (s) => {
+        const bytes = await readPlane(coords, offset * elementBytes, cy * cx * elementBytes, s);
+        return {
+          data: planeValues(this.dtype, bytes, cy * cx, this.#fill),
+          shape: [...this.chunks.slice(0, -2).map(() => 1), cy, cx],
+          stride: [...this.chunks.slice(0, -2).map(() => 0), cx, 1],
+        };
+      },
+      signal,
+    );
   }
 
   #copy(
@@ -182,10 +241,12 @@ export class LevelArray {
     }
   }
 
-  /** The value at `index` (full rank), if its chunk is cached; never fetches. */
+  /** The value at `index` (full rank), if its chunk (or its plane of the chunk) is cached; never fetches. */
   peekValue(index: readonly number[]): number | bigint | undefined {
     const coords = index.map((i, d) => Math.floor(i / this.chunks[d]));
-    const chunk = this.peekChunk(coords);
+    const chunk =
+      this.peekChunk(coords) ??
+      (index.length > 2 ? chunkCache.peek(this.#planeKey(coords, this.#planeOffset(coords, index))) : undefined);
     if (!chunk) return undefined;
     let offset = 0;
     for (let d = 0; d < index.length; d++) offset += (index[d] - coords[d] * this.chunks[d]) * chunk.stride[d];

@@ -17,6 +17,7 @@ import { isLabelImage, labelSources } from './labels';
 import { LevelArray, type OpenedLevel } from './levelArray';
 import { physicalFrame } from './physical';
 import { guessTileSize, isDisplayable, type Selection, ZarrPixelSource } from './pixelSource';
+import { type PlaneMeta, planeReader } from './planeRead';
 import { samplePlane } from './sample';
 
 /** viv draws at most this many channels of one layer at once. */
@@ -91,10 +92,10 @@ async function openLevel(nodePath: string, levelPath: string, signal?: AbortSign
   const arr = await zarr.open.v3(v3, { kind: 'array', signal });
   // The metadata document is cached by the store: reading it again costs nothing.
   const bytes = await v3.store.get(v3.resolve('zarr.json').path, { signal });
-  const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta) : {};
+  const meta = bytes ? (JSON.parse(new TextDecoder().decode(bytes)) as V3Meta & PlaneMeta) : {};
   if (WHERE === 'page' && canDecode(meta.codecs ?? [])) {
     warmDecoders(meta.codecs ?? []);
-    return { arr, url: levelUrl(nodePath, levelPath, 'v3') };
+    return { arr, url: levelUrl(nodePath, levelPath, 'v3'), readPlane: planeReader(arr, meta) };
   }
   const v2 = levelPath ? nodeRoot(nodePath, 'v2').resolve(levelPath) : nodeRoot(nodePath, 'v2');
   return { arr: await zarr.open.v2(v2, { kind: 'array', signal }), url: levelUrl(nodePath, levelPath, 'v2') };
