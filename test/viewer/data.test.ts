@@ -14,8 +14,8 @@ import { ChunkCache, type DecodedChunk } from '../../src/renderer/src/data/chunk
 import { formatValue, histogram, roundWindow } from '../../src/renderer/src/data/contrast.js';
 import { SegmentPalette } from '../../src/renderer/src/data/labels.js';
 import { LevelArray } from '../../src/renderer/src/data/levelArray.js';
-import { type PlaneMeta, planeReader, planeValues } from '../../src/renderer/src/data/planeRead.js';
 import { ZarrPixelSource } from '../../src/renderer/src/data/pixelSource.js';
+import { type PlaneMeta, planeReader, planeValues } from '../../src/renderer/src/data/planeRead.js';
 import { MAX_CHUNKS, samplePlane } from '../../src/renderer/src/data/sample.js';
 import { idText, idWords } from '../../src/renderer/src/data/segmentColors.js';
 import { lengthText } from '../../src/renderer/src/viewer/ScaleBar.js';
