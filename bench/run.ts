@@ -127,6 +127,9 @@ if (want('transcoding')) {
 }
 
 if (want('viewer')) {
+  console.log(
+    '_Chromium as the e2e tests launch it (test/support/env.ts): WebGL2 on SwiftShader, the window composited in software, no address-bar popup page per window._\n',
+  );
   console.log('## Viewer: 4-channel 8192² uint16 sharded OME-Zarr 0.5 (5 levels), headless Chromium 1200×700\n');
   const r = await viewerBench();
   table([
