@@ -92,16 +92,15 @@ export function App(): React.JSX.Element {
       void Promise.race([prefetched, sleep(PREFETCH_WAIT_MS)]).then(ready);
     });
   }, []);
-  const fitTo = useCallback((layer: Layer) => present(layer), [present]);
 
   /** "Open": replaces every layer (or shows a plate) and fits the view. */
   const openReplacing = useCallback(
     async (source: string) => {
       setErrors([]);
       const layer = await open(source);
-      if (layer) fitTo(layer);
+      if (layer) present(layer);
     },
-    [open, fitTo],
+    [open, present],
   );
   const addLayer = useCallback((source: string) => void open(source, { add: true }), [open]);
   // A well opens as a new history entry (Back returns to the plate); field and acquisition live in the URL.

@@ -16,7 +16,7 @@ import type { AxisInfo, ChannelState, ImageModel } from './imageModel';
 import { isLabelImage, labelSources } from './labels';
 import { LevelArray, type OpenedLevel } from './levelArray';
 import { physicalFrame } from './physical';
-import { guessTileSize, isDisplayable, type Selection, ZarrPixelSource } from './pixelSource';
+import { guessTileSize, isDisplayable, isIntegerDtype, type Selection, ZarrPixelSource } from './pixelSource';
 import { type PlaneMeta, planeReader } from './planeRead';
 import { samplePlane } from './sample';
 
@@ -153,7 +153,7 @@ async function defaultChannels(
   const many = channelCount > MAX_VISIBLE_CHANNELS;
   let on = 0;
   const dtype = sources[0].dtype;
-  const integer = !/^Float/.test(dtype);
+  const integer = isIntegerDtype(dtype);
   const channels: ChannelState[] = Array.from({ length: channelCount }, (_, c) => {
     const meta = omero?.channels?.[c];
     const wanted = meta?.active ?? true;

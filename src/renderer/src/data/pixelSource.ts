@@ -34,6 +34,9 @@ export function isDisplayable(dtype: string): boolean {
   return dtype in DTYPES;
 }
 
+/** Whether a source's values are integers (viv's dtype names: Uint8, Int16, …, Float32, Float64). */
+export const isIntegerDtype = (dtype: string): boolean => !/^Float/.test(dtype);
+
 export class ZarrPixelSource implements PixelSource<string[]> {
   readonly shape: number[];
   readonly dtype: SupportedDtype;

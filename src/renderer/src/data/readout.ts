@@ -4,7 +4,7 @@
  * first, then finer, then coarser ones.
  */
 import type { ChannelState, ImageModel } from './imageModel';
-import type { ZarrPixelSource } from './pixelSource';
+import { isIntegerDtype, type ZarrPixelSource } from './pixelSource';
 import { idText, idWords } from './segmentColors';
 
 export interface ValueReadout {
@@ -68,7 +68,7 @@ export function readValues(
     const hit = peekAt(image.sources, selection, x, y, firstLevel);
     return [{ label: `${image.node.name} id`, text: hit ? idString(hit.value) : undefined, level: hit?.level }];
   }
-  const integer = !/^Float/.test(image.sources[0].dtype);
+  const integer = isIntegerDtype(image.sources[0].dtype);
   return drawn.map((c) => {
     const sel = image.channelAxis ? { ...selection, [image.channelAxis]: c } : selection;
     const hit = peekAt(image.sources, sel, x, y, firstLevel);

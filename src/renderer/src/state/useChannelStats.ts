@@ -9,6 +9,7 @@
 import { useCallback, useEffect, useRef } from 'react';
 import type { ChannelState } from '../data/imageModel';
 import { channelFromSample, statsUpdate } from '../data/openImage';
+import { isIntegerDtype } from '../data/pixelSource';
 import { hasData } from '../data/sample';
 import { awaitingWindow, drawnChannels } from '../viewer/imageLayers';
 import { overBudgetLayers, screenValues } from '../viewer/screenTiles';
@@ -41,7 +42,7 @@ export function useChannelStats(layers: Layer[], selected: Layer | undefined, up
       if (sampling.current.has(key)) return;
       sampling.current.add(key);
       const signal = gone.current.signal;
-      const integer = !/^Float/.test(layer.image.sources[0].dtype);
+      const integer = isIntegerDtype(layer.image.sources[0].dtype);
       channelFromSample(layer.channels[c], layer.image.sources, channelSelection(layer, c), integer, signal)
         // Read errors are the tiles' to report; the channel is then drawn in its dtype's range.
         .catch(() => ({}))
@@ -72,7 +73,7 @@ export function useChannelStats(layers: Layer[], selected: Layer | undefined, up
       for (const layer of layersNow.current) {
         const isSelected = layer.id === selectedRef.current?.id;
         const dtype = layer.image.sources[0].dtype;
-        const integer = !/^Float/.test(dtype);
+        const integer = isIntegerDtype(dtype);
         const fill = Number(layer.image.sources[0].level.fillValue);
         const patches = new Map<number, Partial<ChannelState>>();
         for (const c of drawnChannels(layer)) {
@@ -111,7 +112,7 @@ export function useChannelStats(layers: Layer[], selected: Layer | undefined, up
   /** Auto-contrast from what is on screen, else from a sample. */
   const autoContrast = useCallback(
     async (layer: Layer, c: number): Promise<void> => {
-      const integer = !/^Float/.test(layer.image.sources[0].dtype);
+      const integer = isIntegerDtype(layer.image.sources[0].dtype);
       const dtype = layer.image.sources[0].dtype;
       const onScreen = screenValues(layer.id, c);
       let patch: Partial<Layer['channels'][number]>;
