@@ -240,6 +240,26 @@ describe('level regions by plane', () => {
     expect(read({ codecs: [{ name: 'sharding_indexed' }] })).toBeUndefined();
     expect(read({ codecs: [little], chunk_key_encoding: { name: 'v2' } })).toBeUndefined();
     expect(read({ codecs: [{ name: 'bytes' }] }, 'bool')).toBeUndefined();
+  });
+
+  it('name chunks as the default key encoding does, with its separator', async () => {
+    const keys: string[] = [];
+    const store = {
+      get: async () => undefined,
+      getRange: async (key: string) => {
+        keys.push(key);
+        return undefined;
+      },
+    };
+    const arr = { dtype: 'uint8', path: '/0', store } as unknown as zarr.Array<zarr.DataType, zarr.Readable>;
+    const codecs = [{ name: 'bytes' }];
+    await planeReader(arr, { codecs, chunk_key_encoding: { name: 'default', configuration: { separator: '.' } } })?.(
+      [1, 2, 3],
+      0,
+      1,
+    );
+    await planeReader(arr, { codecs })?.([1, 2, 3], 0, 1);
+    expect(keys).toEqual(['/0/c.1.2.3', '/0/c/1/2/3']);
     expect([...(planeValues('uint64', undefined, 3, 5n) as BigUint64Array)]).toEqual([5n, 5n, 5n]);
     expect(() => planeValues('uint16', new Uint8Array(5), 2, 0)).toThrow(/4 bytes came back as 5/);
   });

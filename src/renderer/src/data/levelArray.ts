@@ -140,10 +140,9 @@ export class LevelArray {
   ): Promise<Region> {
     const coords = this.chunksOf(plane, y0, y1, x0, x1);
     const { readPlane } = await this.opened();
+    const byPlane = readPlane && this.#planesPerChunk > 1 ? readPlane : undefined;
     const chunks = await Promise.all(
-      coords.map((c) =>
-        readPlane && this.#planesPerChunk > 1 ? this.#planeChunk(c, plane, readPlane, signal) : this.chunk(c, signal),
-      ),
+      coords.map((c) => (byPlane ? this.#planeChunk(c, plane, byPlane, signal) : this.chunk(c, signal))),
     );
     const width = x1 - x0;
     const height = y1 - y0;

@@ -64,8 +64,13 @@ export function planeReader(
   const store = arr.store as zarr.AsyncReadable;
   if (!store.getRange) return undefined;
   const prefix = arr.path === '/' ? '' : arr.path;
+  // The key as zarrita's default encoding writes it ("c" joined with the separator too: `c.0.1` for ".").
   return (coords, offset, length, signal) =>
-    store.getRange!(`${prefix}/c/${coords.join(separator)}` as zarr.AbsolutePath, { offset, length }, { signal });
+    store.getRange!(
+      `${prefix}/${['c', ...coords].join(separator)}` as zarr.AbsolutePath,
+      { offset, length },
+      { signal },
+    );
 }
 
 /** The values of a plane from its bytes, or `fill` throughout when the chunk is not stored. */
