@@ -11,9 +11,5 @@ export default defineConfig({
     expect: { poll: { timeout: 120_000 } },
     // Python and Chromium readers are slow to start; two cores only.
     maxWorkers: 2,
-    // A worker runs its files in one module graph: the bridge, Playwright and zarrita are imported once per
-    // worker instead of once per file (the suite went from 7 min 17 s to 6 min 10 s on 2 idle cores), and the
-    // e2e files share one Chromium (test/e2e/harness.ts). Each test starts its own bridge on its own folders.
-    isolate: false,
   },
 });
