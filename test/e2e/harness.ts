@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
 import { CHROMIUM_ARGS, REPO, FIXTURES as SHARED_FIXTURES } from '../support/env.js';
 
@@ -31,9 +31,12 @@ export function checkPrerequisites(): boolean {
   return false;
 }
 
+/** What a test may do with the browser: open pages and contexts, which the harness closes with it. */
+export type HarnessBrowser = Pick<Browser, 'newPage' | 'newContext'>;
+
 export interface Harness {
   bridge: Bridge;
-  browser: Browser;
+  browser: HarnessBrowser;
   /** The bridge's origin as 127.0.0.1 (the Host it accepts). */
   origin: string;
   close(): Promise<void>;
@@ -47,27 +50,64 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
     viewerDir: VIEWER_DIR,
     ...extra,
   });
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: CHROMIUM_ARGS,
-  });
-  // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
-  const plainNewPage = browser.newPage.bind(browser);
-  browser.newPage = async (...args: Parameters<Browser['newPage']>) => {
-    const page = await plainNewPage(...args);
-    page.setDefaultTimeout(HANG_MS);
-    return page;
+  const browser = await workerBrowser();
+  // Every page and context this harness opens is closed with it; the browser itself stays for the next file.
+  const contexts = new Set<BrowserContext>();
+  const track = (context: BrowserContext) => {
+    contexts.add(context);
+    context.once('close', () => contexts.delete(context));
+    return context;
   };
   const origin = new URL(bridge.url).origin.replace('localhost', '127.0.0.1');
+  // Pages asking only for a viewport share one context per harness (one bridge, one origin): Chromium then keeps
+  // the viewer's scripts and their compiled code between the file's tests, as a user's browser does between visits.
+  let shared: Promise<BrowserContext> | undefined;
   return {
     bridge,
-    browser,
+    browser: {
+      newPage: async (...args: Parameters<Browser['newPage']>) => {
+        const [options = {}] = args;
+        const { viewport, deviceScaleFactor = 1, ...other } = options;
+        if (Object.keys(other).length > 0 || deviceScaleFactor !== 1 || viewport === null) {
+          const page = await browser.newPage(...args);
+          track(page.context());
+          page.setDefaultTimeout(HANG_MS);
+          return page;
+        }
+        shared ??= browser.newContext({ deviceScaleFactor: 1 }).then((context) => {
+          context.once('close', () => {
+            shared = undefined;
+          });
+          return track(context);
+        });
+        const page = await (await shared).newPage();
+        await page.setViewportSize(viewport ?? { width: 1280, height: 720 });
+        // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
+        page.setDefaultTimeout(HANG_MS);
+        return page;
+      },
+      newContext: async (...args: Parameters<Browser['newContext']>) => track(await browser.newContext(...args)),
+    },
     origin,
     async close() {
-      await browser.close();
+      await Promise.all([...contexts].map((c) => c.close()));
       await bridge.close();
     },
   };
+}
+
+let launched: Promise<Browser> | undefined;
+
+/**
+ * One Chromium per test worker, shared by the e2e files it runs (vitest's `isolate: false` keeps this module
+ * between files): a launch costs about 1.5 s of CPU, and each test gets fresh contexts anyway. Playwright
+ * closes it when the worker exits; a browser that crashed or was closed is launched again.
+ */
+async function workerBrowser(): Promise<Browser> {
+  const running = await launched?.catch(() => undefined);
+  if (running?.isConnected()) return running;
+  launched = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  return launched;
 }
 
 export async function newPage(h: Harness): Promise<{ page: Page; pageErrors: string[] }> {

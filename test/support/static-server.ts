@@ -69,6 +69,25 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
     }
     try {
       const body = await readFile(file);
+      // Byte ranges as S3 and web servers answer them: `bytes=a-b` and the suffix `bytes=-n`.
+      const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range ?? '');
+      if (range && (range[1] !== '' || range[2] !== '')) {
+        const [start, end] =
+          range[1] === ''
+            ? [Math.max(0, body.length - Number(range[2])), body.length - 1]
+            : [Number(range[1]), Math.min(body.length - 1, range[2] === '' ? body.length - 1 : Number(range[2]))];
+        if (start > end || start >= body.length) {
+          res.writeHead(416, { 'Content-Range': `bytes */${body.length}` }).end();
+          return;
+        }
+        res
+          .writeHead(206, {
+            'Content-Length': end - start + 1,
+            'Content-Range': `bytes ${start}-${end}/${body.length}`,
+          })
+          .end(body.subarray(start, end + 1));
+        return;
+      }
       res.writeHead(200, { 'Content-Length': body.length }).end(body);
     } catch {
       res.writeHead(404).end();

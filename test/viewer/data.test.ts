@@ -4,12 +4,14 @@
  * for ids of every integer type (64-bit exact), window rounding, scale-bar units, tile budgets, the codec
  * check that decides when the bridge must decode, and the decode worker pool's balancing and failures.
  */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as zarr from 'zarrita';
 import { DecodePool } from '../../src/renderer/src/codecs/decodePool.js';
 import type { DecodeReply, DecodeRequest } from '../../src/renderer/src/codecs/decodeProtocol.js';
 import { canDecode, codecNames } from '../../src/renderer/src/codecs/registerCodecs.js';
-import { FetchLimiter } from '../../src/renderer/src/data/bridgeStore.js';
+import { FetchLimiter, limitedStore } from '../../src/renderer/src/data/bridgeStore.js';
 import { ChunkCache, type DecodedChunk } from '../../src/renderer/src/data/chunkCache.js';
 import { formatValue, histogram, roundWindow } from '../../src/renderer/src/data/contrast.js';
 import { SegmentPalette } from '../../src/renderer/src/data/labels.js';
@@ -20,7 +22,10 @@ import { MAX_CHUNKS, samplePlane } from '../../src/renderer/src/data/sample.js';
 import { idText, idWords } from '../../src/renderer/src/data/segmentColors.js';
 import { lengthText } from '../../src/renderer/src/viewer/ScaleBar.js';
 import { tileBudget } from '../../src/renderer/src/viewer/tileBudget.js';
+import { FIXTURES, missing } from '../support/env.js';
 import { neuroglancerColor } from '../support/segment-color.js';
+import { startStaticServer } from '../support/static-server.js';
+import { until } from '../support/until.js';
 
 const chunk = (n: number): DecodedChunk => ({ data: new Uint8Array(n), shape: [n], stride: [1] });
 const tick = () => new Promise((r) => setTimeout(r, 0));
@@ -70,6 +75,19 @@ describe('decoded-chunk cache', () => {
     expect(cache.peek('j')).toBeUndefined();
   });
 
+  it('asks again when a request it shared with another reader was aborted by that reader', async () => {
+    const cache = new ChunkCache(1000);
+    let calls = 0;
+    const load = async (s: AbortSignal) => {
+      calls += 1;
+      expect(s.aborted).toBe(false);
+      if (calls === 1) throw new DOMException('The operation was aborted.', 'AbortError');
+      return chunk(4);
+    };
+    expect((await cache.get('k', load, new AbortController().signal)).data.length).toBe(4);
+    expect(calls).toBe(2);
+  });
+
   it('evicts the least recently used past its byte bound, and skips oversized chunks', async () => {
     const cache = new ChunkCache(200);
     for (const k of ['a', 'b', 'c', 'd', 'e']) await cache.get(k, async () => chunk(45));
@@ -112,6 +130,40 @@ describe('fetch limiter', () => {
     expect(most).toBe(3);
     expect(limiter.stats).toMatchObject({ started: 9, peak: 3, active: 0, queued: 0 });
   });
+});
+
+describe('sharded arrays over HTTP', () => {
+  const shared = join(FIXTURES, 'generated/image_sharded.ome.zarr');
+  it.skipIf(missing('shared fixtures (image_sharded.ome.zarr)', existsSync(shared)))(
+    'a chunk whose tile left the screen does not fail the other chunks of its shard',
+    async () => {
+      const server = await startStaticServer(shared);
+      try {
+        const open = async () =>
+          (await zarr.open.v3(zarr.root(limitedStore(server.url)).resolve('0'), { kind: 'array' })) as zarr.Array<
+            zarr.DataType,
+            zarr.Readable
+          >;
+        const want = await (await open()).getChunk([0, 0, 0, 1]);
+        // The shard's index is held by the server until both chunks wait for it; then the first one's tile goes.
+        server.fault = { prefix: '/0/c/', kind: 'hold' };
+        const arr = await open();
+        const gone = new AbortController();
+        const first = arr.getChunk([0, 0, 0, 0], { signal: gone.signal });
+        const second = arr.getChunk([0, 0, 0, 1]);
+        first.catch(() => undefined);
+        await until(() => server.requests.some((r) => r.startsWith('/0/c/')));
+        gone.abort();
+        server.fault = undefined;
+        server.release();
+        const got = await second;
+        expect(got.shape).toEqual(want.shape);
+        expect(Array.from(got.data as Uint16Array)).toEqual(Array.from(want.data as Uint16Array));
+      } finally {
+        await server.close();
+      }
+    },
+  );
 });
 
 /** A 2-level c,y,x uint16 pyramid in a Map store, written by zarrita: value = c·10000 + y·100 + x at level 0. */
@@ -343,6 +395,10 @@ describe('contrast windows and labels', () => {
   });
 });
 
+/** zarrita's registry entries before any test ran: canDecode must leave them as they are. */
+const POOLABLE = ['blosc', 'zstd', 'lz4', 'numcodecs.blosc', 'numcodecs.zstd'];
+const REGISTERED_AT_LOAD = POOLABLE.map((n) => zarr.registry.get(n));
+
 describe('codecs the page decodes', () => {
   it('lists nested codecs and sends unknown ones to the bridge', () => {
     const sharded = [
@@ -358,6 +414,11 @@ describe('codecs the page decodes', () => {
     expect(canDecode(sharded)).toBe(true);
     expect(canDecode([{ name: 'bytes' }, { name: 'zstd' }, { name: 'numcodecs.delta' }])).toBe(true);
     expect(canDecode([{ name: 'bytes' }, { name: 'numcodecs.fixedscaleoffset' }])).toBe(false);
+  });
+
+  it("asks without touching zarrita's registry, which other readers in the process share", () => {
+    canDecode([{ name: 'bytes' }, { name: 'blosc' }, { name: 'zstd' }]);
+    expect(POOLABLE.map((n) => zarr.registry.get(n))).toEqual(REGISTERED_AT_LOAD);
   });
 });
 

@@ -78,6 +78,7 @@ export function warmDecoders(codecs: readonly CodecMeta[]): void {
 
 /** Whether zarrita in this page (with the pooled codecs) can decode every codec named. */
 export function canDecode(codecs: readonly CodecMeta[]): boolean {
-  registerPooledCodecs();
-  return codecNames(codecs).every((n) => n === 'sharding_indexed' || zarr.registry.has(n));
+  // A question only: registering here would swap the codecs of any other zarrita user in this realm
+  // (a Node test importing this file), so the pooled names are asked for and main.tsx registers them.
+  return codecNames(codecs).every((n) => n === 'sharding_indexed' || n in POOLED || zarr.registry.has(n));
 }

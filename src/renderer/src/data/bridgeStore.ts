@@ -65,14 +65,22 @@ export const fetchLimiter = new FetchLimiter(MAX_FETCHES);
 
 type RangeQuery = { offset: number; length: number } | { suffixLength: number };
 
-/** A FetchStore whose requests go through the limiter. */
-function limitedStore(url: string): zarr.AsyncReadable {
+/**
+ * A FetchStore whose requests go through the limiter. A shard's index (its suffix) is read once for every chunk
+ * of the shard: zarrita shares that one read among them, started with the signal of whichever chunk asked first.
+ * Aborting it when that chunk's tile leaves the screen would fail the chunks other tiles still wait for (they
+ * would draw nothing, and never ask again), so index reads are not abortable; they are a few hundred bytes.
+ */
+export function limitedStore(url: string): zarr.AsyncReadable {
   const inner = new zarr.FetchStore(url, { useSuffixRequest: true });
   return {
     get: (key: zarr.AbsolutePath, opts?: RequestInit) =>
       fetchLimiter.run(opts?.signal ?? undefined, () => inner.get(key, opts)),
-    getRange: (key: zarr.AbsolutePath, range: RangeQuery, opts?: RequestInit) =>
-      fetchLimiter.run(opts?.signal ?? undefined, () => inner.getRange(key, range, opts)),
+    getRange: (key: zarr.AbsolutePath, range: RangeQuery, opts?: RequestInit) => {
+      const shared = 'suffixLength' in range;
+      const signal = shared ? undefined : (opts?.signal ?? undefined);
+      return fetchLimiter.run(signal, () => inner.getRange(key, range, { ...opts, signal }));
+    },
   };
 }
 

@@ -58,7 +58,13 @@ export class ChunkCache {
     let flight = this.#flights.get(key);
     if (!flight) {
       const controller = new AbortController();
-      const promise = load(controller.signal).then((chunk) => {
+      const attempt = (retries: number): Promise<DecodedChunk> =>
+        load(controller.signal).catch((e: unknown) => {
+          // An abort this flight did not ask for: a request it shared with a reader that went away. Ask again.
+          if (retries > 0 && !controller.signal.aborted && isAbort(e)) return attempt(retries - 1);
+          throw e;
+        });
+      const promise = attempt(2).then((chunk) => {
         if (this.#flights.get(key) === flight) {
           this.#flights.delete(key);
           this.#store(key, chunk);
@@ -110,6 +116,8 @@ export class ChunkCache {
     }
   }
 }
+
+const isAbort = (e: unknown): boolean => (e as { name?: unknown } | null)?.name === 'AbortError';
 
 export function abortError(): DOMException {
   return new DOMException('The operation was aborted.', 'AbortError');
