@@ -8,6 +8,7 @@ import { runConvert } from '../bridge/writer/job.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
 import { progressSink } from './convert-progress.js';
+import { watchMemoryPeak } from './memory-peak.js';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -44,6 +45,7 @@ export async function convertCommand(
   // JSON lines go to stdout for programs; people's progress to stderr.
   const sink = progressSink(style, style === 'json' ? io.stdout : io.stderr);
   let input: Awaited<ReturnType<typeof resolveInput>> | undefined;
+  const memory = watchMemoryPeak();
   try {
     input = await resolveInput(args.input, {
       path: args.path,
@@ -74,6 +76,7 @@ export async function convertCommand(
       seconds: Number((result.elapsedMs / 1000).toFixed(2)),
       // Worker threads included: one process.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      memoryAtPeak: memory.stop(),
     };
     if (style === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
     else
@@ -101,6 +104,7 @@ export async function convertCommand(
     if (isWriterError(error, 'Interrupted')) return EXIT.interrupted;
     return EXIT.failed;
   } finally {
+    memory.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await input?.close().catch(() => {});

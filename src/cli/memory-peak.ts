@@ -1,0 +1,36 @@
+/**
+ * Where the memory was when the process was largest: the main thread's heap
+ * and external memory (chunk buffers, WebAssembly) sampled a few times a
+ * second, the sample taken at the highest RSS kept. What RSS holds besides
+ * them is the codec workers' and the allocator's. Reported with
+ * `--progress json`, so a run that went past `--memory` says what grew.
+ */
+export interface MemoryAtPeak {
+  rssBytes: number;
+  heapTotalBytes: number;
+  externalBytes: number;
+  arrayBuffersBytes: number;
+}
+
+export function watchMemoryPeak(everyMs = 200): { stop(): MemoryAtPeak } {
+  let peak: MemoryAtPeak = { rssBytes: 0, heapTotalBytes: 0, externalBytes: 0, arrayBuffersBytes: 0 };
+  const sample = () => {
+    const m = process.memoryUsage();
+    if (m.rss > peak.rssBytes)
+      peak = {
+        rssBytes: m.rss,
+        heapTotalBytes: m.heapTotal,
+        externalBytes: m.external,
+        arrayBuffersBytes: m.arrayBuffers,
+      };
+  };
+  // Unref'd: it never keeps the process alive.
+  const timer = setInterval(sample, everyMs).unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
