@@ -223,7 +223,7 @@ export async function servingBench(
 export async function coldServingBench(
   seconds = 4,
   rounds = 3,
-): Promise<{ rows: ServingRow[]; nginxMissing: boolean }> {
+): Promise<{ rows: ServingRow[]; nginxMissing: boolean; roundRatios?: number[] }> {
   const dir = largeChunkedImage();
   const files = chunkFiles(dir);
   const bridge = await spawnBridge(['--open', dir]);
@@ -255,5 +255,12 @@ export async function coldServingBench(
     mbPerSec: median(r.map((x) => x.mbPerSec)),
     p99: median(r.map((x) => x.p99)),
   });
-  return { rows: [summary(runs.bridge), ...(ng ? [summary(runs.nginx)] : [])], nginxMissing: !ng };
+  // Each round's bridge next to the nginx run right after it: the machine's state varies more between rounds
+  // than between the two servers of one round.
+  const ratios = ng ? runs.bridge.map((b, i) => b.reqPerSec / runs.nginx[i].reqPerSec) : [];
+  return {
+    rows: [summary(runs.bridge), ...(ng ? [summary(runs.nginx)] : [])],
+    nginxMissing: !ng,
+    ...(ng ? { roundRatios: ratios } : {}),
+  };
 }

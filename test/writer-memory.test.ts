@@ -64,13 +64,13 @@ describe.skipIf(skip)('convert: bounded memory', () => {
     const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as {
       peakRssBytes: number;
       voxels: number;
-      memoryAtPeak: Record<string, number>;
+      memoryAtPeak: Record<string, number> & { when?: unknown };
     };
     expect(done.voxels).toBeGreaterThanOrEqual(200 * 1024 * 1024);
     const mib = (b: number) => `${(b / 2 ** 20).toFixed(0)} MiB`;
     const at = done.memoryAtPeak;
     // What the main thread held when RSS was highest (sampled): the rest is the codec workers' and the allocator's.
-    const where = `sampled peak RSS ${mib(at.rssBytes)}: main heap ${mib(at.heapTotalBytes)}, external ${mib(at.externalBytes)} (ArrayBuffers ${mib(at.arrayBuffersBytes)})`;
+    const where = `sampled peak RSS ${mib(at.rssBytes)}: main heap ${mib(at.heapTotalBytes)}, external ${mib(at.externalBytes)} (ArrayBuffers ${mib(at.arrayBuffersBytes)}), at ${JSON.stringify(at.when)}`;
     process.stdout.write(`peak RSS ${mib(done.peakRssBytes)} for --memory 360; ${where}\n`);
     expect(done.peakRssBytes / 2 ** 20, where).toBeLessThanOrEqual(360);
   }, 600_000);

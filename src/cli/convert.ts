@@ -45,7 +45,8 @@ export async function convertCommand(
   // JSON lines go to stdout for programs; people's progress to stderr.
   const sink = progressSink(style, style === 'json' ? io.stdout : io.stderr);
   let input: Awaited<ReturnType<typeof resolveInput>> | undefined;
-  const memory = watchMemoryPeak();
+  let latest: { phase: string; level: number; unitsDone: number; unitsTotal: number } | undefined;
+  const memory = watchMemoryPeak(25, () => latest && { ...latest });
   try {
     input = await resolveInput(args.input, {
       path: args.path,
@@ -62,7 +63,10 @@ export async function convertCommand(
       mode: args.mode,
       inputFolders: input.folders,
       signal: controller.signal,
-      onProgress: (p) => sink.update(p),
+      onProgress: (p) => {
+        latest = { phase: p.phase, level: p.level, unitsDone: p.unitsDone, unitsTotal: p.unitsTotal };
+        sink.update(p);
+      },
     });
     sink.end();
     const summary = {

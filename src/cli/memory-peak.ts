@@ -10,9 +10,12 @@ export interface MemoryAtPeak {
   heapTotalBytes: number;
   externalBytes: number;
   arrayBuffersBytes: number;
+  /** What the job was doing then (`when()`'s answer). */
+  when?: unknown;
 }
 
-export function watchMemoryPeak(everyMs = 200): { stop(): MemoryAtPeak } {
+/** Samples every `everyMs` (a sample costs a few microseconds); `when` describes the moment. */
+export function watchMemoryPeak(everyMs = 25, when: () => unknown = () => undefined): { stop(): MemoryAtPeak } {
   let peak: MemoryAtPeak = { rssBytes: 0, heapTotalBytes: 0, externalBytes: 0, arrayBuffersBytes: 0 };
   const sample = () => {
     const m = process.memoryUsage();
@@ -22,6 +25,7 @@ export function watchMemoryPeak(everyMs = 200): { stop(): MemoryAtPeak } {
         heapTotalBytes: m.heapTotal,
         externalBytes: m.external,
         arrayBuffersBytes: m.arrayBuffers,
+        when: when(),
       };
   };
   // Unref'd: it never keeps the process alive.
