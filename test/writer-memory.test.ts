@@ -74,4 +74,23 @@ describe.skipIf(skip)('convert: bounded memory', () => {
     process.stdout.write(`peak RSS ${mib(done.peakRssBytes)} for --memory 360; ${where}\n`);
     expect(done.peakRssBytes / 2 ** 20, where).toBeLessThanOrEqual(360);
   }, 600_000);
+
+  it('reports its own peak RSS, not the high-water mark of the process that started it', async () => {
+    const volume = join(tmp, 'small.zarr');
+    const made = spawnSync(PYTHON, [join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '16', '128', '128', '64']);
+    expect(made.status, made.stderr.toString()).toBe(0);
+    const { spawn } = await import('node:child_process');
+    // A parent 600 MiB larger than the CLI: forked from it, the child starts as a copy of it.
+    const ballast = Buffer.alloc(600 * 2 ** 20, 1);
+    const child = spawn(
+      process.execPath,
+      [CLI, 'convert', volume, '-o', join(tmp, 'small.ome.zarr'), '--threads', '1', '--progress', 'json'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const r = await finished(child);
+    expect(ballast[ballast.length - 1]).toBe(1);
+    expect(r.code, r.stderr).toBe(0);
+    const done = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { peakRssBytes: number };
+    expect(done.peakRssBytes / 2 ** 20).toBeLessThan(400);
+  }, 600_000);
 });

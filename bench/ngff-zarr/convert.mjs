@@ -77,5 +77,13 @@ const multiscales = await toMultiscales(image, {
 await toNgffZarr(output, multiscales, { version: '0.5', chunksPerShard: 8, overwrite: true });
 const seconds = (performance.now() - started) / 1000;
 terminateWorkerPool();
-process.stdout.write(`${JSON.stringify({ seconds, peakRssBytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+// VmHWM, not resourceUsage().maxRSS: after fork and exec, maxRSS still holds the forked parent's high-water mark.
+const hwm = (() => {
+  try {
+    return Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]) * 1024 || undefined;
+  } catch {
+    return undefined;
+  }
+})();
+process.stdout.write(`${JSON.stringify({ seconds, peakRssBytes: hwm ?? process.resourceUsage().maxRSS * 1024 })}\n`);
 process.exit(0);

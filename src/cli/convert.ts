@@ -8,7 +8,7 @@ import { runConvert } from '../bridge/writer/job.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
 import { progressSink } from './convert-progress.js';
-import { watchMemoryPeak } from './memory-peak.js';
+import { peakRssBytes, watchMemoryPeak } from './memory-peak.js';
 
 export const EXIT = { done: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -79,7 +79,7 @@ export async function convertCommand(
       bytesWritten: result.bytesWritten,
       seconds: Number((result.elapsedMs / 1000).toFixed(2)),
       // Worker threads included: one process.
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
       memoryAtPeak: memory.stop(),
     };
     if (style === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);

@@ -5,6 +5,24 @@
  * them is the codec workers' and the allocator's. Reported with
  * `--progress json`, so a run that went past `--memory` says what grew.
  */
+import { readFileSync } from 'node:fs';
+
+/**
+ * The process's own peak RSS. `resourceUsage().maxRSS` is not it on Linux: a
+ * process started by fork and exec keeps the high-water mark of the copy it
+ * was forked as, so a convert launched by a 500 MB parent reported 500 MB
+ * whatever it used. The kernel's VmHWM belongs to the process's own memory.
+ */
+export function peakRssBytes(): number {
+  try {
+    const kb = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    if (kb !== undefined) return Number(kb) * 1024;
+  } catch {
+    /* not Linux: the portable figure */
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 export interface MemoryAtPeak {
   rssBytes: number;
   heapTotalBytes: number;
