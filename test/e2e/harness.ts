@@ -80,7 +80,16 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
           });
           return track(context);
         });
-        const page = await (await shared).newPage();
+        const context = await shared;
+        const page = await context.newPage();
+        // Each page starts as in a context of its own: no cookies or storage of the bridge's origin (recent sources
+        // live in localStorage). Only the HTTP cache, with the compiled scripts, is kept.
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('Storage.clearDataForOrigin', {
+          origin,
+          storageTypes: 'cookies,local_storage,session_storage,indexeddb,websql,service_workers',
+        });
+        await cdp.detach();
         await page.setViewportSize(viewport ?? { width: 1280, height: 720 });
         // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
         page.setDefaultTimeout(HANG_MS);
