@@ -50,6 +50,22 @@ describe('decode pool', () => {
     }
   });
 
+  it('moves a frame that is a whole buffer into the worker, and copies a view into a larger one', async () => {
+    const p = pool(1);
+    const raw = new Uint8Array(1 << 20).map((_, i) => (i * 7) % 253);
+    const frame = new Uint8Array(await Blosc.fromConfig({ id: 'blosc', cname: 'zstd' }).encode(raw));
+    const whole = frame.slice();
+    expect(Buffer.from(await p.decode('blosc', whole)).equals(Buffer.from(raw))).toBe(true);
+    expect(whole.byteLength).toBe(0); // handed over, not copied
+    const larger = new Uint8Array(frame.byteLength + 32);
+    larger.set(frame, 16);
+    const view = larger.subarray(16, 16 + frame.byteLength);
+    expect(Buffer.from(await p.decode('blosc', view)).equals(Buffer.from(raw))).toBe(true);
+    // The caller's buffer is untouched: its other bytes are not the pool's to take.
+    expect(larger.byteLength).toBe(frame.byteLength + 32);
+    expect(Buffer.from(view).equals(Buffer.from(frame))).toBe(true);
+  });
+
   it('starts its workers ahead of the first frame when warmed, no more than its size', async () => {
     const p = pool(2);
     expect(p.workers).toBe(0);

@@ -153,6 +153,15 @@ describe('downsample, against the obvious block-by-block mean', () => {
       const ints = Int16Array.from({ length: count }, () => Math.floor(random() * 9) - 4);
       const got = [...new Int16Array(downsample(new Uint8Array(ints.buffer), shape, factors, 'mean', 'int16').buffer)];
       expect(got, `${shape} by ${factors}`).toEqual(referenceMean([...ints], shape, factors, true));
+      // The full ranges of the small unsigned types (sums of 8 up to 8 × 65535).
+      const u16 = Uint16Array.from({ length: count }, () => Math.floor(random() * 65536));
+      const gotU16 = [
+        ...new Uint16Array(downsample(new Uint8Array(u16.buffer), shape, factors, 'mean', 'uint16').buffer),
+      ];
+      expect(gotU16, `uint16 ${shape} by ${factors}`).toEqual(referenceMean([...u16], shape, factors, true));
+      const u8 = Uint8Array.from({ length: count }, () => Math.floor(random() * 256));
+      const gotU8 = [...downsample(u8, shape, factors, 'mean', 'uint8')];
+      expect(gotU8, `uint8 ${shape} by ${factors}`).toEqual(referenceMean([...u8], shape, factors, true));
       const floats = Float32Array.from({ length: count }, () => random() * 10);
       const mean = [
         ...new Float32Array(downsample(new Uint8Array(floats.buffer), shape, factors, 'mean', 'float32').buffer),

@@ -2,10 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startBridge } from '../bridge/bridge.js';
 import { createLogger } from '../bridge/util/log.js';
 import { parseServeArgs, USAGE } from './args.js';
-import { convertCommand } from './convert.js';
 
 /** The version in package.json (out/main/cli.js sits two folders below it). */
 function version(): string {
@@ -19,7 +17,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`zarr-bridge ${version()}\n`);
     return 0;
   }
-  if (command === 'convert') return convertCommand(rest);
+  // Each command loads only its own code: convert never loads the HTTP server (express), serve never the writer.
+  if (command === 'convert') return (await import('./convert.js')).convertCommand(rest);
   if (!command || command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(USAGE);
     return command ? 0 : 1;
@@ -40,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   // With nothing to open, show the bundled demo so a first start already displays something real.
   const demo = join(here, '../../resources/demo.ome.zarr');
   const showDemo = options.demo && options.open.length === 0 && options.remote.length === 0 && existsSync(demo);
+  const { startBridge } = await import('../bridge/bridge.js');
   const bridge = await startBridge({
     host: options.host,
     port: options.port,

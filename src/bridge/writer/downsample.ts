@@ -221,6 +221,8 @@ function meanOfNumbers(
     s *= shape[d];
   }
   const exact = dtype === 'float32' || dtype === 'float64';
+  // Sums of at most 8 of these fit in 32 bits, so bit operations on them are exact.
+  const small = dtype === 'uint8' || dtype === 'int8' || dtype === 'uint16' || dtype === 'int16';
   const fx = factors[inner];
   const nx = outShape[inner];
   const lastX = shape[inner] - (nx - 1) * fx;
@@ -249,7 +251,14 @@ function meanOfNumbers(
       if (d < 0) break;
     }
     const full = nRows * fx;
-    for (let x = 0, at = 0; x < nx; x++, at += fx) {
+    // Halving x over 1, 2 or 4 rows of small integers (every 2× pyramid): a block's count is a power of two, so
+    // its mean is a shift and a mask, with the sum unrolled; the last block, if cut short, is left to the loop below.
+    let x0 = 0;
+    if (small && fx === 2 && (nRows === 1 || nRows === 2 || nRows === 4)) {
+      x0 = lastX === 2 ? nx : nx - 1;
+      o = meanOfPairs(src, rows, nRows, x0, out, o);
+    }
+    for (let x = x0, at = x0 * fx; x < nx; x++, at += fx) {
       const cx = x === nx - 1 ? lastX : fx;
       let sum = 0;
       for (let r = 0; r < nRows; r++) {
@@ -273,4 +282,32 @@ function meanOfNumbers(
     }
     if (d < 0) break;
   }
+}
+
+/**
+ * `count` output voxels, each the mean (half to even) of a 2-wide block on each of `nRows` input rows (1, 2
+ * or 4) starting at `rows[r]`, written to `out` from `o`; returns the next `o`. Only for sums below 2^31: the
+ * floor of sum / 2^k is then `sum >> k` and the remainder `sum & (2^k − 1)`, negative sums included.
+ */
+function meanOfPairs(
+  src: ArrayLike<number>,
+  rows: Int32Array,
+  nRows: 1 | 2 | 4,
+  count: number,
+  out: number[],
+  o: number,
+): number {
+  const shift = nRows === 1 ? 1 : nRows === 2 ? 2 : 3;
+  const mask = (1 << shift) - 1;
+  const half = 1 << (shift - 1);
+  const [r0, r1, r2, r3] = [rows[0], rows[nRows > 1 ? 1 : 0], rows[nRows > 2 ? 2 : 0], rows[nRows > 2 ? 3 : 0]];
+  for (let x = 0, a = 0; x < count; x++, a += 2) {
+    let sum = src[r0 + a] + src[r0 + a + 1];
+    if (nRows > 1) sum += src[r1 + a] + src[r1 + a + 1];
+    if (nRows > 2) sum += src[r2 + a] + src[r2 + a + 1] + src[r3 + a] + src[r3 + a + 1];
+    const q = sum >> shift;
+    const rem = sum & mask;
+    out[o++] = rem > half || (rem === half && (q & 1) === 1) ? q + 1 : q;
+  }
+  return o;
 }

@@ -26,7 +26,7 @@ import { claimOutput } from './output.js';
 import { LevelPieces, pieceBytes, piecesFit, piecesOf } from './pieces.js';
 import { type LevelPlan, partOf, planLevels, shardBox, shardCoords } from './plan.js';
 import { joinOut, shardIntact, writeChunkFiles, writeShard } from './shards.js';
-import { createChunkPool } from './worker-pool.js';
+import { type ChunkPool, createChunkPool } from './worker-pool.js';
 
 export interface Progress {
   phase: 'writing' | 'metadata' | 'done';
@@ -127,6 +127,19 @@ export function planImages(sources: readonly ImageSource[], options: WriteOption
 }
 
 export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
+  // The codec workers start, and compile their WebAssembly, while the input's metadata is read and OUTPUT is
+  // claimed, rather than after: on a conversion of a few seconds that start-up is a visible part of the time.
+  const codec = codecSpec(req.options.compression, req.options.compressionLevel);
+  const pool = createChunkPool(Math.max(1, req.options.threads));
+  pool.warm(codec);
+  try {
+    return await convertWith(req, pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<ConvertResult> {
   const started = performance.now();
   const { options, mode, signal } = req;
   const output = resolve(req.output);
@@ -215,7 +228,6 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   const report = () => req.onProgress?.({ ...progress, elapsedMs: performance.now() - started });
 
   const threads = Math.max(1, options.threads);
-  const pool = createChunkPool(threads);
   // What the process holds whatever the data (Node, its heap, a codec worker each, garbage not yet
   // collected) is kept out of the budget; the rest is shared by the chunks in flight, the input
   // cache, the next level's pieces and the idle input blocks kept for reuse.
@@ -406,7 +418,6 @@ export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
       throw new WriterError('Interrupted', 'interrupted: run again with --resume to continue', { cause: e });
     throw e;
   } finally {
-    await pool.close();
     await store.close();
   }
 

@@ -6,16 +6,31 @@
 import { Worker } from 'node:worker_threads';
 import { type WorkerEntry, workerEntry } from '../util/worker-entry.js';
 import { type ChunkTask, runChunkTask, type TaskResult } from './chunk-task.js';
+import type { CodecSpec } from './codec.js';
 
 export interface ChunkPool {
   run(task: ChunkTask): Promise<TaskResult>;
+  /** Has every worker load `codec` now, ahead of the first chunk (a worker compiles its WebAssembly on first use). */
+  warm(codec: CodecSpec): void;
   close(): Promise<void>;
 }
+
+/** One voxel, not the fill value (an all-fill chunk is never encoded), in the given codec. */
+const warmTask = (codec: CodecSpec): ChunkTask => ({
+  src: Uint8Array.of(1),
+  srcShape: [1],
+  factors: [1],
+  method: 'nearest',
+  dtype: 'uint8',
+  chunk: [1],
+  codec,
+});
 
 class InlinePool implements ChunkPool {
   run(task: ChunkTask) {
     return runChunkTask(task);
   }
+  warm() {}
   async close() {}
 }
 
@@ -69,6 +84,11 @@ class WorkerPool implements ChunkPool {
       this.#queue.push({ id, task });
       this.#pump();
     });
+  }
+
+  warm(codec: CodecSpec): void {
+    // Queued together while every worker is idle: each worker takes one. A failure shows again on the first chunk.
+    for (let i = 0; i < this.#all.length; i++) this.run(warmTask(codec)).catch(() => {});
   }
 
   #pump() {

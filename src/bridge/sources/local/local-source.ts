@@ -6,7 +6,7 @@ import type { Catalog, Mount } from '../../catalog/catalog.js';
 import type { DecodedChunks } from '../store/decoded-chunks.js';
 import { FolderStore } from '../store/folder-store.js';
 import { type StoreTree, storeTree } from '../store/open-node.js';
-import { mountTiffSource } from '../tiff/index.js';
+import { tiffSourceAt } from '../tiff/detect.js';
 import { checkOpenable } from './openable.js';
 
 /**
@@ -14,9 +14,13 @@ import { checkOpenable } from './openable.js';
  * A path that cannot be opened is refused (BadRequest, with the reason) and nothing is mounted.
  */
 export async function mountLocalFolder(catalog: Catalog, folder: string, decoded?: DecodedChunks): Promise<Mount> {
-  // A TIFF file or a folder of image slices (see sources/tiff).
-  const tiff = await mountTiffSource(catalog, folder, decoded);
-  if (tiff) return tiff;
+  // A TIFF file or a folder of image slices (see sources/tiff). Its readers (geotiff, fast-png, an XML parser)
+  // load only then: a bridge or a conversion that never opens a TIFF starts without them.
+  if (await tiffSourceAt(folder)) {
+    const { mountTiffSource } = await import('../tiff/index.js');
+    const tiff = await mountTiffSource(catalog, folder, decoded);
+    if (tiff) return tiff;
+  }
   const store = await FolderStore.open(await checkOpenable(folder));
   let tree: StoreTree | undefined;
   const mount = catalog.add(

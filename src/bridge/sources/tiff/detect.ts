@@ -5,7 +5,7 @@
  */
 import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { sliceNames } from './stack.js';
+import { sliceNames } from './slice-names.js';
 
 export type TiffSourceKind =
   /** `key` is the file's name in `folder` (its real parent folder). */

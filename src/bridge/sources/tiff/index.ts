@@ -14,7 +14,8 @@ import { FolderStore } from '../store/folder-store.js';
 import { type TiffSourceKind, tiffSourceAt } from './detect.js';
 import type { ImageLayout } from './image-layout.js';
 import { type ChunkCache, imageGroup, seriesGroup } from './image-node.js';
-import { sliceNames, stackImage } from './stack.js';
+import { sliceNames } from './slice-names.js';
+import { stackImage } from './stack.js';
 import { TiffFile } from './tiff-file.js';
 import { tiffImages } from './tiff-image.js';
 

@@ -9,13 +9,9 @@ import type { IoOptions } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
 import type { FolderStore } from '../store/folder-store.js';
 import { type ImageLayout, rgbChannels } from './image-layout.js';
-import { sortNatural } from './natural-order.js';
 import { chunkShapeFor, chunkShapeForRaster, type Plane, tiffPlane } from './plane.js';
 import { decodedRaster, isRasterName, rasterPlane } from './raster-slice.js';
 import { TiffFile } from './tiff-file.js';
-
-/** File names a stack is made of. */
-export const isSliceName = (name: string): boolean => !name.startsWith('.') && /\.(tiff?|png|jpe?g)$/i.test(name);
 
 /** A slice that does not match the first: the error names the file. */
 export class OddSliceError extends BridgeError {
@@ -34,11 +30,6 @@ interface SliceShape {
 }
 
 const describe = (s: SliceShape) => `${s.width}×${s.height}${s.samples > 1 ? `×${s.samples}` : ''} ${s.dtype}`;
-
-/** The slices of a folder, in natural order. */
-export function sliceNames(names: readonly string[]): string[] {
-  return sortNatural(names.filter(isSliceName));
-}
 
 /** Opens one slice as a plane (TIFF: its first page, read by range; PNG/JPEG: decoded whole). */
 async function openSlice(store: FolderStore, key: string, version: string, opts: IoOptions): Promise<Plane> {
