@@ -255,12 +255,11 @@ export async function coldServingBench(
     mbPerSec: median(r.map((x) => x.mbPerSec)),
     p99: median(r.map((x) => x.p99)),
   });
-  // Each round's bridge next to the nginx run right after it: the machine's state varies more between rounds
-  // than between the two servers of one round.
-  const ratios = ng ? runs.bridge.map((b, i) => b.reqPerSec / runs.nginx[i].reqPerSec) : [];
   return {
     rows: [summary(runs.bridge), ...(ng ? [summary(runs.nginx)] : [])],
     nginxMissing: !ng,
-    ...(ng ? { roundRatios: ratios } : {}),
+    // Each round's bridge next to the nginx run right after it: the machine's state varies more between rounds
+    // than between the two servers of one round.
+    ...(ng ? { roundRatios: runs.bridge.map((b, i) => b.reqPerSec / runs.nginx[i].reqPerSec) } : {}),
   };
 }

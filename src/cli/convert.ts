@@ -46,7 +46,8 @@ export async function convertCommand(
   const sink = progressSink(style, style === 'json' ? io.stdout : io.stderr);
   let input: Awaited<ReturnType<typeof resolveInput>> | undefined;
   let latest: { phase: string; level: number; unitsDone: number; unitsTotal: number } | undefined;
-  const memory = watchMemoryPeak(25, () => latest && { ...latest });
+  // `latest` is replaced at every report, never changed: the sampler may keep it as it is.
+  const memory = watchMemoryPeak(25, () => latest);
   try {
     input = await resolveInput(args.input, {
       path: args.path,

@@ -62,35 +62,36 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
   // Pages asking only for a viewport share one context per harness (one bridge, one origin): Chromium then keeps
   // the viewer's scripts and their compiled code between the file's tests, as a user's browser does between visits.
   let shared: Promise<BrowserContext> | undefined;
+  /** A page of the harness's shared context, starting without the origin's cookies and storage. */
+  const sharedPage = async (viewport: { width: number; height: number } | undefined): Promise<Page> => {
+    shared ??= browser.newContext({ deviceScaleFactor: 1 }).then((context) => {
+      context.once('close', () => {
+        shared = undefined;
+      });
+      return track(context);
+    });
+    const context = await shared;
+    const page = await context.newPage();
+    // Each page starts as in a context of its own: no cookies or storage of the bridge's origin (recent sources
+    // live in localStorage). Only the HTTP cache, with the compiled scripts, is kept.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Storage.clearDataForOrigin', {
+      origin,
+      storageTypes: 'cookies,local_storage,session_storage,indexeddb,websql,service_workers',
+    });
+    await cdp.detach();
+    await page.setViewportSize(viewport ?? { width: 1280, height: 720 });
+    return page;
+  };
   return {
     bridge,
     browser: {
       newPage: async (...args: Parameters<Browser['newPage']>) => {
         const [options = {}] = args;
         const { viewport, deviceScaleFactor = 1, ...other } = options;
-        if (Object.keys(other).length > 0 || deviceScaleFactor !== 1 || viewport === null) {
-          const page = await browser.newPage(...args);
-          track(page.context());
-          page.setDefaultTimeout(HANG_MS);
-          return page;
-        }
-        shared ??= browser.newContext({ deviceScaleFactor: 1 }).then((context) => {
-          context.once('close', () => {
-            shared = undefined;
-          });
-          return track(context);
-        });
-        const context = await shared;
-        const page = await context.newPage();
-        // Each page starts as in a context of its own: no cookies or storage of the bridge's origin (recent sources
-        // live in localStorage). Only the HTTP cache, with the compiled scripts, is kept.
-        const cdp = await context.newCDPSession(page);
-        await cdp.send('Storage.clearDataForOrigin', {
-          origin,
-          storageTypes: 'cookies,local_storage,session_storage,indexeddb,websql,service_workers',
-        });
-        await cdp.detach();
-        await page.setViewportSize(viewport ?? { width: 1280, height: 720 });
+        const ownContext = Object.keys(other).length > 0 || deviceScaleFactor !== 1 || viewport === null;
+        const page = ownContext ? await browser.newPage(...args) : await sharedPage(viewport);
+        if (ownContext) track(page.context());
         // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
         page.setDefaultTimeout(HANG_MS);
         return page;
