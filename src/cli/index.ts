@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`zarr-bridge ${version()}\n`);
     return 0;
   }
-  // Each command loads only its own code: convert never loads the HTTP server (express), serve never the writer.
+  // Each command loads only its own code: convert never loads the HTTP server (express), --version no bridge.
   if (command === 'convert') return (await import('./convert.js')).convertCommand(rest);
   if (!command || command === '-h' || command === '--help' || rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(USAGE);

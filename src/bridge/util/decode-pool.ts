@@ -99,8 +99,8 @@ export class DecodePool {
       const job = this.#queue.shift()!;
       this.#running.set(worker, job);
       worker.ref();
-      // A 2.5 MB cuboid copied into the worker (and its pages faulted in there) cost more on the event loop than
-      // decoding it; moved, it costs nothing. A view into a larger buffer is copied: the rest is not ours to give.
+      // A 2.5 MB cuboid copied into the worker cost the event loop about 8 ms (a BossDB conversion's profile: 190 ms
+      // for 16 frames, 40 ms once moved). A view into a larger buffer is copied: the rest is not ours to give.
       const { frame } = job.request;
       const whole =
         frame.buffer instanceof ArrayBuffer && frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength;
