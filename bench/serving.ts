@@ -109,7 +109,8 @@ export async function spawnServer(args: string[]): Promise<{ url: string; pid: n
   };
 }
 
-const CLI = process.env.ZARR_BRIDGE_BENCH_CLI ?? fileURLToPath(new URL('../out/main/cli.js', import.meta.url));
+/** What users start (`npx zarr-bridge`): the bin, which sizes libuv's thread pool before the CLI loads. */
+const CLI = process.env.ZARR_BRIDGE_BENCH_CLI ?? fileURLToPath(new URL('../bin/zarr-bridge.cjs', import.meta.url));
 export const spawnBridge = (args: string[], viewer = false) =>
   spawnServer([
     CLI,

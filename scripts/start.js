@@ -35,7 +35,7 @@ if ('binary' in found) {
 } else {
   console.log(`Electron cannot start here: ${found.why}; starting \`zarr-bridge serve\` with the viewer instead.`);
   forward(
-    spawn(process.execPath, [join(root, 'bin/zarr-bridge.js'), 'serve', ...args], { cwd: root, stdio: 'inherit' }),
+    spawn(process.execPath, [join(root, 'bin/zarr-bridge.cjs'), 'serve', ...args], { cwd: root, stdio: 'inherit' }),
   );
 }
 

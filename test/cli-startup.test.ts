@@ -5,9 +5,9 @@
  * hook (test/support/record-imports.mjs), so the test reads what the process really loaded. Before the commands
  * were split, `convert` loaded express and the TIFF readers, and `--version` the whole bridge.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { missing, PYTHON, REPO } from './support/env.js';
@@ -106,3 +106,50 @@ describe.skipIf(skip)('the CLI loads what its command needs', () => {
     },
   );
 });
+
+/**
+ * `bin/zarr-bridge.cjs serve` gives libuv's thread pool one thread per core below 4 cores (at least 2), before the ES
+ * module loader starts the pool; a UV_THREADPOOL_SIZE the user set wins. Read from the outside: the threads of a
+ * running `serve` (Linux's /proc), against the same `serve` with the pool's size given explicitly. Set from
+ * inside out/main/cli.js instead, the size would be ignored (the pool runs by then) and the counts would differ.
+ */
+describe.skipIf(skip || missing('/proc (Linux)', existsSync('/proc/self/task')))(
+  "bin/zarr-bridge.cjs sizes libuv's thread pool",
+  () => {
+    const BIN = join(REPO, 'bin/zarr-bridge.cjs');
+
+    /** Threads of a `serve` once it has answered /health, with `pool` as UV_THREADPOOL_SIZE (undefined: unset). */
+    async function threadsOfServe(pool: string | undefined): Promise<number> {
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env.UV_THREADPOOL_SIZE;
+      if (pool) env.UV_THREADPOOL_SIZE = pool;
+      const args = ['serve', '--port', '0', '--no-viewer', '--no-demo', '--bossdb-url', 'none', '--log-level', 'info'];
+      const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      try {
+        const url = await new Promise<string>((resolve, reject) => {
+          let out = '';
+          const onData = (d: Buffer) => {
+            out += d.toString();
+            const m = /listening on (http\S+)/.exec(out);
+            if (m) resolve(m[1]);
+          };
+          child.stdout.on('data', onData);
+          child.stderr.on('data', onData);
+          child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
+        });
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+        return readdirSync(`/proc/${child.pid}/task`).length;
+      } finally {
+        child.kill('SIGKILL');
+      }
+    }
+
+    it('below 4 cores one thread per core (at least 2), from 4 cores libuv’s 4; the user’s size wins', async () => {
+      const cores = availableParallelism();
+      const chosen = cores < 4 ? Math.max(2, cores) : 4;
+      const withFour = await threadsOfServe('4');
+      expect(await threadsOfServe(undefined)).toBe(withFour - 4 + chosen);
+      expect(await threadsOfServe('6')).toBe(withFour + 2);
+    });
+  },
+);
