@@ -1,11 +1,12 @@
 /** The viewer app: catalog browser on the left, the layers in the middle, the selected layer's controls on the right. */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { api } from './api/api';
 import { humanError } from './api/humanError';
 import { AddSource } from './browser/AddSource';
 import { CatalogTree } from './browser/CatalogTree';
 import { RecentSources } from './browser/RecentSources';
 import { SeriesPicker } from './browser/SeriesPicker';
+import { fetchLimiter } from './data/bridgeStore';
 import { ExportCenter } from './export/ExportCenter';
 import { OpenInNeuroglancer } from './neuroglancer/OpenInNeuroglancer';
 import { LabelControls } from './panel/LabelControls';
@@ -47,7 +48,11 @@ export function App(): React.JSX.Element {
   }, []);
   const stage = useRef<HTMLDivElement>(null);
   const testMode = initial.current.test;
-  if (testMode) window.__zarrBridgeApi = api;
+  if (testMode) {
+    window.__zarrBridgeApi = api;
+    // From the start: the view is prefetched (prefetchView) before the viewer has mounted.
+    fetchLimiter.record();
+  }
 
   // Every message shown is worded for people (api/humanError.ts), whoever reports it.
   const reportError = useCallback((raw: string) => {
@@ -70,28 +75,33 @@ export function App(): React.JSX.Element {
   const [viewReady, setViewReady] = useState(false);
   const canvasMade = useRef(false);
   /** Shows `layer` at `given` (a URL's view) or fitted to the stage. */
-  const present = useCallback((layer: Layer, given?: ViewParams) => {
+  const [presenting, setPresenting] = useState<{ layer: Layer; given?: ViewParams }>();
+  const present = useCallback((layer: Layer, given?: ViewParams) => setPresenting({ layer, given }), []);
+  // Measured in the commit that shows the layer: opening the first layer brings in the layer panel, which
+  // narrows the stage, and reading the stage's size here lays it out with the panel. (Measured in the next
+  // animation frame instead, a busy page could run that frame before React had committed the panel: the
+  // view was then fitted to, and its tiles asked for, a stage wider than the one drawn.)
+  useLayoutEffect(() => {
+    if (!presenting) return;
+    const { layer, given } = presenting;
     const [h, w] = layer.image.sources[0].shape.slice(-2);
-    // After the next layout: opening the first layer brings in the layer panel, which narrows the stage.
-    requestAnimationFrame(() => {
-      const el = stage.current;
-      const width = el?.clientWidth || 800;
-      const height = el?.clientHeight || 600;
-      const shown = given ?? fitView(w, h, width, height);
-      const ready = () => {
-        setView(shown);
-        setViewReady(true);
-      };
-      // Errors are the layer's to report when it reads the same tiles.
-      const prefetched = prefetchView(layer, shown, width, height).catch(() => undefined);
-      // The first time, the tiles' requests go out before the canvas is created, which holds the page for a
-      // while; waiting for their levels' metadata costs a small request at most. Once the canvas exists, the
-      // view moves at once (the layer's tiles would otherwise be asked for at the old view meanwhile).
-      if (canvasMade.current) return ready();
-      canvasMade.current = true;
-      void Promise.race([prefetched, sleep(PREFETCH_WAIT_MS)]).then(ready);
-    });
-  }, []);
+    const el = stage.current;
+    const width = el?.clientWidth || 800;
+    const height = el?.clientHeight || 600;
+    const shown = given ?? fitView(w, h, width, height);
+    const ready = () => {
+      setView(shown);
+      setViewReady(true);
+    };
+    // Errors are the layer's to report when it reads the same tiles.
+    const prefetched = prefetchView(layer, shown, width, height).catch(() => undefined);
+    // The first time, the tiles' requests go out before the canvas is created, which holds the page for a
+    // while; waiting for their levels' metadata costs a small request at most. Once the canvas exists, the
+    // view moves at once (the layer's tiles would otherwise be asked for at the old view meanwhile).
+    if (canvasMade.current) return ready();
+    canvasMade.current = true;
+    void Promise.race([prefetched, sleep(PREFETCH_WAIT_MS)]).then(ready);
+  }, [presenting]);
 
   /** "Open": replaces every layer (or shows a plate) and fits the view. */
   const openReplacing = useCallback(
@@ -124,6 +134,17 @@ export function App(): React.JSX.Element {
       abortAll();
     };
   }, [open, abortAll, present, reportError]);
+
+  // Test mode: what loading the page at `?…` would show, in this page (one page for many images or views).
+  useEffect(() => {
+    if (!testMode) return;
+    window.__zarrBridgeShow = async (query: string) => {
+      const u = parseUrlState(query);
+      if (!u.source) return;
+      const first = await open(u.source, { params: u });
+      if (first) present(first, u.view);
+    };
+  }, [testMode, open, present]);
 
   // URL labels belong to the base image the URL names; later images start with labels off.
   const [urlLabels] = useState(() => initial.current.labels);

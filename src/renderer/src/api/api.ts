@@ -16,5 +16,7 @@ declare global {
   interface Window {
     /** The API in use, for end-to-end tests (set with `?test=1` only). */
     __zarrBridgeApi?: ZarrBridgeApi;
+    /** Shows what loading the page at `?query` would, without the load (set with `?test=1` only). */
+    __zarrBridgeShow?: (query: string) => Promise<void>;
   }
 }

@@ -21,15 +21,27 @@ export class FetchLimiter {
   #peak = 0;
   #started = 0;
   readonly #queue: { go: () => void; signal?: AbortSignal; drop: () => void }[] = [];
+  /** What each started request asked for, in the order they started (kept only once `record` is called). */
+  #log?: string[];
 
   constructor(readonly limit: number) {}
+
+  /** Keeps, from now on, what each request asks for (`run`'s `what`): for tests, off otherwise. */
+  record(): void {
+    this.#log ??= [];
+  }
+
+  /** What the requests started since `record` asked for, in order. */
+  get started(): readonly string[] {
+    return this.#log ?? [];
+  }
 
   /** Requests started so far and the most in flight at once (for tests and the bench). */
   get stats(): { started: number; peak: number; active: number; queued: number } {
     return { started: this.#started, peak: this.#peak, active: this.#active, queued: this.#queue.length };
   }
 
-  async run<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  async run<T>(signal: AbortSignal | undefined, task: () => Promise<T>, what = ''): Promise<T> {
     if (signal?.aborted) throw abortError();
     if (this.#active >= this.limit) {
       await new Promise<void>((resolve, reject) => {
@@ -51,6 +63,7 @@ export class FetchLimiter {
     }
     this.#active += 1;
     this.#started += 1;
+    this.#log?.push(what);
     this.#peak = Math.max(this.#peak, this.#active);
     try {
       return await task();
@@ -75,11 +88,11 @@ export function limitedStore(url: string): zarr.AsyncReadable {
   const inner = new zarr.FetchStore(url, { useSuffixRequest: true });
   return {
     get: (key: zarr.AbsolutePath, opts?: RequestInit) =>
-      fetchLimiter.run(opts?.signal ?? undefined, () => inner.get(key, opts)),
+      fetchLimiter.run(opts?.signal ?? undefined, () => inner.get(key, opts), `${url}${key}`),
     getRange: (key: zarr.AbsolutePath, range: RangeQuery, opts?: RequestInit) => {
       const shared = 'suffixLength' in range;
       const signal = shared ? undefined : (opts?.signal ?? undefined);
-      return fetchLimiter.run(signal, () => inner.getRange(key, range, { ...opts, signal }));
+      return fetchLimiter.run(signal, () => inner.getRange(key, range, { ...opts, signal }), `${url}${key}`);
     },
   };
 }

@@ -39,6 +39,19 @@ export interface TestHooks {
   tilesInView: Record<string, number>;
   /** Tiles a view would need beyond the budget, per deck layer id (0: within it). */
   overBudget: Record<string, number>;
+  /** URLs the data store had started fetching, in order (recorded in test mode only). */
+  fetched: () => readonly string[];
+  /**
+   * Taken as the first view was shown: how many of `fetched` had started, and `tilesInView`. A test that polls
+   * for the first frame would otherwise count the requests made between that frame and its poll.
+   */
+  firstLoad?: { fetched: number; tilesInView: Record<string, number> };
+}
+
+/** Counts one more view shown, and takes the first-load snapshot the first time. */
+function countViewportLoad(hooks: TestHooks): void {
+  hooks.viewportLoads += 1;
+  hooks.firstLoad ??= { fetched: fetchLimiter.started.length, tilesInView: { ...hooks.tilesInView } };
 }
 
 declare global {
@@ -84,6 +97,7 @@ export function Viewer(props: Props): React.JSX.Element {
       fetches: () => fetchLimiter.stats,
       tilesInView: {},
       overBudget: {},
+      fetched: () => fetchLimiter.started,
     };
     hooks.project = (x, y) => {
       const s = 2 ** view.zoom;
@@ -108,7 +122,7 @@ export function Viewer(props: Props): React.JSX.Element {
       // Two frames: deck.gl draws the new props in its own next animation frame.
       requestAnimationFrame(() =>
         requestAnimationFrame(() => {
-          if (window.__zarrBridge) window.__zarrBridge.viewportLoads += 1;
+          if (window.__zarrBridge) countViewportLoad(window.__zarrBridge);
         }),
       );
     }
@@ -128,7 +142,7 @@ export function Viewer(props: Props): React.JSX.Element {
         if (hooks) {
           hooks.tilesInView[deckId] = tiles.length;
           if (hidden(deckId)) loadedHidden.current.add(deckId);
-          else hooks.viewportLoads += 1;
+          else countViewportLoad(hooks);
         }
       },
       onOverBudget: (deckId: string, needed: number) => {
