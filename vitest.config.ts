@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // A folder for fixtures both workers share, written once per run (test/support/global-setup.ts).
+    globalSetup: ['test/support/global-setup.ts'],
     environment: 'node',
     // Hang detectors only, never verdicts: generous, so a busy 2-core machine cannot turn a slow pass red.
     testTimeout: 180_000,

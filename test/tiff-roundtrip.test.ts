@@ -16,7 +16,7 @@ import { FIXTURES, fixturesPresent, missing, pythonZarrPresent } from './support
 import { urlPath } from './support/fixture-bridge.js';
 import { type PyCase, type PyResult, readBackWithPython } from './support/python.js';
 import { dumpRaw, inCOrder } from './support/reference.js';
-import { pythonTiffPresent, type TiffFixtures, writeTiffFixtures } from './support/tiff-fixtures.js';
+import { pythonTiffPresent, sharedTiffFixtures, type TiffFixtures } from './support/tiff-fixtures.js';
 
 const skip =
   missing('Debian python3-tifffile, python3-pil and python3-zarr (/usr/bin/python3)', pythonTiffPresent()) ||
@@ -34,7 +34,7 @@ describe.skipIf(skip)('TIFF sources read back by zarr-python and zarrita', () =>
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'zb-tiff-'));
-    fx = writeTiffFixtures(join(tmp, 'fx'));
+    fx = await sharedTiffFixtures();
     bridge = await startBridge({ port: 0 });
     for (const s of fx.sources) mounts.set(s.id, (await bridge.mountFolder(s.open)).path);
     let n = 0;

@@ -18,9 +18,7 @@ import { parseOmeXml } from '../src/bridge/sources/tiff/ome-xml.js';
 import { OddSliceError } from '../src/bridge/sources/tiff/stack.js';
 import { ngffLengthUnit, ngffTimeUnit } from '../src/bridge/sources/tiff/units.js';
 import { missing, PYTHON } from './support/env.js';
-import { pythonTiffPresent, type TiffFixtures, writeTiffFixtures } from './support/tiff-fixtures.js';
-
-const MANY = 10_000;
+import { MANY_SLICES, pythonTiffPresent, sharedTiffFixtures, type TiffFixtures } from './support/tiff-fixtures.js';
 
 describe('natural order, OME-XML and units', () => {
   it('sorts slice names as natsort does', () => {
@@ -97,7 +95,7 @@ describe.skipIf(skip)('TIFF sources on disk', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'zb-tiffsrc-'));
-    fx = writeTiffFixtures(join(tmp, 'fx'), MANY);
+    fx = await sharedTiffFixtures();
     bridge = await startBridge({ port: 0, chunkCacheBytes: 0 });
   }, 600_000);
 
@@ -108,6 +106,7 @@ describe.skipIf(skip)('TIFF sources on disk', () => {
 
   it('mounts a 10,000-slice folder without opening its slices, and checks each slice when read', async () => {
     const many = fx.many!;
+    expect(many.slices).toBe(MANY_SLICES);
     const started = performance.now();
     const mount = await bridge.mountFolder(many.open);
     const ms = performance.now() - started;

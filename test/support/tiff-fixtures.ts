@@ -4,9 +4,11 @@
  * libtiff), with what an independent reader sees in each, dumped raw.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { PYTHON, REPO } from './env.js';
+import { until } from './until.js';
 
 export interface ExpectedArray {
   /** Path of the array under the mount: `0`, `1`, or `<series>/<level>`. */
@@ -53,6 +55,40 @@ export function pythonTiffPresent(): boolean {
     existsSync(PYTHON) &&
     spawnSync(PYTHON, ['-c', 'import tifffile, PIL, numpy, zarr'], { stdio: 'ignore' }).status === 0;
   return tifffileOk;
+}
+
+/** Slices of the large stack in the shared fixtures (all but two unreadable). */
+export const MANY_SLICES = 10_000;
+
+/**
+ * The run's TIFF fixtures, with a stack of MANY_SLICES slices, written once into the run's shared folder
+ * (test/support/global-setup.ts) by whichever test file asks first, in either worker; the others wait for it.
+ * Tests only read them. The fixtures' description is written last, so its presence means they are complete.
+ */
+export async function sharedTiffFixtures(): Promise<TiffFixtures> {
+  const root = inject('sharedFixtureDir');
+  const dir = join(root, 'tiff');
+  const done = join(root, 'tiff.json');
+  const failed = join(root, 'tiff.failed');
+  let mine = false;
+  try {
+    mkdirSync(join(root, 'tiff.lock'));
+    mine = true;
+  } catch {
+    /* another file is writing them */
+  }
+  if (mine) {
+    try {
+      writeFileSync(done, JSON.stringify(writeTiffFixtures(dir, MANY_SLICES)));
+    } catch (e) {
+      writeFileSync(failed, String(e));
+      throw e;
+    }
+  }
+  // Bounded by the caller's hook timeout (a hang detector).
+  await until(() => existsSync(done) || existsSync(failed), 200);
+  if (!existsSync(done)) throw new Error(`the shared TIFF fixtures failed: ${readFileSync(failed, 'utf8')}`);
+  return JSON.parse(readFileSync(done, 'utf8')) as TiffFixtures;
 }
 
 /** Writes the fixtures into `dir`; `many`: also a stack of that many slices (all but two unreadable). */
