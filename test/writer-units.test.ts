@@ -5,6 +5,8 @@
  * blocks, the shard index checksum, and `convert`'s flags.
  */
 import { describe, expect, it } from 'vitest';
+import { runChunkTask } from '../src/bridge/writer/chunk-task.js';
+import { codecSpec, v2Compressor, v3Codecs } from '../src/bridge/writer/codec.js';
 import { crc32c } from '../src/bridge/writer/crc32c.js';
 import { downsample } from '../src/bridge/writer/downsample.js';
 import { isWriterError } from '../src/bridge/writer/errors.js';
@@ -168,6 +170,39 @@ describe('downsample, against the obvious block-by-block mean', () => {
       ];
       expect(mean).toEqual([...Float32Array.from(referenceMean([...floats], shape, factors, false))]);
     }
+  });
+});
+
+describe('blosc shuffle', () => {
+  // A 64³ uint8 block like EM: a ramp with noise, as one 64³ chunk.
+  const em = Uint8Array.from(
+    { length: 64 ** 3 },
+    (_, i) => ((i % 64) + ((i >> 6) % 64) * 2 + ((i * 2654435761) >>> 29)) & 255,
+  );
+  const encoded = async (dtype: 'uint8' | 'uint16', src: Uint8Array) => {
+    const r = await runChunkTask({
+      src,
+      srcShape: [64, 64, dtype === 'uint8' ? 64 : 32],
+      factors: [1, 1, 1],
+      method: 'mean',
+      dtype,
+      chunk: [64, 64, dtype === 'uint8' ? 64 : 32],
+      codec: codecSpec('blosc'),
+    });
+    if (!(r.encoded instanceof Uint8Array)) throw new Error('no chunk');
+    return r.encoded;
+  };
+  /** Blosc 1 frame header, byte 2: bit 0 byte shuffle, bit 2 bit shuffle. */
+  const shuffled = (frame: Uint8Array) => (frame[2] & 0b101) !== 0;
+
+  it('is off for 1-byte elements (numcodecs would shuffle them as 4-byte ones), on for wider ones', async () => {
+    expect(shuffled(await encoded('uint8', em.slice()))).toBe(false);
+    expect(shuffled(await encoded('uint16', em.slice()))).toBe(true);
+    // The metadata says what the frames hold.
+    expect(v2Compressor(codecSpec('blosc'), 1)).toMatchObject({ shuffle: 0 });
+    expect(v2Compressor(codecSpec('blosc'), 2)).toMatchObject({ shuffle: 1 });
+    expect(v3Codecs(codecSpec('blosc'), 1)[0]).toMatchObject({ configuration: { shuffle: 'noshuffle', typesize: 1 } });
+    expect(v3Codecs(codecSpec('blosc'), 2)[0]).toMatchObject({ configuration: { shuffle: 'shuffle', typesize: 2 } });
   });
 });
 

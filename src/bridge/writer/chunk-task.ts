@@ -39,11 +39,11 @@ export interface TaskResult {
 
 const encoders = new Map<string, Promise<(b: Uint8Array) => Promise<Uint8Array>>>();
 
-function encoderFor(codec: CodecSpec) {
-  const key = `${codec.name}:${codec.level}`;
+function encoderFor(codec: CodecSpec, bytesPerElement: number) {
+  const key = `${codec.name}:${codec.level}:${bytesPerElement}`;
   let e = encoders.get(key);
   if (!e) {
-    e = loadEncoder(codec);
+    e = loadEncoder(codec, bytesPerElement);
     encoders.set(key, e);
   }
   return e;
@@ -65,7 +65,7 @@ export async function runChunkTask(task: ChunkTask): Promise<TaskResult> {
   const padded = copyRegion(reduced, valid, task.chunk, bpe);
   if (allZero(padded)) return { encoded: undefined, piece: task.next && 'fill', spare: task.src };
   const piece = task.next && downsample(reduced, valid, task.next, task.method, task.dtype);
-  const encode = await encoderFor(task.codec);
+  const encode = await encoderFor(task.codec, bpe);
   const encoded = await encode(padded);
   // Without compression the encoded chunk may be the input itself: then it is not spare.
   const shared = [encoded, piece].some((b) => b instanceof Uint8Array && b.buffer === task.src.buffer);

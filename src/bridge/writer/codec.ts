@@ -17,11 +17,11 @@ interface CodecEntry {
   defaultLevel: number;
   levels: readonly [number, number];
   /** Zarr v2 `compressor` (numcodecs config), null for none. */
-  v2(level: number): Attrs | null;
+  v2(level: number, bytesPerElement: number): Attrs | null;
   /** Zarr v3 bytes-to-bytes codecs after `bytes`. */
   v3(level: number, bytesPerElement: number): Attrs[];
   /** Loaded lazily: the WebAssembly modules cost memory only where used. */
-  encoder(level: number): Promise<(bytes: Uint8Array) => Promise<Uint8Array>>;
+  encoder(level: number, bytesPerElement: number): Promise<(bytes: Uint8Array) => Promise<Uint8Array>>;
 }
 
 /**
@@ -30,6 +30,14 @@ interface CodecEntry {
  * names the element size, which readers do not need for decoding.
  */
 const BLOSC_CNAME = 'zstd';
+
+/**
+ * Byte shuffle for elements of 2 bytes or more; none for 1-byte elements. Blosc's shuffle with a type size of
+ * 1 does nothing (zarr-python's shuffled uint8 is unshuffled data), but with numcodecs' fixed type size of 4
+ * it splits a uint8 chunk into four streams of every fourth voxel and breaks up what zstd finds. On BossDB EM
+ * (uint8, 64³ chunks, clevel 5): shuffled 52–59 MB/s at ratio 7.2, unshuffled 83 MB/s at ratio 13.6.
+ */
+const bloscShuffle = (bytesPerElement: number): 0 | 1 => (bytesPerElement === 1 ? 0 : 1);
 
 const CODECS: Record<CompressionName, CodecEntry> = {
   zstd: {
@@ -47,16 +55,23 @@ const CODECS: Record<CompressionName, CodecEntry> = {
   blosc: {
     defaultLevel: 5,
     levels: [0, 9],
-    v2: (level) => ({ id: 'blosc', cname: BLOSC_CNAME, clevel: level, shuffle: 1, blocksize: 0 }),
+    v2: (level, bpe) => ({ id: 'blosc', cname: BLOSC_CNAME, clevel: level, shuffle: bloscShuffle(bpe), blocksize: 0 }),
     v3: (level, bpe) => [
       {
         name: 'blosc',
-        configuration: { cname: BLOSC_CNAME, clevel: level, shuffle: 'shuffle', typesize: bpe, blocksize: 0 },
+        configuration: {
+          cname: BLOSC_CNAME,
+          clevel: level,
+          shuffle: bloscShuffle(bpe) ? 'shuffle' : 'noshuffle',
+          typesize: bpe,
+          blocksize: 0,
+        },
       },
     ],
-    async encoder(level) {
+    async encoder(level, bpe) {
       const Blosc = (await import('numcodecs/blosc')).default;
-      const codec = Blosc.fromConfig({ id: 'blosc', cname: BLOSC_CNAME, clevel: level, shuffle: 1, blocksize: 0 });
+      const shuffle = bloscShuffle(bpe);
+      const codec = Blosc.fromConfig({ id: 'blosc', cname: BLOSC_CNAME, clevel: level, shuffle, blocksize: 0 });
       return async (bytes) => codec.encode(bytes);
     },
   },
@@ -96,6 +111,7 @@ export function codecSpec(name: CompressionName, level?: number): CodecSpec {
   return { name, level: chosen };
 }
 
-export const v2Compressor = (c: CodecSpec): Attrs | null => CODECS[c.name].v2(c.level);
+export const v2Compressor = (c: CodecSpec, bytesPerElement: number): Attrs | null =>
+  CODECS[c.name].v2(c.level, bytesPerElement);
 export const v3Codecs = (c: CodecSpec, bytesPerElement: number): Attrs[] => CODECS[c.name].v3(c.level, bytesPerElement);
-export const loadEncoder = (c: CodecSpec) => CODECS[c.name].encoder(c.level);
+export const loadEncoder = (c: CodecSpec, bytesPerElement: number) => CODECS[c.name].encoder(c.level, bytesPerElement);
