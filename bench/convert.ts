@@ -22,7 +22,7 @@
  * `ZARR_BRIDGE_BENCH_CLI` replaces the build measured (default out/main/cli.js).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Catalog } from '../src/bridge/catalog/catalog.js';
 import type { DType } from '../src/bridge/model/dtype.js';
@@ -66,6 +66,8 @@ interface Volume {
 interface Run {
   seconds: number;
   peakRssBytes: number;
+  /** Bytes of files written (0: nothing written, the codec loop). */
+  outputBytes: number;
   /** CPU seconds the bench process (the BossDB fixture) spent meanwhile. */
   fixtureCpu: number;
 }
@@ -122,7 +124,20 @@ async function ours(cli: string, v: Volume, compression: CompressionName, out: s
   ]);
   const done = JSON.parse(r.out.trim().split('\n').at(-1)!) as { levels: number; peakRssBytes: number };
   if (done.levels !== LEVELS) throw new Error(`convert wrote ${done.levels} levels, not ${LEVELS}`);
-  return { seconds: r.seconds, peakRssBytes: done.peakRssBytes, fixtureCpu: r.fixtureCpu };
+  return {
+    seconds: r.seconds,
+    peakRssBytes: done.peakRssBytes,
+    fixtureCpu: r.fixtureCpu,
+    outputBytes: bytesUnder(out),
+  };
+}
+
+/** Bytes of the files under `dir`, metadata included. */
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true }))
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  return total;
 }
 
 async function ngffZarr(v: Volume, out: string): Promise<Run> {
@@ -139,7 +154,12 @@ async function ngffZarr(v: Volume, out: string): Promise<Run> {
     if (meta.shape.join() !== l.shape.join() || meta.data_type !== v.dtype)
       throw new Error(`ngff-zarr wrote level ${l.index} as ${meta.shape} ${meta.data_type}, not ${l.shape} ${v.dtype}`);
   }
-  return { seconds: r.seconds, peakRssBytes: done.peakRssBytes, fixtureCpu: r.fixtureCpu };
+  return {
+    seconds: r.seconds,
+    peakRssBytes: done.peakRssBytes,
+    fixtureCpu: r.fixtureCpu,
+    outputBytes: bytesUnder(out),
+  };
 }
 
 /** Every chunk of the pyramid convert writes (its plan's chunk shapes, mean), made before the clock starts. */
@@ -243,6 +263,8 @@ export interface ConvertRow {
   peakRssMb: number;
   /** Median fixture CPU seconds per run (BossDB only). */
   fixtureCpu?: number;
+  /** MB written (the last round's), undefined for the codec loop. */
+  outputMb?: number;
 }
 
 /** ngff-zarr lives in its own folder (it needs zarrita 0.6 beside the project's 0.7): installed on first use. */
@@ -274,14 +296,15 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
     for (const v of volumes) {
       const mb = (v.shape.reduce((a, b) => a * b, 1) * (v.dtype === 'uint16' ? 2 : 1)) / 1e6;
       const out = join(BENCH_DIR, 'convert-out');
-      const results: Record<string, { mbs: number[]; rss: number[]; cpu: number[] }> = {};
+      const results: Record<string, { mbs: number[]; rss: number[]; cpu: number[]; out: number }> = {};
       const note = (k: string, r: Run) => {
-        results[k] ??= { mbs: [], rss: [], cpu: [] };
+        results[k] ??= { mbs: [], rss: [], cpu: [], out: 0 };
         results[k].mbs.push(mb / r.seconds);
         results[k].rss.push(r.peakRssBytes);
         results[k].cpu.push(r.fixtureCpu);
+        results[k].out = r.outputBytes;
       };
-      const loop = (seconds: number): Run => ({ seconds, peakRssBytes: 0, fixtureCpu: 0 });
+      const loop = (seconds: number): Run => ({ seconds, peakRssBytes: 0, fixtureCpu: 0, outputBytes: 0 });
       // Warm-up (not counted): the page cache holds the input, the fixture its replies.
       await ours(CLI, v, 'zstd', `${out}-zstd`);
       for (let r = 0; r < rounds; r++) {
@@ -304,6 +327,7 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
           range: [Math.min(...r.mbs), Math.max(...r.mbs)],
           peakRssMb: Math.max(...r.rss) / 2 ** 20,
           fixtureCpu: v.ngff.kind === 'raw' && r.rss[0] > 0 ? median(r.cpu) : undefined,
+          outputMb: r.out ? r.out / 1e6 : undefined,
         });
       }
     }

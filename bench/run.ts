@@ -256,6 +256,7 @@ if (want('convert')) {
         'MB/s': r.mbPerSec,
         range: `${r.range[0].toFixed(1)}–${r.range[1].toFixed(1)}`,
         'peak RSS MiB': r.peakRssMb ? Math.round(r.peakRssMb) : '',
+        'output MB': r.outputMb !== undefined ? r.outputMb.toFixed(1) : '',
         ...(mine.some((m) => m.fixtureCpu !== undefined)
           ? { 'fixture CPU s': r.fixtureCpu !== undefined ? r.fixtureCpu : '' }
           : {}),
