@@ -6,8 +6,10 @@ import { OriginPolicy } from '../src/bridge/http/origin-policy.js';
 import { madeObject, parseRange } from '../src/bridge/http/send.js';
 import { v2Descr } from '../src/bridge/model/dtype.js';
 import { parseOme, renderOme04, renderOme05 } from '../src/bridge/model/ome.js';
+import { copyRegion as copyBossdbRegion } from '../src/bridge/sources/bossdb/geometry.js';
 import { toJson } from '../src/bridge/util/json.js';
 import { LruCache } from '../src/bridge/util/lru.js';
+import { copyOverlap } from '../src/bridge/writer/box-reader.js';
 import { parseServeArgs } from '../src/cli/args.js';
 
 const ms04 = {
@@ -89,6 +91,70 @@ describe('bytes', () => {
   });
   it('swaps to big-endian', () => {
     expect(Array.from(toBigEndian(new Uint8Array([1, 2, 3, 4]), 2))).toEqual([2, 1, 4, 3]);
+  });
+});
+
+describe('box copies, against a voxel-by-voxel copy', () => {
+  /** A deterministic generator (mulberry32). */
+  const rng = (seed: number) => () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const voxels = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  /** Offset (in voxels) of `at` in a C-order block of `shape` starting at `start`. */
+  const offset = (at: number[], start: readonly number[], shape: readonly number[]) =>
+    at.reduce((o, a, i) => o * shape[i] + (a - start[i]), 0);
+  function* points(lo: number[], hi: number[]): Generator<number[]> {
+    if (lo.some((l, i) => l >= hi[i])) return;
+    const p = [...lo];
+    for (;;) {
+      yield [...p];
+      let d = p.length - 1;
+      for (; d >= 0; d--) {
+        if (++p[d] < hi[d]) break;
+        p[d] = lo[d];
+      }
+      if (d < 0) return;
+    }
+  }
+
+  it('copy every voxel of the overlap and nothing else, whole trailing axes merged into one run or not', () => {
+    const next = rng(11);
+    const int = (n: number) => Math.floor(next() * n);
+    for (let trial = 0; trial < 400; trial++) {
+      const rank = 1 + int(4);
+      const bpe = [1, 2, 8][int(3)];
+      const srcShape = Array.from({ length: rank }, () => 1 + int(5));
+      const srcStart = Array.from({ length: rank }, () => int(4));
+      // Often the same extent on an axis (the merged-run case), else a random box.
+      const same = Array.from({ length: rank }, () => next() < 0.5);
+      const dstShape = srcShape.map((n, i) => (same[i] ? n : 1 + int(6)));
+      const dstStart = srcStart.map((s, i) => (same[i] ? s : int(6)));
+      const src = Uint8Array.from({ length: voxels(srcShape) * bpe }, () => 1 + int(255));
+      const lo = srcStart.map((s, i) => Math.max(s, dstStart[i]));
+      const hi = srcStart.map((s, i) => Math.min(s + srcShape[i], dstStart[i] + dstShape[i]));
+      const want = new Uint8Array(voxels(dstShape) * bpe);
+      for (const p of points(lo, hi)) {
+        const from = offset(p, srcStart, srcShape) * bpe;
+        want.set(src.subarray(from, from + bpe), offset(p, dstStart, dstShape) * bpe);
+      }
+      const got = new Uint8Array(want.length);
+      copyOverlap(src, { start: srcStart, shape: srcShape }, got, { start: dstStart, shape: dstShape }, bpe);
+      expect(got, `copyOverlap ${JSON.stringify({ srcStart, srcShape, dstStart, dstShape, bpe })}`).toEqual(want);
+      if (lo.some((l, i) => l >= hi[i])) continue;
+      const bossdb = new Uint8Array(want.length);
+      copyBossdbRegion(
+        { box: { origin: srcStart, shape: srcShape }, bytes: src },
+        { box: { origin: dstStart, shape: dstShape }, bytes: bossdb },
+        { origin: lo, shape: hi.map((h, i) => h - lo[i]) },
+        bpe,
+      );
+      expect(bossdb, `BossDB copyRegion ${JSON.stringify({ srcStart, srcShape, dstStart, dstShape, bpe })}`).toEqual(
+        want,
+      );
+    }
   });
 });
 

@@ -9,7 +9,7 @@
 import { realpath, stat } from 'node:fs/promises';
 import { Catalog } from '../bridge/catalog/catalog.js';
 import type { CatalogNode } from '../bridge/model/node.js';
-import { createBossdbSource } from '../bridge/sources/bossdb/index.js';
+import { CUBOID, createBossdbSource } from '../bridge/sources/bossdb/index.js';
 import { mountLocalFolder } from '../bridge/sources/local/local-source.js';
 import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { WriterError } from '../bridge/writer/errors.js';
@@ -63,7 +63,13 @@ const MOUNTERS: Mounter[] = [
         .filter((s) => s !== '');
       if (names.length !== 3) throw new WriterError('Usage', `bossdb://collection/experiment/channel, not ${input}`);
       const url = options.bossdbUrl ?? 'https://api.bossdb.io';
-      const source = createBossdbSource({ url, token: options.bossdbToken, cacheBytes: options.cacheBytes });
+      // Read in whole cuboids: a viewer's 256² tiles would cut each one into four and copy it row by row.
+      const source = createBossdbSource({
+        url,
+        token: options.bossdbToken,
+        cacheBytes: options.cacheBytes,
+        chunk: CUBOID,
+      });
       catalog.setBossdb(source.root, url);
       return {
         path: ['bossdb', ...names].join('/'),

@@ -31,17 +31,26 @@ export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBo
     srcStride[d] = srcStride[d + 1] * srcBox.shape[d + 1];
     dstStride[d] = dstStride[d + 1] * dstBox.shape[d + 1];
   }
-  const rowBytes = (hi[rank - 1] - lo[rank - 1]) * bpe;
-  const idx = lo.slice(0, rank - 1);
+  // Trailing axes the overlap covers whole in both blocks are contiguous in both: one run spans them (a
+  // 512²-row chunk into a box as wide is one copy per plane, or one copy, instead of one per row).
+  let m = rank - 1;
+  const whole = (d: number) =>
+    lo[d] === srcBox.start[d] &&
+    lo[d] === dstBox.start[d] &&
+    hi[d] - lo[d] === srcBox.shape[d] &&
+    hi[d] - lo[d] === dstBox.shape[d];
+  while (m > 0 && whole(m)) m--;
+  const runBytes = (hi[m] - lo[m]) * srcStride[m];
+  const idx = lo.slice(0, m);
   for (;;) {
-    let s = (lo[rank - 1] - srcBox.start[rank - 1]) * bpe;
-    let o = (lo[rank - 1] - dstBox.start[rank - 1]) * bpe;
-    for (let d = 0; d < rank - 1; d++) {
+    let s = (lo[m] - srcBox.start[m]) * srcStride[m];
+    let o = (lo[m] - dstBox.start[m]) * dstStride[m];
+    for (let d = 0; d < m; d++) {
       s += (idx[d] - srcBox.start[d]) * srcStride[d];
       o += (idx[d] - dstBox.start[d]) * dstStride[d];
     }
-    dst.set(src.subarray(s, s + rowBytes), o);
-    let d = rank - 2;
+    dst.set(src.subarray(s, s + runBytes), o);
+    let d = m - 1;
     for (; d >= 0; d--) {
       if (++idx[d] < hi[d]) break;
       idx[d] = lo[d];

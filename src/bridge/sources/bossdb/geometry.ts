@@ -71,8 +71,17 @@ export function copyRegion(src: BoxData, dst: BoxData, region: Box, elementBytes
   const rank = region.shape.length;
   const sStr = strides(src.box.shape);
   const dStr = strides(dst.box.shape);
-  const run = region.shape[rank - 1]! * elementBytes;
   if (region.shape.some((n) => n <= 0)) return;
+  // Trailing axes the region covers whole in both boxes are contiguous in both: one run spans them (a chunk
+  // that is a whole cuboid is one copy).
+  const whole = (i: number) =>
+    region.origin[i] === src.box.origin[i] &&
+    region.origin[i] === dst.box.origin[i] &&
+    region.shape[i] === src.box.shape[i] &&
+    region.shape[i] === dst.box.shape[i];
+  let last = rank - 1;
+  while (last > 0 && whole(last)) last--;
+  const run = region.shape[last]! * sStr[last]! * elementBytes;
   let s = 0;
   let d = 0;
   for (let i = 0; i < rank; i++) {
@@ -85,7 +94,7 @@ export function copyRegion(src: BoxData, dst: BoxData, region: Box, elementBytes
   for (;;) {
     to.set(from.subarray(s * elementBytes, s * elementBytes + run), d * elementBytes);
     // Next run: step the innermost leading axis, carrying into outer ones.
-    let axis = rank - 2;
+    let axis = last - 1;
     for (; axis >= 0; axis--) {
       idx[axis]!++;
       s += sStr[axis]!;
