@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Blosc } from 'numcodecs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { DecodePool, type FrameCodec } from '../src/bridge/util/decode-pool.js';
 import { workerEntry } from '../src/bridge/util/worker-entry.js';
 import { encodeBossdbBlosc } from './bossdb-fixture/blosc-bossdb.js';
@@ -125,6 +125,25 @@ describe('decode pool', () => {
     await expect(waiting).rejects.toThrow(/abort/i);
     expect(Buffer.from(await first).equals(Buffer.from(raw))).toBe(true);
     await expect(p.decode('blosc', frame.slice(), ctl.signal)).rejects.toThrow(/abort/i);
+  });
+});
+
+describe("the process's decode pool", () => {
+  it('takes the number of workers set before its first use, and keeps it', async () => {
+    // A fresh copy of the module: files before this one in the worker may have used the pool already.
+    vi.resetModules();
+    const m = await import('../src/bridge/util/decode-pool.js');
+    expect(m.decodeWorkers()).toBe(0);
+    m.setDecodeWorkers(1);
+    m.warmDecoders();
+    expect(m.decodeWorkers()).toBe(1);
+    m.setDecodeWorkers(3);
+    m.warmDecoders();
+    expect(m.decodeWorkers()).toBe(1);
+    const raw = cutoutBytes('zb_public/huge/em', 0, [0, 1], [0, 64], [0, 64], [0, 16]);
+    const out = await m.decodeOffThread('blosc', await encodeBossdbBlosc(raw, 8));
+    expect(Buffer.from(out).equals(Buffer.from(raw))).toBe(true);
+    vi.resetModules();
   });
 });
 

@@ -4,6 +4,7 @@ import { describeIoError, isWriterError, WriterError } from '../bridge/writer/er
 /** Errors that can only mean the output's file system refused a write. */
 const OUTPUT_FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
+import { setDecodeWorkers } from '../bridge/util/decode-pool.js';
 import { runConvert } from '../bridge/writer/job.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
@@ -48,6 +49,8 @@ export async function convertCommand(
   let latest: { phase: string; level: number; unitsDone: number; unitsTotal: number } | undefined;
   // `latest` is replaced at every report, never changed: the sampler may keep it as it is.
   const memory = watchMemoryPeak(25, () => latest);
+  // One decode worker (for BossDB cuboids, remote blosc chunks): the codec workers are what keep the cores busy.
+  setDecodeWorkers(1);
   try {
     input = await resolveInput(args.input, {
       path: args.path,

@@ -151,14 +151,29 @@ export class DecodePool {
 }
 
 let shared: DecodePool | undefined | null;
+/** Workers of the process's pool: two (or one per core), unless the process said otherwise first. */
+let sharedWorkers = Math.min(2, availableParallelism());
+
+/**
+ * Sets how many decode workers the process's pool will have; only before its first use (later calls change
+ * nothing). `convert` takes one: its own codec workers keep the cores busy, and there a second decode worker
+ * cost more (its start, its share of two cores) than it gave (a BossDB region, 4 runs each: blosc-zstd
+ * 25.2 → 26.2 MB/s, zstd 32.3 → 34.8 with one).
+ */
+export function setDecodeWorkers(count: number): void {
+  if (shared === undefined) sharedWorkers = Math.max(1, Math.floor(count));
+}
 
 function sharedPool(): DecodePool | null {
   if (shared === undefined) {
     const entry = workerEntry(import.meta.url, './decode-worker.ts', 'decode-worker.js');
-    shared = entry ? new DecodePool(entry, Math.min(2, availableParallelism())) : null;
+    shared = entry ? new DecodePool(entry, sharedWorkers) : null;
   }
   return shared;
 }
+
+/** Workers the process's pool runs now (0 before its first use; for tests). */
+export const decodeWorkers = (): number => shared?.workers ?? 0;
 
 /** Decodes `frame` on the process's decode workers (inline when there are none); see `DecodePool.decode`. */
 export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
