@@ -11,6 +11,7 @@ import { crc32c } from '../src/bridge/writer/crc32c.js';
 import { downsample } from '../src/bridge/writer/downsample.js';
 import { isWriterError } from '../src/bridge/writer/errors.js';
 import { partOf, planLevels, shardCoords } from '../src/bridge/writer/plan.js';
+import { createChunkPool } from '../src/bridge/writer/worker-pool.js';
 import { parseConvertArgs, parseRegion } from '../src/cli/convert-args.js';
 
 const zyx = [
@@ -203,6 +204,65 @@ describe('blosc shuffle', () => {
     expect(v2Compressor(codecSpec('blosc'), 2)).toMatchObject({ shuffle: 1 });
     expect(v3Codecs(codecSpec('blosc'), 1)[0]).toMatchObject({ configuration: { shuffle: 'noshuffle', typesize: 1 } });
     expect(v3Codecs(codecSpec('blosc'), 2)[0]).toMatchObject({ configuration: { shuffle: 'shuffle', typesize: 2 } });
+  });
+});
+
+describe('codec worker pool', () => {
+  it('answers each of many tasks queued at once with its own chunk; a failing task rejects only its own', async () => {
+    const pool = createChunkPool(2);
+    const codec = codecSpec('zstd', 1);
+    try {
+      // 40 distinct 32² uint16 blocks, all posted before any answer; each must come back as its own chunk.
+      const blocks = Array.from({ length: 40 }, (_, k) => {
+        const v = new Uint16Array(32 * 32);
+        for (let i = 0; i < v.length; i++) v[i] = (k * 7919 + i * 31) % 65521;
+        return new Uint8Array(v.buffer);
+      });
+      const expected = blocks.map((b) => Buffer.from(b));
+      const results = await Promise.all(
+        blocks.map((src) =>
+          pool.run({
+            src,
+            srcShape: [32, 32],
+            factors: [1, 1],
+            method: 'mean',
+            dtype: 'uint16',
+            chunk: [32, 32],
+            codec,
+          }),
+        ),
+      );
+      const Zstd = (await import('numcodecs/zstd')).default;
+      const zstd = Zstd.fromConfig({ id: 'zstd', level: 1 });
+      for (const [k, r] of results.entries()) {
+        expect(r.encoded, `task ${k}`).toBeInstanceOf(Uint8Array);
+        expect(Buffer.from(await zstd.decode(r.encoded!)).equals(expected[k]!), `task ${k}`).toBe(true);
+      }
+      // A failing task rejects its own promise only; the pool goes on.
+      // A codec no worker knows: that task fails, in its worker.
+      const bad = pool.run({
+        src: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
+        srcShape: [2, 2],
+        factors: [1, 1],
+        method: 'mean',
+        dtype: 'uint16',
+        chunk: [2, 2],
+        codec: { ...codec, name: 'no-such-codec' as never },
+      });
+      await expect(bad).rejects.toThrow();
+      const after = await pool.run({
+        src: new Uint8Array(expected[0]!),
+        srcShape: [32, 32],
+        factors: [1, 1],
+        method: 'mean',
+        dtype: 'uint16',
+        chunk: [32, 32],
+        codec,
+      });
+      expect(Buffer.from(await zstd.decode(after.encoded!)).equals(expected[0]!)).toBe(true);
+    } finally {
+      await pool.close();
+    }
   });
 });
 

@@ -28,8 +28,11 @@ NGFF = "tczyx"
 def values(shape, dtype, seed=0):
     """Smooth ramps plus noise: compressible like real images, but no two neighbours alike."""
     dtype = np.dtype(dtype)
-    grids = np.indices(shape, dtype=np.int64)
-    base = sum(g * (7 + 13 * i) for i, g in enumerate(grids[::-1])) + seed * 1009
+    # Broadcast per-axis ramps (not np.indices): the same sum, without an int64 grid per axis.
+    base = np.full(shape, seed * 1009, dtype=np.int64)
+    for i, axis in enumerate(reversed(range(len(shape)))):
+        ramp = np.arange(shape[axis], dtype=np.int64) * (7 + 13 * i)
+        base += ramp.reshape([-1 if k == axis else 1 for k in range(len(shape))])
     noise = np.random.default_rng(seed).integers(0, 97, size=shape)
     v = base + noise
     if dtype.kind == "f":

@@ -149,8 +149,10 @@ def write_image(root, spec):
         a0 = label_id(y, x, h, w)
         axes = [{'name': 'y', 'type': 'space', 'unit': 'nanometer'}, {'name': 'x', 'type': 'space', 'unit': 'nanometer'}]
     else:
-        c = np.arange(nc).reshape(nc, 1, 1)
-        a0 = intensity(c, np.broadcast_to(y[None], (nc, h, 1)), np.broadcast_to(x[None], (nc, 1, w))).astype('<u2')
+        # One channel at a time: the int64 temporaries of all channels at once were gigabytes for 64 channels.
+        a0 = np.empty((nc, h, w), dtype='<u2')
+        for ch in range(nc):
+            a0[ch] = intensity(np.full((1, 1), ch), y, x)
         axes = [{'name': 'c', 'type': 'channel'},
                 {'name': 'y', 'type': 'space', 'unit': 'nanometer'}, {'name': 'x', 'type': 'space', 'unit': 'nanometer'}]
     datasets = []
