@@ -65,6 +65,8 @@ interface Volume {
 
 interface Run {
   seconds: number;
+  /** convert's own time from its start to its last byte (no Node start, no module loading); 0: not reported. */
+  innerSeconds: number;
   peakRssBytes: number;
   /** Bytes of files written (0: nothing written, the codec loop). */
   outputBytes: number;
@@ -122,10 +124,15 @@ async function ours(cli: string, v: Volume, compression: CompressionName, out: s
     '--progress',
     'json',
   ]);
-  const done = JSON.parse(r.out.trim().split('\n').at(-1)!) as { levels: number; peakRssBytes: number };
+  const done = JSON.parse(r.out.trim().split('\n').at(-1)!) as {
+    levels: number;
+    peakRssBytes: number;
+    seconds: number;
+  };
   if (done.levels !== LEVELS) throw new Error(`convert wrote ${done.levels} levels, not ${LEVELS}`);
   return {
     seconds: r.seconds,
+    innerSeconds: done.seconds,
     peakRssBytes: done.peakRssBytes,
     fixtureCpu: r.fixtureCpu,
     outputBytes: bytesUnder(out),
@@ -156,6 +163,7 @@ async function ngffZarr(v: Volume, out: string): Promise<Run> {
   }
   return {
     seconds: r.seconds,
+    innerSeconds: 0,
     peakRssBytes: done.peakRssBytes,
     fixtureCpu: r.fixtureCpu,
     outputBytes: bytesUnder(out),
@@ -259,6 +267,8 @@ export interface ConvertRow {
   converter: string;
   mbPerSec: number;
   range: [number, number];
+  /** Median MB/s over convert's own reported time (no process start), undefined for the others. */
+  innerMbPerSec?: number;
   /** Highest peak RSS over the rounds, MiB (0: not measured). */
   peakRssMb: number;
   /** Median fixture CPU seconds per run (BossDB only). */
@@ -296,15 +306,22 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
     for (const v of volumes) {
       const mb = (v.shape.reduce((a, b) => a * b, 1) * (v.dtype === 'uint16' ? 2 : 1)) / 1e6;
       const out = join(BENCH_DIR, 'convert-out');
-      const results: Record<string, { mbs: number[]; rss: number[]; cpu: number[]; out: number }> = {};
+      const results: Record<string, { mbs: number[]; inner: number[]; rss: number[]; cpu: number[]; out: number }> = {};
       const note = (k: string, r: Run) => {
-        results[k] ??= { mbs: [], rss: [], cpu: [], out: 0 };
+        results[k] ??= { mbs: [], inner: [], rss: [], cpu: [], out: 0 };
         results[k].mbs.push(mb / r.seconds);
+        if (r.innerSeconds > 0) results[k].inner.push(mb / r.innerSeconds);
         results[k].rss.push(r.peakRssBytes);
         results[k].cpu.push(r.fixtureCpu);
         results[k].out = r.outputBytes;
       };
-      const loop = (seconds: number): Run => ({ seconds, peakRssBytes: 0, fixtureCpu: 0, outputBytes: 0 });
+      const loop = (seconds: number): Run => ({
+        seconds,
+        innerSeconds: 0,
+        peakRssBytes: 0,
+        fixtureCpu: 0,
+        outputBytes: 0,
+      });
       // Warm-up (not counted): the page cache holds the input, the fixture its replies.
       await ours(CLI, v, 'zstd', `${out}-zstd`);
       for (let r = 0; r < rounds; r++) {
@@ -325,6 +342,7 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
           converter,
           mbPerSec: median(r.mbs),
           range: [Math.min(...r.mbs), Math.max(...r.mbs)],
+          innerMbPerSec: r.inner.length > 0 ? median(r.inner) : undefined,
           peakRssMb: Math.max(...r.rss) / 2 ** 20,
           fixtureCpu: v.ngff.kind === 'raw' && r.rss[0] > 0 ? median(r.cpu) : undefined,
           outputMb: r.out ? r.out / 1e6 : undefined,
