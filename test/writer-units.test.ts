@@ -219,46 +219,30 @@ describe('codec worker pool', () => {
         return new Uint8Array(v.buffer);
       });
       const expected = blocks.map((b) => Buffer.from(b));
-      const results = await Promise.all(
-        blocks.map((src) =>
-          pool.run({
-            src,
-            srcShape: [32, 32],
-            factors: [1, 1],
-            method: 'mean',
-            dtype: 'uint16',
-            chunk: [32, 32],
-            codec,
-          }),
-        ),
-      );
+      /** A 32² uint16 block, encoded as it is (factors 1). */
+      const encodeTask = (src: Uint8Array) => ({
+        src,
+        srcShape: [32, 32],
+        factors: [1, 1],
+        method: 'mean' as const,
+        dtype: 'uint16' as const,
+        chunk: [32, 32],
+        codec,
+      });
+      const results = await Promise.all(blocks.map((src) => pool.run(encodeTask(src))));
       const Zstd = (await import('numcodecs/zstd')).default;
       const zstd = Zstd.fromConfig({ id: 'zstd', level: 1 });
       for (const [k, r] of results.entries()) {
         expect(r.encoded, `task ${k}`).toBeInstanceOf(Uint8Array);
         expect(Buffer.from(await zstd.decode(r.encoded!)).equals(expected[k]!), `task ${k}`).toBe(true);
       }
-      // A failing task rejects its own promise only; the pool goes on.
-      // A codec no worker knows: that task fails, in its worker.
+      // A codec no worker knows fails that task, in its worker: it rejects its own promise only; the pool goes on.
       const bad = pool.run({
-        src: Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8),
-        srcShape: [2, 2],
-        factors: [1, 1],
-        method: 'mean',
-        dtype: 'uint16',
-        chunk: [2, 2],
+        ...encodeTask(new Uint8Array(expected[1]!)),
         codec: { ...codec, name: 'no-such-codec' as never },
       });
       await expect(bad).rejects.toThrow();
-      const after = await pool.run({
-        src: new Uint8Array(expected[0]!),
-        srcShape: [32, 32],
-        factors: [1, 1],
-        method: 'mean',
-        dtype: 'uint16',
-        chunk: [32, 32],
-        codec,
-      });
+      const after = await pool.run(encodeTask(new Uint8Array(expected[0]!)));
       expect(Buffer.from(await zstd.decode(after.encoded!)).equals(expected[0]!)).toBe(true);
     } finally {
       await pool.close();
