@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArrayNode, CatalogNode, GroupNode } from '../src/bridge/model/node.js';
-import { type BossdbSource, createBossdbSource } from '../src/bridge/sources/bossdb/index.js';
+import { type BossdbSource, CUBOID, createBossdbSource } from '../src/bridge/sources/bossdb/index.js';
 import { chunkMismatches } from './bossdb-fixture/check.js';
 import { type BossdbFixture, FIXTURE_TOKEN, startBossdbFixture } from './bossdb-fixture/index.js';
 
@@ -189,6 +189,26 @@ describe('every voxel of every level equals the formula', () => {
     await a.readChunk([0, 0, 0], {});
     const cutouts = fx.log.filter((l) => l.url.includes('/cutout/')).map((l) => l.url);
     expect(cutouts).toEqual(['/v1/cutout/zb_public/offset_iso/img/0/100:512/37:290/5:16/']);
+  });
+
+  it('serves a chunk that is one whole cuboid as the cached block itself, every voxel the formula', async () => {
+    // As convert reads BossDB: chunks of one cuboid each.
+    const cuboids = createBossdbSource({ url: fx.url, chunk: CUBOID });
+    const path = 'zb_public/big/em';
+    const arr = await level(cuboids, path, 0);
+    expect(arr.meta.chunkShape).toEqual([CUBOID[2], CUBOID[1], CUBOID[0]]);
+    const first = await arr.readChunk([0, 0, 0], {});
+    expect(chunkMismatches(path, 0, [0, 0, 0], first)).toEqual([]);
+    const again = await arr.readChunk([0, 0, 0], {});
+    expect(again.bytes === first.bytes, "the block cache's bytes, not a copy of them").toBe(true);
+    expect(chunkMismatches(path, 0, [0, 0, 0], again)).toEqual([]);
+    const next = await arr.readChunk([1, 0, 1], {});
+    expect(chunkMismatches(path, 0, [1, 0, 1], next)).toEqual([]);
+    // With the served 256² chunks, each chunk is cut out of its block into a buffer of its own.
+    const tiles = await level(src, path, 0);
+    const [a, b] = [await tiles.readChunk([0, 0, 0], {}), await tiles.readChunk([0, 0, 0], {})];
+    expect(a.bytes.buffer === b.bytes.buffer).toBe(false);
+    expect(Buffer.from(a.bytes).equals(Buffer.from(b.bytes))).toBe(true);
   });
 
   it('reads the same voxels through npygz', async () => {

@@ -15,6 +15,7 @@ export interface IoOptions {
 /** One decoded chunk: C order, little-endian element bytes, full chunk shape. Never modified once read. */
 export interface Chunk {
   readonly shape: readonly number[];
+  /** Read only: a source may hand the same bytes to every reader (a cached decode, a cached BossDB block). */
   readonly bytes: Uint8Array;
   /**
    * Whether reading this chunk again would still give these bytes, without
