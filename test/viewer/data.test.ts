@@ -16,7 +16,7 @@ import { ChunkCache, type DecodedChunk } from '../../src/renderer/src/data/chunk
 import { formatValue, histogram, roundWindow } from '../../src/renderer/src/data/contrast.js';
 import { SegmentPalette } from '../../src/renderer/src/data/labels.js';
 import { LevelArray } from '../../src/renderer/src/data/levelArray.js';
-import { ZarrPixelSource } from '../../src/renderer/src/data/pixelSource.js';
+import { SIGNAL_ABORTED, ZarrPixelSource } from '../../src/renderer/src/data/pixelSource.js';
 import { type PlaneMeta, planeReader, planeValues } from '../../src/renderer/src/data/planeRead.js';
 import { MAX_CHUNKS, samplePlane } from '../../src/renderer/src/data/sample.js';
 import { idText, idWords } from '../../src/renderer/src/data/segmentColors.js';
@@ -314,6 +314,34 @@ describe('level regions by plane', () => {
     expect(keys).toEqual(['/0/c.1.2.3', '/0/c/1/2/3']);
     expect([...(planeValues('uint64', undefined, 3, 5n) as BigUint64Array)]).toEqual([5n, 5n, 5n]);
     expect(() => planeValues('uint16', new Uint8Array(5), 2, 0)).toThrow(/4 bytes came back as 5/);
+  });
+});
+
+describe('tiles whose chunk request is aborted', () => {
+  it('are cancelled when their own signal aborted, and fail, with a reason, when something else aborted them', async () => {
+    let calls = 0;
+    const level = {
+      shape: [4, 4],
+      dtype: 'uint8',
+      region: async () => {
+        calls += 1;
+        throw new DOMException('The operation was aborted.', 'AbortError');
+      },
+    } as unknown as LevelArray;
+    const source = new ZarrPixelSource(level, ['y', 'x'], 128);
+    const gone = new AbortController();
+    gone.abort();
+    await expect(source.getTile({ x: 0, y: 0, selection: {}, signal: gone.signal } as never)).rejects.toBe(
+      SIGNAL_ABORTED,
+    );
+    const live = new AbortController();
+    const err = await source.getTile({ x: 0, y: 0, selection: {}, signal: live.signal } as never).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/aborted three times, not by the viewer/);
+    expect(calls).toBe(2);
   });
 });
 

@@ -96,7 +96,13 @@ export class ZarrPixelSource implements PixelSource<string[]> {
     try {
       return await this.level.region(this.plane(selection), y0, y1, x0, x1, signal);
     } catch (err) {
-      if (signal?.aborted || (err instanceof DOMException && err.name === 'AbortError')) throw SIGNAL_ABORTED;
+      // Only this read's own signal makes a cancelled tile (drawn later, when it is wanted again). An abort it did
+      // not ask for, once the chunk cache has asked again twice, is a failure to show: cancelled, the tile stayed
+      // blank with no word of why.
+      if (signal?.aborted) throw SIGNAL_ABORTED;
+      if (err instanceof DOMException && err.name === 'AbortError') {
+        throw new Error('the chunk request was aborted three times, not by the viewer', { cause: err });
+      }
       throw err;
     }
   }
