@@ -16,9 +16,11 @@ import { checkOpenable } from './openable.js';
 export async function mountLocalFolder(catalog: Catalog, folder: string, decoded?: DecodedChunks): Promise<Mount> {
   // A TIFF file or a folder of image slices (see sources/tiff). Its readers (geotiff, fast-png, an XML parser)
   // load only then: a bridge or a conversion that never opens a TIFF starts without them.
-  if (await tiffSourceAt(folder)) {
+  const tiffKind = await tiffSourceAt(folder);
+  if (tiffKind) {
     const { mountTiffSource } = await import('../tiff/index.js');
-    const tiff = await mountTiffSource(catalog, folder, decoded);
+    // Detected once: a folder of 10 000 slices is listed once, not again by the TIFF source.
+    const tiff = await mountTiffSource(catalog, folder, decoded, tiffKind);
     if (tiff) return tiff;
   }
   const store = await FolderStore.open(await checkOpenable(folder));

@@ -41,8 +41,10 @@ export async function mountTiffSource(
   catalog: Catalog,
   path: string,
   decoded?: DecodedChunks,
+  /** What `path` was found to be, when the caller has already asked (`tiffSourceAt`). */
+  detected?: TiffSourceKind,
 ): Promise<Mount | undefined> {
-  const kind = await tiffSourceAt(path);
+  const kind = detected ?? (await tiffSourceAt(path));
   if (!kind) return undefined;
   const existing = catalog.mounts().find((m) => m.kind === 'local' && m.origin === kind.origin);
   if (existing) return existing;
