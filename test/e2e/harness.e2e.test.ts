@@ -1,6 +1,6 @@
 /**
- * The harness's pages: those of a worker's files share one browser context with a profile on disk (so Chromium
- * keeps the viewer's compiled scripts between tests), yet each page starts with no cookies or storage of the bridge's origin,
+ * The harness's pages: those of one file share a browser context (so Chromium keeps the viewer's scripts and
+ * their compiled code between tests), yet each page starts with no cookies or storage of the bridge's origin,
  * as a page in a context of its own would: the recent sources one test leaves in localStorage never reach the next.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -3,8 +3,7 @@
  * headless Chromium, and reading rendered pixels back out of the deck.gl canvas.
  * In-page code is passed as strings so this file type-checks without DOM types.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Bridge, type BridgeOptions, startBridge } from '../../src/bridge/bridge.js';
@@ -51,29 +50,31 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
     viewerDir: VIEWER_DIR,
     ...extra,
   });
-  const profile = await workerProfile();
-  // Every page and context this harness opens is closed with it; the browser and its profile stay for the next file.
-  const pages = new Set<Page>();
+  const browser = await workerBrowser();
+  // Every page and context this harness opens is closed with it; the browser itself stays for the next file.
   const contexts = new Set<BrowserContext>();
   const track = (context: BrowserContext) => {
     contexts.add(context);
     context.once('close', () => contexts.delete(context));
     return context;
   };
-  const trackPage = (page: Page): Page => {
-    pages.add(page);
-    page.once('close', () => pages.delete(page));
-    // A window the viewer opens (a Neuroglancer link) belongs to the test that opened its opener.
-    page.on('popup', trackPage);
-    return page;
-  };
   const origin = new URL(bridge.url).origin.replace('localhost', '127.0.0.1');
-  /** A page of the worker's profile, starting without the origin's cookies and storage. */
+  // Pages asking only for a viewport share one context per harness (one bridge, one origin): Chromium then keeps
+  // the viewer's scripts and their compiled code between the file's tests, as a user's browser does between visits.
+  let shared: Promise<BrowserContext> | undefined;
+  /** A page of the harness's shared context, starting without the origin's cookies and storage. */
   const sharedPage = async (viewport: { width: number; height: number } | undefined): Promise<Page> => {
-    const page = trackPage(await profile.newPage());
+    shared ??= browser.newContext({ deviceScaleFactor: 1 }).then((context) => {
+      context.once('close', () => {
+        shared = undefined;
+      });
+      return track(context);
+    });
+    const context = await shared;
+    const page = await context.newPage();
     // Each page starts as in a context of its own: no cookies or storage of the bridge's origin (recent sources
-    // live in localStorage). Only the caches, with the compiled scripts, are kept.
-    const cdp = await profile.newCDPSession(page);
+    // live in localStorage). Only the HTTP cache, with the compiled scripts, is kept.
+    const cdp = await context.newCDPSession(page);
     await cdp.send('Storage.clearDataForOrigin', {
       origin,
       storageTypes: 'cookies,local_storage,session_storage,indexeddb,websql,service_workers',
@@ -89,19 +90,17 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
         const [options = {}] = args;
         const { viewport, deviceScaleFactor = 1, ...other } = options;
         const ownContext = Object.keys(other).length > 0 || deviceScaleFactor !== 1 || viewport === null;
-        const page = ownContext ? await (await workerBrowser()).newPage(...args) : await sharedPage(viewport);
+        const page = ownContext ? await browser.newPage(...args) : await sharedPage(viewport);
         if (ownContext) track(page.context());
         // Playwright's own waits (selectors, clicks) default to 30 s: pages get the same hang margin as everything else.
         page.setDefaultTimeout(HANG_MS);
         return page;
       },
-      newContext: async (...args: Parameters<Browser['newContext']>) =>
-        track(await (await workerBrowser()).newContext(...args)),
+      newContext: async (...args: Parameters<Browser['newContext']>) => track(await browser.newContext(...args)),
     },
     origin,
     async close() {
       await Promise.all([...contexts].map((c) => c.close()));
-      await Promise.all([...pages].map((p) => p.close()));
       await bridge.close();
     },
   };
@@ -110,45 +109,15 @@ export async function startHarness(folders: string[], extra: Partial<BridgeOptio
 let launched: Promise<Browser> | undefined;
 
 /**
- * A Chromium for the pages that need a context of their own (other options, a test of their own cookies), one
- * per test worker and only when asked for: most files never need it. Playwright closes it when the worker exits;
- * a browser that crashed or was closed is launched again.
+ * One Chromium per test worker, shared by the e2e files it runs (vitest's `isolate: false` keeps this module
+ * between files): a launch costs about 1.5 s of CPU, and each test gets fresh contexts anyway. Playwright
+ * closes it when the worker exits; a browser that crashed or was closed is launched again.
  */
 async function workerBrowser(): Promise<Browser> {
   const running = await launched?.catch(() => undefined);
   if (running?.isConnected()) return running;
   launched = chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return launched;
-}
-
-let profiled: Promise<BrowserContext> | undefined;
-
-/**
- * The pages of every e2e file a test worker runs share one Chromium with a profile on disk (vitest's
- * `isolate: false` keeps this module between files). A profile keeps compiled scripts, as a user's browser
- * does between visits; an in-memory context does not. Six loads in a row of a small image cost Chromium about
- * 2 CPU-s each instead of 3.9 (renderer 2.6 → 1.05, browser 0.7 → 0.35), also on a second bridge's port; a
- * whole file gains less (codecs.e2e, 11 loads: 51.6 → 49.7 machine CPU-s, two runs each), as drawing and
- * reading pixels back cost the same. The profile is removed when the worker exits.
- */
-function workerProfile(): Promise<BrowserContext> {
-  profiled ??= (async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'zb-chromium-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    const profile = await chromium.launchPersistentContext(dir, {
-      executablePath: CHROMIUM,
-      args: CHROMIUM_ARGS,
-      deviceScaleFactor: 1,
-    });
-    profile.once('close', () => {
-      profiled = undefined;
-    });
-    return profile;
-  })().catch((e: unknown) => {
-    profiled = undefined;
-    throw e;
-  });
-  return profiled;
 }
 
 export async function newPage(h: Harness): Promise<{ page: Page; pageErrors: string[] }> {
