@@ -16,6 +16,7 @@ import {
   mkdtempSync,
   openSync,
   readdirSync,
+  readlinkSync,
   rmSync,
   writeFileSync,
   writeSync,
@@ -173,17 +174,43 @@ describe.skipIf(skip)('convert: guarantees', () => {
     expect(readdirSync(parent)).toEqual(['out.ome.zarr']);
   });
 
+  /** Files this process holds open under `dir` (its descriptors' targets). */
+  const openFilesUnder = (dir: string): string[] =>
+    readdirSync('/proc/self/fd')
+      .map((fd) => {
+        try {
+          return readlinkSync(join('/proc/self/fd', fd));
+        } catch {
+          return ''; // closed meanwhile
+        }
+      })
+      .filter((target) => target.startsWith(`${dir}/`));
+
   it.skipIf(missing('root (to mount a 1 MB tmpfs)', isRoot))('disk full exits 1 with the reason', async () => {
     const mnt = join(tmp, 'small');
     mkdirSync(mnt);
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', mnt]);
     expect(mounted.status, mounted.stderr.toString()).toBe(0);
     try {
-      const r = await convertHere([volume, '-o', join(mnt, 'out.ome.zarr'), ...common, '--compression', 'none']);
+      const r = await convertHere([
+        volume,
+        '-o',
+        join(mnt, 'out.ome.zarr'),
+        ...common,
+        '--compression',
+        'none',
+        '--threads',
+        '2',
+      ]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/no space left on the device/);
+      // By the time it has answered, no shard of the other thread is still being written: nothing in OUTPUT is
+      // open, and the file system comes off at once (a busy tmpfs once failed this file's clean-up under load).
+      expect(openFilesUnder(mnt)).toEqual([]);
+      const unmounted = spawnSync('umount', [mnt]);
+      expect(unmounted.status, unmounted.stderr.toString()).toBe(0);
     } finally {
-      spawnSync('umount', [mnt]);
+      if (spawnSync('mountpoint', ['-q', mnt]).status === 0) spawnSync('umount', ['-l', mnt]);
     }
   });
 

@@ -288,8 +288,12 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
       const remaining = new Map<number, number>();
       for (const u of todo) remaining.set(u.image, (remaining.get(u.image) ?? 0) + 1);
       let next = 0;
+      // The first unit that fails stops the others (see `produce`), and the level waits until every one has
+      // settled: a failed conversion answers only once no shard of another unit is still being written (one that
+      // went on after a disk-full answer held a file open in OUTPUT).
+      let failed: { error: unknown } | undefined;
       const worker = async () => {
-        while (next < todo.length) {
+        while (next < todo.length && !failed) {
           interrupted(signal);
           const u = todo[next++];
           const files = await writeUnit(u, images[u.image]);
@@ -354,6 +358,7 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           let kept = false;
           try {
             interrupted(signal);
+            if (failed) throw new WriterError('Interrupted', 'stopped: another unit failed');
             let src = assembled(c, { start, shape });
             let srcShape = shape;
             let factors = shape.map(() => 1);
@@ -411,7 +416,14 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           window,
         );
       };
-      await Promise.all(Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, worker));
+      await Promise.allSettled(
+        Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, () =>
+          worker().catch((error: unknown) => {
+            failed ??= { error };
+          }),
+        ),
+      );
+      if (failed) throw failed.error;
       // Pieces of this level that no chunk took (their chunks were written before a --resume, or by another part).
       for (let i = 0; i < images.length; i++) pieces.dropLevel(`${i}/${k}/`);
     }
