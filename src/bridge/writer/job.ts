@@ -416,7 +416,8 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           window,
         );
       };
-      await Promise.allSettled(
+      // Each worker's failure is caught (and kept) here, so this waits for all of them.
+      await Promise.all(
         Array.from({ length: Math.min(threads, Math.max(1, todo.length)) }, () =>
           worker().catch((error: unknown) => {
             failed ??= { error };

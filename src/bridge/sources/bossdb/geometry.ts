@@ -18,6 +18,11 @@ export interface BoxData {
 
 export const boxVoxels = (b: Box): number => b.shape.reduce((a, n) => a * n, 1);
 
+export const sameBox = (a: Box, b: Box): boolean =>
+  a.origin.length === b.origin.length &&
+  a.origin.every((o, i) => o === b.origin[i]) &&
+  a.shape.every((n, i) => n === b.shape[i]);
+
 export function intersect(a: Box, b: Box): Box | undefined {
   const origin: number[] = [];
   const shape: number[] = [];
