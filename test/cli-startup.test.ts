@@ -10,7 +10,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missing, PYTHON, REPO } from './support/env.js';
+import { missing, REPO } from './support/env.js';
+import { runPython } from './support/python.js';
 import { pythonTiffPresent } from './support/tiff-fixtures.js';
 
 const CLI = join(REPO, 'out/main/cli.js');
@@ -83,14 +84,14 @@ describe.skipIf(skip)('the CLI loads what its command needs', () => {
 
   it.skipIf(missing('Debian python3-tifffile (/usr/bin/python3)', pythonTiffPresent()))(
     'convert of a TIFF loads the TIFF reader',
-    () => {
+    async () => {
       const tiff = join(tmp, 'one.tif');
-      const made = spawnSync(PYTHON, [
+      const made = await runPython([
         '-c',
         'import sys, numpy, tifffile; tifffile.imwrite(sys.argv[1], numpy.arange(64, dtype=numpy.uint16).reshape(8, 8))',
         tiff,
       ]);
-      expect(made.status, made.stderr?.toString()).toBe(0);
+      expect(made.status, made.stderr).toBe(0);
       const r = loaded('tiff', [
         'convert',
         tiff,

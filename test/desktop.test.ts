@@ -6,7 +6,6 @@
  * command-line paths, the open dialogs and the menu, and TIFF files and
  * folders of slices opened through the IPC handlers into a real bridge.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -29,7 +28,8 @@ import {
   webPreferences,
 } from '../src/desktop/security.js';
 import { type SecretBox, SettingsStore } from '../src/desktop/settings-store.js';
-import { missing, PYTHON } from './support/env.js';
+import { missing } from './support/env.js';
+import { runPython } from './support/python.js';
 import { pythonTiffPresent } from './support/tiff-fixtures.js';
 
 const work = mkdtempSync(join(tmpdir(), 'zb-desktop-'));
@@ -287,7 +287,7 @@ describe.skipIf(missing('Debian python3-tifffile (/usr/bin/python3)', pythonTiff
       await bridge?.close();
     });
 
-    const write = () => {
+    const write = async () => {
       mkdirSync(join(dir, 'slices'), { recursive: true });
       const py = `import numpy as np, tifffile, os
 d = ${JSON.stringify(dir)}
@@ -296,19 +296,19 @@ tifffile.imwrite(os.path.join(d, 'scan.ome.tif'), a, ome=True, metadata={'axes':
 tifffile.imwrite(os.path.join(d, 'big.btf'), a[0], bigtiff=True, tile=(32, 32), compression='zlib')
 tifffile.imwrite(os.path.join(d, 'no-extension'), a[1])
 for z in range(3): tifffile.imwrite(os.path.join(d, 'slices', 'z%d.tif' % z), a[z])`;
-      const run = spawnSync(PYTHON, ['-c', py], { encoding: 'utf8' });
+      const run = await runPython(['-c', py]);
       if (run.status !== 0) throw new Error(run.stderr);
     };
 
     it('opens TIFF files (known by their first bytes) and folders of slices named on the command line', async () => {
-      write();
+      await write();
       expect(
         await pathsToOpen(['scan.ome.tif', '--no-sandbox', 'big.btf', 'no-extension', 'slices', 'missing.tif'], dir),
       ).toEqual(['scan.ome.tif', 'big.btf', 'no-extension', 'slices'].map((p) => join(dir, p)));
     });
 
     it('mounts a TIFF file chosen in the dialog or dropped on the window, and a folder of slices', async () => {
-      write();
+      await write();
       bridge = await startBridge({ port: 0 });
       const b = bridge;
       const settings = await SettingsStore.open(join(work, 'f', 'settings.json'), keychain());

@@ -5,7 +5,6 @@
  * gzip on /zarr/v3 (Zarr v2 zlib folders too), and chunks transcoded on
  * /zarr/v3 kept and replayed only while their file is unchanged.
  */
-import { spawnSync } from 'node:child_process';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +12,8 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as zarr from 'zarrita';
 import { type Bridge, startBridge } from '../src/bridge/bridge.js';
-import { missing, PYTHON } from './support/env.js';
+import { missing } from './support/env.js';
+import { runPython } from './support/python.js';
 import { pythonTiffPresent } from './support/tiff-fixtures.js';
 
 const skip = missing('Debian python3-tifffile (/usr/bin/python3)', pythonTiffPresent());
@@ -27,42 +27,38 @@ interface Written {
 }
 
 /** Writes a 600×700 uint16 TIFF of 256² Deflate tiles with tifffile; `seed` changes every value. */
-function writeTiff(path: string, seed: number, predictor = false): Written {
+async function writeTiff(path: string, seed: number, predictor = false): Promise<Written> {
   const py = `import json, numpy as np, tifffile
 rng = np.random.default_rng(${seed})
 a = (np.add.outer(np.arange(600) * 13, np.arange(700) * 7) + rng.integers(0, 500, (600, 700)) + ${seed} * 1000).astype('uint16')
 tifffile.imwrite(${JSON.stringify(path)}, a, tile=(256, 256), compression='zlib', predictor=${predictor ? 'True' : 'False'})
 p = tifffile.TiffFile(${JSON.stringify(path)}).pages[0]
 print(json.dumps({'offsets': [int(o) for o in p.dataoffsets], 'counts': [int(c) for c in p.databytecounts], 'grid': [3, 3]}))`;
-  const run = spawnSync(PYTHON, ['-c', py], { encoding: 'utf8' });
+  const run = await runPython(['-c', py]);
   if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout) as Written;
+  return JSON.parse(run.stdout.toString('utf8')) as Written;
 }
 
 /** tifffile's values of tile (ty, tx), as the little-endian bytes of a full 256² chunk (zeros past the edges). */
-function tileValues(path: string, ty: number, tx: number): Buffer {
+async function tileValues(path: string, ty: number, tx: number): Promise<Buffer> {
   const py = `import sys, numpy as np, tifffile
 a = tifffile.imread(${JSON.stringify(path)})
 out = np.zeros((256, 256), '<u2')
 part = a[${ty * 256}:${(ty + 1) * 256}, ${tx * 256}:${(tx + 1) * 256}]
 out[:part.shape[0], :part.shape[1]] = part
 sys.stdout.buffer.write(out.tobytes())`;
-  const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 20 });
-  if (run.status !== 0) throw new Error(String(run.stderr));
+  const run = await runPython(['-c', py]);
+  if (run.status !== 0) throw new Error(run.stderr);
   return run.stdout;
 }
 
 /** `gzip.decompress` in Python: it checks the member's CRC-32 and length, as zarr-python's GZip codec does. */
-function gunzipInPython(member: Buffer): Buffer {
-  const run = spawnSync(
-    PYTHON,
+async function gunzipInPython(member: Buffer): Promise<Buffer> {
+  const run = await runPython(
     ['-c', 'import gzip, sys; sys.stdout.buffer.write(gzip.decompress(sys.stdin.buffer.read()))'],
-    {
-      input: member,
-      maxBuffer: 2 ** 22,
-    },
+    { input: member },
   );
-  if (run.status !== 0) throw new Error(String(run.stderr));
+  if (run.status !== 0) throw new Error(run.stderr);
   return run.stdout;
 }
 
@@ -98,7 +94,7 @@ describe.skipIf(skip)('TIFF serving fast paths', () => {
 
   it("passes a tile on as the file's own bytes on /zarr/v2, under either spelling of its key", async () => {
     const file = join(tmp, 'plain.tif');
-    const w = writeTiff(file, 1);
+    const w = await writeTiff(file, 1);
     const mount = await bridge.mountFolder(file);
     for (const [ty, tx] of [
       [0, 1],
@@ -112,7 +108,7 @@ describe.skipIf(skip)('TIFF serving fast paths', () => {
       expect(slash.body.equals(stored)).toBe(true);
       expect(dot.body.equals(stored)).toBe(true);
       // And they are what numcodecs' zlib would inflate: tifffile's values, full chunk size at the edge too.
-      expect(inflateSync(slash.body).equals(tileValues(file, ty, tx))).toBe(true);
+      expect(inflateSync(slash.body).equals(await tileValues(file, ty, tx))).toBe(true);
     }
     expect((await get(`/zarr/v2/${mount.path}/0/3/0`)).status).toBe(404);
     expect((await get(`/zarr/v2/${mount.path}/0/0/1/2`)).status).toBe(404);
@@ -120,7 +116,7 @@ describe.skipIf(skip)('TIFF serving fast paths', () => {
 
   it('re-wraps Deflate tiles as gzip members on /zarr/v3, which gzip in Python (checking CRC-32 and length) reads', async () => {
     const file = join(tmp, 'v3.tif');
-    writeTiff(file, 5);
+    await writeTiff(file, 5);
     const mount = await bridge.mountFolder(file);
     const meta = JSON.parse((await get(`/zarr/v3/${mount.path}/0/zarr.json`)).body.toString()) as {
       codecs: { name: string; configuration?: Record<string, unknown> }[];
@@ -135,7 +131,7 @@ describe.skipIf(skip)('TIFF serving fast paths', () => {
     ] as const) {
       const served = await get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`);
       expect(served.status).toBe(200);
-      expect(gunzipInPython(served.body).equals(tileValues(file, ty, tx))).toBe(true);
+      expect((await gunzipInPython(served.body)).equals(await tileValues(file, ty, tx))).toBe(true);
       // Asked again (the CRC known, the bytes replayed): the same member.
       expect((await get(`/zarr/v3/${mount.path}/0/c/${ty}/${tx}`)).body.equals(served.body)).toBe(true);
     }
@@ -150,8 +146,8 @@ rng = np.random.default_rng(11)
 a = (np.add.outer(np.arange(2048) * 3, np.arange(2048)) + rng.integers(0, 4000, (2048, 2048))).astype('<u2')
 tifffile.imwrite(${JSON.stringify(file)}, a, tile=(256, 256), compression='zlib')
 sys.stdout.buffer.write(a.tobytes())`;
-    const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 24 });
-    expect(run.status, String(run.stderr)).toBe(0);
+    const run = await runPython(['-c', py]);
+    expect(run.status, run.stderr).toBe(0);
     const values = new Uint16Array(new Uint8Array(run.stdout).buffer.slice(0));
     const mount = await bridge.mountFolder(file);
     const tiles: [number, number][] = [];
@@ -179,8 +175,8 @@ z[:] = a
 # Bytes after the stream's end: zlib readers stop before them, a gzip member may not carry them.
 with open(${JSON.stringify(join(folder, '1.2'))}, 'ab') as f: f.write(b'trailing')
 import sys; sys.stdout.buffer.write(a.astype('<u2').tobytes())`;
-    const run = spawnSync(PYTHON, ['-c', py], { maxBuffer: 2 ** 22 });
-    if (run.status !== 0) throw new Error(String(run.stderr));
+    const run = await runPython(['-c', py]);
+    if (run.status !== 0) throw new Error(run.stderr);
     const expected = new Uint16Array(new Uint8Array(run.stdout).buffer);
     const mount = await bridge.mountFolder(folder);
     const meta = JSON.parse((await get(`/zarr/v3/${mount.path}/zarr.json`)).body.toString()) as {
@@ -197,13 +193,13 @@ import sys; sys.stdout.buffer.write(a.astype('<u2').tobytes())`;
     // Every chunk is a valid gzip member, the one decoded and gzipped again too.
     for (const key of ['0/0', '1/2', '2/3']) {
       const served = await get(`/zarr/v3/${mount.path}/c/${key}`);
-      expect(gunzipInPython(served.body).byteLength, key).toBe(128 * 128 * 2);
+      expect((await gunzipInPython(served.body)).byteLength, key).toBe(128 * 128 * 2);
     }
   });
 
   it('answers a tile that runs past the end of a cut-off file with an error, never a 200', async () => {
     const file = join(tmp, 'cut.tif');
-    const w = writeTiff(file, 2);
+    const w = await writeTiff(file, 2);
     const last = w.offsets.length - 1;
     truncateSync(file, w.offsets[last]! + Math.floor(w.counts[last]! / 2));
     const mount = await bridge.mountFolder(file);
@@ -217,20 +213,20 @@ import sys; sys.stdout.buffer.write(a.astype('<u2').tobytes())`;
 
   // With a predictor the tiles are decoded and sent raw (kept from the decoded-chunk cache); without, re-wrapped as gzip.
   for (const [how, predictor, values] of [
-    ['transcoded', true, (b: Buffer) => b],
+    ['transcoded', true, async (b: Buffer) => b],
     ['re-wrapped', false, gunzipInPython],
   ] as const) {
     it(`replays a ${how} chunk with a stable ETag, and serves the new values once the file changes`, async () => {
       const file = join(tmp, `live-${how}.tif`);
       const next = join(tmp, `next-${how}.tif`);
-      writeTiff(file, 3, predictor);
+      await writeTiff(file, 3, predictor);
       const mount = await bridge.mountFolder(file);
       const url = `/zarr/v3/${mount.path}/0/c/1/2`;
       // Without a predictor, /zarr/v2 passes the tile's own zlib stream on: a byte range of the file.
       const v2 = `/zarr/v2/${mount.path}/0/1/2`;
-      if (!predictor) expect(inflateSync((await get(v2)).body).equals(tileValues(file, 1, 2))).toBe(true);
+      if (!predictor) expect(inflateSync((await get(v2)).body).equals(await tileValues(file, 1, 2))).toBe(true);
       const first = await get(url);
-      expect(values(first.body).equals(tileValues(file, 1, 2))).toBe(true);
+      expect((await values(first.body)).equals(await tileValues(file, 1, 2))).toBe(true);
       const again = await get(url);
       expect(again.body.equals(first.body)).toBe(true);
       expect(again.etag).toBe(first.etag);
@@ -238,11 +234,11 @@ import sys; sys.stdout.buffer.write(a.astype('<u2').tobytes())`;
       const health = (await (await fetch(`${bridge.url}/health`)).json()) as { heldReplyBytes: number };
       expect(health.heldReplyBytes).toBeGreaterThanOrEqual(first.body.byteLength);
       // Rewritten in place with other values: once the 1 s window has passed, never the old bytes again.
-      writeTiff(next, 4, predictor);
+      await writeTiff(next, 4, predictor);
       copyFileSync(next, file);
-      const fresh = tileValues(file, 1, 2);
-      expect(fresh.equals(values(first.body))).toBe(false);
-      await vi.waitFor(async () => expect(values((await get(url)).body).equals(fresh)).toBe(true), {
+      const fresh = await tileValues(file, 1, 2);
+      expect(fresh.equals(await values(first.body))).toBe(false);
+      await vi.waitFor(async () => expect((await values((await get(url)).body)).equals(fresh)).toBe(true), {
         timeout: 10_000,
         interval: 200,
       });

@@ -4,7 +4,6 @@
  * disk are read again, a chunk reads only its own byte ranges, requests can be
  * aborted; and the small pieces (natural order, OME-XML, units) on their own.
  */
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,8 @@ import { compareNatural } from '../src/bridge/sources/tiff/natural-order.js';
 import { parseOmeXml } from '../src/bridge/sources/tiff/ome-xml.js';
 import { OddSliceError } from '../src/bridge/sources/tiff/stack.js';
 import { ngffLengthUnit, ngffTimeUnit } from '../src/bridge/sources/tiff/units.js';
-import { missing, PYTHON } from './support/env.js';
+import { missing } from './support/env.js';
+import { runPython } from './support/python.js';
 import { MANY_SLICES, pythonTiffPresent, sharedTiffFixtures, type TiffFixtures } from './support/tiff-fixtures.js';
 
 describe('natural order, OME-XML and units', () => {
@@ -181,12 +181,12 @@ describe.skipIf(skip)('TIFF sources on disk', () => {
     const dir = mkdtempSync(join(tmp, 'changing-'));
     const file = join(dir, 'live.tif');
     const other = join(dir, 'next.tif');
-    const write = (path: string, rows: number, value: number) => {
+    const write = async (path: string, rows: number, value: number) => {
       const py = `import numpy as np, tifffile; tifffile.imwrite(${JSON.stringify(path)}, np.full((${rows}, 96), ${value}, 'uint16'), tile=(32, 32))`;
-      const run = spawnSync(PYTHON, ['-c', py]);
-      if (run.status !== 0) throw new Error(String(run.stderr));
+      const run = await runPython(['-c', py]);
+      if (run.status !== 0) throw new Error(run.stderr);
     };
-    write(file, 64, 111);
+    await write(file, 64, 111);
     const mount = await bridge.mountFolder(file);
     const read = async () => {
       const level = (await bridge.catalog.resolve(`${mount.path}/0`, {})) as ArrayNode;
@@ -195,14 +195,14 @@ describe.skipIf(skip)('TIFF sources on disk', () => {
     };
     expect(await read()).toEqual({ shape: [64, 96], value: 111 });
     // Replaced the way editors and writers do it: a new file renamed over the old one.
-    write(other, 80, 222);
+    await write(other, 80, 222);
     renameSync(other, file);
     await vi.waitFor(async () => expect(await read()).toEqual({ shape: [80, 96], value: 222 }), {
       timeout: 10_000,
       interval: 200,
     });
     // Rewritten in place, same size: the mtime tells.
-    write(other, 80, 333);
+    await write(other, 80, 333);
     copyFileSync(other, file);
     await vi.waitFor(async () => expect(await read()).toEqual({ shape: [80, 96], value: 333 }), {
       timeout: 10_000,

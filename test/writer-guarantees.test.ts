@@ -27,7 +27,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isWriterError } from '../src/bridge/writer/errors.js';
 import { Journal } from '../src/bridge/writer/journal.js';
 import { convertChild, convertHere, finished, NO_DAC_OVERRIDE, treeBytes, treeDiff } from './support/convert.js';
-import { missing, PYTHON, pythonZarrPresent, REPO } from './support/env.js';
+import { missing, pythonZarrPresent, REPO } from './support/env.js';
+import { runPython } from './support/python.js';
 
 const skip = missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
 const isRoot = process.getuid?.() === 0;
@@ -42,8 +43,8 @@ describe.skipIf(skip)('convert: guarantees', () => {
     tmp = mkdtempSync(join(tmpdir(), 'zb-guarantees-'));
     volume = join(tmp, 'volume.zarr');
     // 48×384×384 uint16 (14 MB): enough shards (and time) to be killed halfway.
-    const made = spawnSync(PYTHON, [join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '48', '384', '384', '64']);
-    expect(made.status, made.stderr.toString()).toBe(0);
+    const made = await runPython([join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '48', '384', '384', '64']);
+    expect(made.status, made.stderr).toBe(0);
     const r = await convertHere([volume, '-o', join(tmp, 'reference.ome.zarr'), ...common]);
     expect(r.code, r.stderr).toBe(0);
     reference = treeBytes(join(tmp, 'reference.ome.zarr'));

@@ -5,13 +5,13 @@
  * Node and two codec threads alone take about 100 MB and the allocator keeps
  * more, so the bound tested is one a user can pass: 360 MB for 420 MB of data.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { finished } from './support/convert.js';
-import { missing, PYTHON, pythonZarrPresent, REPO } from './support/env.js';
+import { missing, pythonZarrPresent, REPO } from './support/env.js';
+import { runPython } from './support/python.js';
 
 const CLI = join(REPO, 'out/main/cli.js');
 const skip =
@@ -27,16 +27,8 @@ describe.skipIf(skip)('convert: bounded memory', () => {
 
   it('converts 420 MB of voxels within --memory 360', async () => {
     const volume = join(tmp, 'big.zarr');
-    const made = spawnSync(PYTHON, [
-      join(REPO, 'test/py/make_volume.py'),
-      volume,
-      'uint16',
-      '200',
-      '1024',
-      '1024',
-      '64',
-    ]);
-    expect(made.status, made.stderr.toString()).toBe(0);
+    const made = await runPython([join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '200', '1024', '1024', '64']);
+    expect(made.status, made.stderr).toBe(0);
     const { spawn } = await import('node:child_process');
     const child = spawn(
       process.execPath,
@@ -77,8 +69,8 @@ describe.skipIf(skip)('convert: bounded memory', () => {
 
   it('reports its own peak RSS, not the high-water mark of the process that started it', async () => {
     const volume = join(tmp, 'small.zarr');
-    const made = spawnSync(PYTHON, [join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '16', '128', '128', '64']);
-    expect(made.status, made.stderr.toString()).toBe(0);
+    const made = await runPython([join(REPO, 'test/py/make_volume.py'), volume, 'uint16', '16', '128', '128', '64']);
+    expect(made.status, made.stderr).toBe(0);
     const { spawn } = await import('node:child_process');
     // A parent 600 MiB larger than the CLI: forked from it, the child starts as a copy of it.
     const ballast = Buffer.alloc(600 * 2 ** 20, 1);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convertHere, readJson, readWritten } from './support/convert.js';
 import { missing, PYTHON } from './support/env.js';
+import { runPython } from './support/python.js';
 
 const tifffile = spawnSync(PYTHON, ['-c', 'import tifffile, numpy'], { stdio: 'ignore' }).status === 0;
 const skip = missing('Debian python3-tifffile (/usr/bin/python3)', tifffile);
@@ -19,7 +20,7 @@ const value = (z: number, y: number, x: number) => (x * 3 + y * 5 + z * 1000) % 
 
 describe.skipIf(skip)('convert: TIFF slices and OME-TIFF in, OME-Zarr 0.5 out', () => {
   let dir: string;
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'zb-convert-tiff-'));
     mkdirSync(join(dir, 'slices'));
     const script = `
@@ -32,7 +33,7 @@ for z, p in enumerate(planes):
 tifffile.imwrite(f'{d}/stack.ome.tif', np.stack(planes), tile=(128, 128), compression='zlib',
                  metadata={'axes': 'ZYX', 'PhysicalSizeX': 0.5, 'PhysicalSizeY': 0.5, 'PhysicalSizeZ': 2.0})
 `;
-    const run = spawnSync(PYTHON, ['-c', script, dir], { encoding: 'utf8' });
+    const run = await runPython(['-c', script, dir]);
     if (run.status !== 0) throw new Error(run.stderr);
   });
   afterAll(() => {

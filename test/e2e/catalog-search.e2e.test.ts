@@ -4,13 +4,13 @@
  * and the way to it opens; a name that is nowhere says "No matches". BossDB's levels are named collection,
  * experiment and channel, and channels show their shapes with axis names.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BossdbFixture, startBossdbFixture } from '../bossdb-fixture/index.js';
-import { missing, PYTHON, pythonZarrPresent } from '../support/env.js';
+import { missing, pythonZarrPresent } from '../support/env.js';
+import { runPython } from '../support/python.js';
 import { checkPrerequisites, FIXTURES, type Harness, newPage, startHarness } from './harness.js';
 
 const ready = checkPrerequisites();
@@ -33,7 +33,8 @@ describe.skipIf(!ready || !python)('catalog filter and BossDB levels end to end'
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'zb-search-'));
-    execFileSync(PYTHON, ['-c', WRITE_TREE, join(dir, 'deep.zarr')]);
+    const made = await runPython(['-c', WRITE_TREE, join(dir, 'deep.zarr')]);
+    if (made.status !== 0) throw new Error(made.stderr);
     fx = await startBossdbFixture();
     h = await startHarness([], {
       open: [join(FIXTURES, 'image_gzip.ome.zarr'), join(dir, 'deep.zarr')],

@@ -53,7 +53,7 @@ describe.skipIf(!ready)('64 channels', () => {
   let dir: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'zb-channels-'));
-    writeOme05(dir, [
+    await writeOme05(dir, [
       {
         name: NAME,
         codec: 'blosc-zstd-shuffle',

@@ -74,7 +74,7 @@ describe.skipIf(!ready)('codecs in the viewer: OME-Zarr 0.5 written by numcodecs
       chunk: 256,
       shard: 1024,
     }));
-    writeOme05(dir, [
+    await writeOme05(dir, [
       ...spec,
       {
         name: 'cells.ome.zarr',

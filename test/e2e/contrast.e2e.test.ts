@@ -69,7 +69,7 @@ describe.skipIf(!ready)('windows from the data', () => {
       chunk: 256,
       shard: 512,
     };
-    writeOme05(dir, [
+    await writeOme05(dir, [
       { name: 'full.ome.zarr', ...common },
       { name: 'empty-coarse.ome.zarr', ...common, empty_from: 1 },
     ]);

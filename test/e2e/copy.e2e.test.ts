@@ -5,9 +5,9 @@
  * (zarr-python 3 is not installable here, so it is checked for its documented form only); the plain
  * URL of each face is offered and answers; "Copied" appears next to the button that was clicked.
  */
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { missing, PYTHON, pythonZarrPresent } from '../support/env.js';
+import { missing, pythonZarrPresent } from '../support/env.js';
+import { runPython } from '../support/python.js';
 import { checkPrerequisites, type Harness, openViewer, startHarness } from './harness.js';
 
 const ready = checkPrerequisites();
@@ -47,13 +47,10 @@ for case in json.load(sys.stdin):
 print(json.dumps(out))
 `;
   const input = JSON.stringify(cases.map((c) => ({ ...c, check: CHECKS[c.source] })));
-  return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, ['-c', program], { encoding: 'utf8', timeout: 120_000 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`snippets failed:\n${cases.map((c) => c.snippet).join('\n---\n')}\n${stderr || err}`));
-      else resolve(JSON.parse(stdout.trim().split('\n').pop() ?? '{}'));
-    });
-    child.stdin?.end(input);
-  });
+  const run = await runPython(['-c', program], { input });
+  if (run.status !== 0)
+    throw new Error(`snippets failed:\n${cases.map((c) => c.snippet).join('\n---\n')}\n${run.stderr}`);
+  return JSON.parse(run.stdout.toString('utf8').trim().split('\n').pop() ?? '{}');
 }
 
 describe.skipIf(!ready)('copy URLs and snippets', () => {

@@ -101,7 +101,7 @@ describe.skipIf(!ready)('Neuroglancer end to end', () => {
     fx = await startBossdbFixture();
     dir = mkdtempSync(join(tmpdir(), 'zb-neuroglancer-'));
     const shape = { height: 512, width: 512, levels: 2, chunk: 128, shard: 256 };
-    writeOme05(dir, [
+    await writeOme05(dir, [
       { name: 'cells.ome.zarr', codec: 'blosc-zstd-shuffle', sharded: true, channels: 2, ...shape },
       { name: 'cells.ome.zarr/labels/seg', kind: 'labels', codec: 'zstd', sharded: false, ...shape },
     ]);

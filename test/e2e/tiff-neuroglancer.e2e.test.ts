@@ -5,13 +5,12 @@
  * from what the bridge serves, and the values it reports under the mouse are tifffile's. The viewer shows the
  * same TIFF with its voxel size.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PYTHON } from '../support/env.js';
+import { runPython } from '../support/python.js';
 import {
   expectPixels,
   grey,
@@ -92,7 +91,7 @@ yy, xx = np.mgrid[0:200, 0:250]
 for k in range(6):
     Image.fromarray(((k * 17 + yy + 2 * xx) % 256).astype('uint8')).save(f'{d}/slices/section_{k}.png')
 `;
-    const run = spawnSync(PYTHON, ['-c', script, dir], { encoding: 'utf8' });
+    const run = await runPython(['-c', script, dir]);
     if (run.status !== 0) throw new Error(run.stderr);
     h = await startHarness([join(dir, 'scan.ome.tif'), join(dir, 'slices')], { neuroglancerDir: NEUROGLANCER_DIR });
   }, 60_000);

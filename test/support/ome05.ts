@@ -1,8 +1,8 @@
 /** OME-Zarr 0.5 test images written by numcodecs (test/py/write_ome05.py), and the formula their values follow. */
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PYTHON, REPO } from './env.js';
+import { REPO } from './env.js';
+import { runPython } from './python.js';
 
 export interface Ome05Spec {
   name: string;
@@ -21,10 +21,10 @@ export interface Ome05Spec {
 }
 
 /** Writes the images into `dir` (each at `dir/<name>`); throws with Python's message on failure. */
-export function writeOme05(dir: string, specs: Ome05Spec[]): void {
+export async function writeOme05(dir: string, specs: Ome05Spec[]): Promise<void> {
   const specFile = join(dir, 'spec.json');
   writeFileSync(specFile, JSON.stringify(specs));
-  const run = spawnSync(PYTHON, [join(REPO, 'test/py/write_ome05.py'), dir, specFile], { encoding: 'utf8' });
+  const run = await runPython([join(REPO, 'test/py/write_ome05.py'), dir, specFile]);
   if (run.status !== 0) throw new Error(`write_ome05.py failed: ${run.stderr}`);
 }
 

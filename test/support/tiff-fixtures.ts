@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject } from 'vitest';
 import { PYTHON, REPO } from './env.js';
+import { runPython } from './python.js';
 import { until } from './until.js';
 
 export interface ExpectedArray {
@@ -79,7 +80,7 @@ export async function sharedTiffFixtures(): Promise<TiffFixtures> {
   }
   if (mine) {
     try {
-      writeFileSync(done, JSON.stringify(writeTiffFixtures(dir, MANY_SLICES)));
+      writeFileSync(done, JSON.stringify(await writeTiffFixtures(dir, MANY_SLICES)));
     } catch (e) {
       writeFileSync(failed, String(e));
       throw e;
@@ -92,11 +93,11 @@ export async function sharedTiffFixtures(): Promise<TiffFixtures> {
 }
 
 /** Writes the fixtures into `dir`; `many`: also a stack of that many slices (all but two unreadable). */
-export function writeTiffFixtures(dir: string, many?: number): TiffFixtures {
+export async function writeTiffFixtures(dir: string, many?: number): Promise<TiffFixtures> {
   const args = [join(REPO, 'test/py/tiff_fixtures.py'), dir, ...(many ? ['--many', String(many)] : [])];
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const run = await runPython(args);
   if (run.status !== 0) throw new Error(`tiff_fixtures.py exited ${run.status}: ${run.stderr.slice(-3000)}`);
-  const out = JSON.parse(run.stdout) as {
+  const out = JSON.parse(run.stdout.toString('utf8')) as {
     sources: (TiffSource | { id: string; open: string; bad: string })[];
     odd: TiffFixtures['odd'];
     many: TiffFixtures['many'] | null;
