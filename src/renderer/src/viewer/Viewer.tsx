@@ -4,7 +4,7 @@
  * and a notice when the view is too far out for an image's pyramid.
  */
 import { OrthographicView } from '@deck.gl/core';
-import { DeckGL } from '@deck.gl/react';
+import { DeckGL, type DeckGLRef } from '@deck.gl/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { fetchLimiter } from '../data/bridgeStore';
 import type { LabelLayerModel } from '../data/labelImages';
@@ -13,6 +13,7 @@ import { idString, levelAtZoom, peekAt, readValues } from '../data/readout';
 import type { Layer } from '../state/layers';
 import type { ViewParams } from '../state/urlState';
 import { type HoverInfo, HoverReadout } from './HoverReadout';
+import { type IdleLoop, parkWhenIdle } from './idleLoop';
 import { awaitingWindow, buildLayers, drawnChannels, type LoadedTile, type TileEvents } from './imageLayers';
 import { Overview } from './Overview';
 import { ScaleBar } from './ScaleBar';
@@ -46,6 +47,8 @@ export interface TestHooks {
    * for the first frame would otherwise count the requests made between that frame and its poll.
    */
   firstLoad?: { fetched: number; tilesInView: Record<string, number> };
+  /** Whether deck.gl's render loop is parked, nothing on screen changing (idleLoop.ts). */
+  renderLoopParked?: () => boolean;
 }
 
 /** Counts one more view shown, and takes the first-load snapshot the first time. */
@@ -73,6 +76,14 @@ export function Viewer(props: Props): React.JSX.Element {
   const [cursor, setCursor] = useState<[number, number]>();
   // Bumped when tiles load, so the readout shows values that were not cached a moment ago.
   const [loads, setLoads] = useState(0);
+  const deck = useRef<DeckGLRef>(null);
+  const idle = useRef<IdleLoop>(undefined);
+  useEffect(() => () => idle.current?.dispose(), []);
+  // Once deck.gl has its device: its render loop runs only while something on screen changes.
+  const onDeckLoad = useCallback(() => {
+    idle.current?.dispose();
+    idle.current = deck.current?.deck ? parkWhenIdle(deck.current.deck) : undefined;
+  }, []);
 
   useEffect(() => {
     const el = box.current;
@@ -99,6 +110,7 @@ export function Viewer(props: Props): React.JSX.Element {
       overBudget: {},
       fetched: () => fetchLimiter.started,
     };
+    hooks.renderLoopParked = () => idle.current?.parked ?? false;
     hooks.project = (x, y) => {
       const s = 2 ** view.zoom;
       return [(x - view.target[0]) * s + size.width / 2, (y - view.target[1]) * s + size.height / 2];
@@ -194,6 +206,8 @@ export function Viewer(props: Props): React.JSX.Element {
     >
       {size.width > 0 && (
         <DeckGL
+          ref={deck}
+          onLoad={onDeckLoad}
           views={views}
           layers={deckLayers}
           viewState={{ detail: { target: [view.target[0], view.target[1], 0], zoom: view.zoom } }}
