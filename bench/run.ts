@@ -146,6 +146,7 @@ if (want('viewer')) {
       'bytes fetched': r.fetchedBytes,
       'bytes needed': r.neededBytes,
       'fetched ÷ needed': r.fetchedBytes / r.neededBytes,
+      'idle CPU-s per s': r.idleCpuPerSecond,
     },
   ]);
   const variants = [

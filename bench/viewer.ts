@@ -3,7 +3,8 @@
  * OME-Zarr 0.5 image (5 levels) to the first complete frame in headless
  * Chromium, and the bytes the page fetched ÷ the compressed bytes of the
  * chunks that frame needs (the displayed level's inner chunks in view, read
- * from the shard indexes on disk).
+ * from the shard indexes on disk); then Chromium's CPU per second while that
+ * frame stays on screen with nothing changing (deck.gl's loop parked).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -60,6 +61,37 @@ export interface ViewerResult {
   neededBytes: number;
   level: number;
   requests: number;
+  /** CPU seconds per second of every Chromium process while the viewer shows the frame, nothing changing. */
+  idleCpuPerSecond: number;
+}
+
+/** CPU seconds used so far by the live Chromium processes (Linux /proc; processes that exited are not counted). */
+function chromiumCpuSeconds(): number {
+  const tick = 100; // USER_HZ, 100 on Linux
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('chromium')) continue;
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / tick;
+    } catch {
+      // The process exited between listing and reading.
+    }
+  }
+  return total;
+}
+
+/** Chromium's CPU seconds per second over `seconds` once the viewer's render loop has parked (idleLoop.ts). */
+async function idleCpu(page: Page, seconds: number): Promise<number> {
+  const deadline = performance.now() + 30_000;
+  while (!((await page.evaluate('window.__zarrBridge?.renderLoopParked?.() ?? false')) as boolean)) {
+    if (performance.now() > deadline) throw new Error('the render loop never parked');
+    await page.waitForTimeout(50);
+  }
+  const before = chromiumCpuSeconds();
+  await page.waitForTimeout(seconds * 1000);
+  return (chromiumCpuSeconds() - before) / seconds;
 }
 
 export async function viewerBench(): Promise<ViewerResult> {
@@ -110,7 +142,9 @@ export async function viewerBench(): Promise<ViewerResult> {
       .filter((l): l is string => l !== undefined)
       .map(Number);
     const level = Math.min(...levels);
+    const idleCpuPerSecond = await idleCpu(page, 5);
     return {
+      idleCpuPerSecond,
       firstFrameMs,
       firstRequestMs: firstRequest - started,
       fetchedBytes: fetched.reduce((a, f) => a + f.bytes, 0),
