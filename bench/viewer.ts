@@ -268,7 +268,7 @@ export async function decodeBench(rounds = 3): Promise<DecodeResult[]> {
   const { writeOme05 } = await import('../test/support/ome05.js');
   const dir = mkdtempSync(join(tmpdir(), 'zb-decode-bench-'));
   const codecs = ['blosc-zstd-shuffle', 'zstd', 'blosc-lz4-shuffle'];
-  writeOme05(
+  await writeOme05(
     dir,
     codecs.map((codec) => ({
       name: `${codec}.ome.zarr`,
