@@ -7,7 +7,7 @@ them (test/support/python.ts). Each job is what `python3 SCRIPT ARGS` or
 status, run as `__main__`; only the imported modules are kept between jobs.
 
 Frames on the pipes, each a 4-byte little-endian length and that many bytes:
-  request:  JSON {"argv": [...], "cwd"?: str}, then the job's stdin
+  request:  JSON {"argv": [...]}, then the job's stdin
   response: JSON {"status": int}, then the job's stdout, then its stderr
 The protocol has fds 0 and 1 to itself: a job's sys.stdin/stdout/stderr are in
 memory, and anything written straight to fd 1 (C code, a child process) goes to
@@ -64,7 +64,7 @@ def forget_filesystems():
             cls.clear_instance_cache()
 
 
-def run(argv, stdin, cwd):
+def run(argv, stdin):
     out, err = io.BytesIO(), io.BytesIO()
     saved = sys.stdin, sys.stdout, sys.stderr, sys.argv
     streams = (
@@ -75,7 +75,7 @@ def run(argv, stdin, cwd):
     sys.stdin, sys.stdout, sys.stderr = streams
     status = 0
     try:
-        os.chdir(cwd or HOME)
+        os.chdir(HOME)
         forget_filesystems()
         if argv[0] == "-c":
             sys.argv = ["-c"] + argv[2:]
@@ -112,7 +112,7 @@ def main():
         if stdin is None:
             return
         job = json.loads(header)
-        status, out, err = run(job["argv"], stdin, job.get("cwd"))
+        status, out, err = run(job["argv"], stdin)
         write_frames(json.dumps({"status": status}).encode(), out, err)
 
 

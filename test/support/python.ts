@@ -51,10 +51,7 @@ export interface PythonRun {
  * worker run one at a time, in the order asked; a job that kills the interpreter fails alone, and the next job
  * starts a new one.
  */
-export function runPython(
-  args: string[],
-  options: { input?: string | Uint8Array; cwd?: string } = {},
-): Promise<PythonRun> {
+export function runPython(args: string[], options: { input?: string | Uint8Array } = {}): Promise<PythonRun> {
   const job = queue.then(() => worker().run(args, options));
   queue = job.then(
     () => undefined,
@@ -112,12 +109,12 @@ class PythonWorker {
     );
   }
 
-  run(args: string[], options: { input?: string | Uint8Array; cwd?: string }): Promise<PythonRun> {
+  run(args: string[], options: { input?: string | Uint8Array }): Promise<PythonRun> {
     return new Promise((resolve, reject) => {
       if (!this.alive) return reject(new Error(`the Python worker has exited: ${this.#log}`));
       this.#waiting = { resolve, reject };
       this.#hold(true);
-      const header = Buffer.from(JSON.stringify({ argv: args, ...(options.cwd ? { cwd: options.cwd } : {}) }));
+      const header = Buffer.from(JSON.stringify({ argv: args }));
       const input = Buffer.from(options.input ?? '');
       this.#child.stdin?.write(Buffer.concat([frame(header), frame(input)]));
     });

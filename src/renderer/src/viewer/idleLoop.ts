@@ -34,7 +34,7 @@ const QUIET_FRAMES = 15;
 const POLL_MS = 50;
 const INPUT_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'wheel', 'keydown', 'touchstart'] as const;
 
-/** The wake function of the Deck that owns each layer or view manager. */
+/** The wake function of the Deck that owns each wrapped object (the Deck, its loop and its managers). */
 const wakers = new WeakMap<object, () => void>();
 const wrapped = new WeakSet<object>();
 
@@ -89,29 +89,18 @@ export function parkWhenIdle(deck: object): IdleLoop | undefined {
     requestFrame.call(loop);
   };
 
-  // deck seals its layer and view managers: their methods are wrapped on the prototype, once, and wake the loop
-  // of whichever Deck owns the instance.
-  for (const [manager, method] of [
+  // Methods are wrapped on the prototype, once (deck seals its layer and view managers, so an instance cannot
+  // take a wrapper of its own), and wake the loop of whichever Deck owns the instance.
+  const owned = [layers, views, loop, d];
+  for (const [target, method] of [
     [layers, 'setNeedsUpdate'],
     [layers, 'setNeedsRedraw'],
     [views, 'setNeedsUpdate'],
-  ] as const) {
-    wakeAfter(Object.getPrototypeOf(manager) as Record<string, unknown>, method);
-    wakers.set(manager, wake);
-  }
-  const restore: (() => void)[] = [];
-  for (const [target, method] of [
     [loop, 'setNeedsRedraw'],
     [d, 'setProps'],
-  ] as const) {
-    const original = (target as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
-    (target as unknown as Record<string, unknown>)[method] = function (this: unknown, ...args: unknown[]) {
-      const out = original.apply(this, args);
-      wake();
-      return out;
-    };
-    restore.push(() => delete (target as unknown as Record<string, unknown>)[method]);
-  }
+  ] as const)
+    wakeAfter(Object.getPrototypeOf(target) as Record<string, unknown>, method);
+  for (const target of owned) wakers.set(target, wake);
 
   const target = canvas.parentElement ?? canvas;
   for (const type of INPUT_EVENTS) target.addEventListener(type, wake, { capture: true, passive: true });
@@ -133,9 +122,7 @@ export function parkWhenIdle(deck: object): IdleLoop | undefined {
       window.clearInterval(poll);
       resized.disconnect();
       for (const type of INPUT_EVENTS) target.removeEventListener(type, wake, { capture: true });
-      for (const undo of restore) undo();
-      wakers.delete(layers);
-      wakers.delete(views);
+      for (const target of owned) wakers.delete(target);
       delete (loop as Partial<typeof loop>)._requestAnimationFrame;
       if (parked) {
         parked = false;
