@@ -19,6 +19,7 @@ import { appMenuTemplate } from '../src/desktop/menu.js';
 import { SettingsStore } from '../src/desktop/settings-store.js';
 import { readWritten } from './support/convert.js';
 import { FIXTURES, fixturesPresent, missing } from './support/env.js';
+import { startStaticServer } from './support/static-server.js';
 
 const req = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -163,20 +164,34 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
   });
 
   it('cancels a running job', async () => {
-    const out = join(tmp, 'cancelled.ome.zarr');
-    const res = await post(
-      '/control/export/jobs',
-      { source: 'local/image_blosc.ome.zarr', output: out, options: { chunk: 8, shard: 1, compression: 'gzip' } },
-      { [TOKEN_HEADER]: token },
-    );
-    const started = (await res.json()) as ExportJob;
-    await until(started.id, (j) => j.status === 'running');
-    const cancel = await post(`/control/export/jobs/${started.id}/cancel`, {}, { [TOKEN_HEADER]: token });
-    expect(cancel.status).toBe(200);
-    const job = await until(started.id, (j) => j.status !== 'running');
-    expect(job.status).toBe('cancelled');
-    // Never a dataset that looks complete.
-    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+    // The job reads the image over HTTP from a server that answers its first level-0 chunks and holds the
+    // rest: the job is still running when the cancel arrives, however fast the machine (an export of the
+    // local folder could finish between two polls).
+    const upstream = await startStaticServer(join(FIXTURES, 'generated'));
+    try {
+      upstream.fault = { prefix: '/image_blosc.ome.zarr/0/', kind: 'hold', after: 4 };
+      const mounted = await post('/control/remote', { url: `${upstream.url}/image_blosc.ome.zarr` });
+      expect(await mounted.json()).toEqual({ path: 'remote/image_blosc.ome.zarr' });
+      const out = join(tmp, 'cancelled.ome.zarr');
+      const res = await post(
+        '/control/export/jobs',
+        { source: 'remote/image_blosc.ome.zarr', output: out, options: { chunk: 8, shard: 1, compression: 'gzip' } },
+        { [TOKEN_HEADER]: token },
+      );
+      const started = (await res.json()) as ExportJob;
+      await expect.poll(() => upstream.held).toBeGreaterThan(0);
+      expect((await until(started.id, () => true)).status).toBe('running');
+      const cancel = await post(`/control/export/jobs/${started.id}/cancel`, {}, { [TOKEN_HEADER]: token });
+      expect(cancel.status).toBe(200);
+      const job = await until(started.id, (j) => j.status !== 'running');
+      expect(job.status).toBe('cancelled');
+      // Never a dataset that looks complete.
+      expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+    } finally {
+      upstream.fault = undefined;
+      upstream.release();
+      await upstream.close();
+    }
   });
 
   it('rejects bad requests with 400', async () => {

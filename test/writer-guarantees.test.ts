@@ -7,7 +7,7 @@
  * denied exit 1 with the reason; exit codes 0/1/2/130; nothing is written
  * outside OUTPUT.
  */
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   closeSync,
@@ -29,6 +29,7 @@ import { Journal } from '../src/bridge/writer/journal.js';
 import { convertChild, convertHere, finished, NO_DAC_OVERRIDE, treeBytes, treeDiff } from './support/convert.js';
 import { missing, pythonZarrPresent, REPO } from './support/env.js';
 import { runPython } from './support/python.js';
+import { startStaticServer } from './support/static-server.js';
 
 const skip = missing('Debian python3-zarr (/usr/bin/python3)', pythonZarrPresent());
 const isRoot = process.getuid?.() === 0;
@@ -51,55 +52,67 @@ describe.skipIf(skip)('convert: guarantees', () => {
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
+  /**
+   * A conversion of the volume read over HTTP, stopped halfway: the server answers the first half of the
+   * input's chunks and holds the rest, and `stop` is called once a request is held. On a fast machine a
+   * conversion stopped "when progress passes 30 %" had often finished before the signal landed; held input
+   * cannot finish, whatever the machine's speed. With one thread, units are written one after the other, and
+   * each level-0 shard reads one input chunk: when the 19th is asked for, 17 or 18 shards are in place.
+   */
+  async function stoppedHalfway(out: string, stop: (child: ChildProcess) => void) {
+    const server = await startStaticServer(tmp);
+    // 48×384×384 in 64³ chunks: 36 input chunks, one per level-0 shard (64³ of 32³ chunks, 2 per shard side).
+    server.fault = { prefix: '/volume.zarr/0/', kind: 'hold', after: 18 };
+    const input = `${server.url}/volume.zarr`;
+    const child = convertChild([input, '-o', out, ...common, '--threads', '1']);
+    const done = finished(child);
+    await expect.poll(() => server.held).toBeGreaterThan(0);
+    stop(child);
+    const result = await done;
+    server.fault = undefined;
+    server.release();
+    return { input, server, result };
+  }
+
+  /** Level-0 shards in place in `out`. */
+  const shardsWritten = (out: string) =>
+    readdirSync(join(out, '0/c'), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
+
   it('kill -9 halfway, then --resume: the same bytes as an uninterrupted run', async () => {
     const out = join(tmp, 'killed.ome.zarr');
-    const child = convertChild([volume, '-o', out, ...common, '--threads', '1']);
-    const done = finished(child);
-    let killedAt = -1;
-    child.stdout!.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n')) {
-        if (!line.startsWith('{')) continue;
-        const p = JSON.parse(line) as { type: string; fraction?: number };
-        if (killedAt < 0 && p.type === 'progress' && (p.fraction ?? 0) >= 0.3) {
-          killedAt = p.fraction!;
-          child.kill('SIGKILL');
-        }
-      }
-    });
-    const r = await done;
-    expect(r.signal, `not killed (stdout: ${r.stdout.slice(-300)})`).toBe('SIGKILL');
-    expect(killedAt).toBeGreaterThan(0);
-    // Half written: data is there, but nothing makes it look like a complete dataset.
-    expect(existsSync(join(out, '0/zarr.json'))).toBe(true);
-    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
-    const resumed = await convertHere([volume, '-o', out, ...common, '--resume']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
-    // Nothing left beside the data: no job folder, no temporary files.
-    expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+    const { input, server, result } = await stoppedHalfway(out, (child) => child.kill('SIGKILL'));
+    try {
+      expect(result.signal, `not killed (stdout: ${result.stdout.slice(-300)})`).toBe('SIGKILL');
+      // 36 level-0 shards in all.
+      expect(shardsWritten(out)).toBeGreaterThanOrEqual(17);
+      expect(shardsWritten(out)).toBeLessThan(36);
+      // Half written: data is there, but nothing makes it look like a complete dataset.
+      expect(existsSync(join(out, '0/zarr.json'))).toBe(true);
+      expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+      const resumed = await convertHere([input, '-o', out, ...common, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+      // Nothing left beside the data: no job folder, no temporary files.
+      expect(readdirSync(out).filter((n) => n.startsWith('.'))).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('Ctrl-C exits 130, and --resume completes to the same bytes', async () => {
     const out = join(tmp, 'interrupted.ome.zarr');
-    const child = convertChild([volume, '-o', out, ...common, '--threads', '1']);
-    const done = finished(child);
-    let sent = false;
-    child.stdout!.on('data', (d: Buffer) => {
-      if (!sent && d.toString().includes('"fraction"')) {
-        const fractions = [...d.toString().matchAll(/"fraction":([\d.e-]+)/g)].map((m) => Number(m[1]));
-        if (fractions.some((f) => f >= 0.2)) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      }
-    });
-    const r = await done;
-    expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/interrupted.*--resume/);
-    expect(existsSync(join(out, 'zarr.json'))).toBe(false);
-    const resumed = await convertHere([volume, '-o', out, ...common, '--resume']);
-    expect(resumed.code, resumed.stderr).toBe(0);
-    expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+    const { input, server, result } = await stoppedHalfway(out, (child) => child.kill('SIGINT'));
+    try {
+      expect(result.code, result.stderr).toBe(130);
+      expect(result.stderr).toMatch(/interrupted.*--resume/);
+      expect(shardsWritten(out)).toBeGreaterThanOrEqual(17);
+      expect(existsSync(join(out, 'zarr.json'))).toBe(false);
+      const resumed = await convertHere([input, '-o', out, ...common, '--resume']);
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(treeDiff(treeBytes(out), reference)).toEqual([]);
+    } finally {
+      await server.close();
+    }
   });
 
   it('--part 1/3, 2/3, 3/3 then --finalize: the same bytes; --finalize before the parts is refused', async () => {

@@ -5,7 +5,7 @@ import { describeIoError, isWriterError, WriterError } from '../bridge/writer/er
 const OUTPUT_FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 import { setDecodeWorkers } from '../bridge/util/decode-pool.js';
-import { runConvert } from '../bridge/writer/job.js';
+import { runConvert, startChunkPool } from '../bridge/writer/job.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
 import { progressSink } from './convert-progress.js';
@@ -51,6 +51,9 @@ export async function convertCommand(
   const memory = watchMemoryPeak(25, () => latest);
   // One decode worker (for BossDB cuboids, remote blosc chunks): the codec workers are what keep the cores busy.
   setDecodeWorkers(1);
+  // The codec workers boot and compile their WebAssembly while INPUT is opened (64 TIFF files, a BossDB
+  // channel's metadata), not after: on a conversion of a few seconds that start-up shows.
+  const pool = startChunkPool(args.options);
   try {
     input = await resolveInput(args.input, {
       path: args.path,
@@ -67,6 +70,7 @@ export async function convertCommand(
       mode: args.mode,
       inputFolders: input.folders,
       signal: controller.signal,
+      pool,
       onProgress: (p) => {
         latest = { phase: p.phase, level: p.level, unitsDone: p.unitsDone, unitsTotal: p.unitsTotal };
         sink.update(p);
@@ -115,6 +119,7 @@ export async function convertCommand(
     memory.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    await pool.close();
     await input?.close().catch(() => {});
   }
 }

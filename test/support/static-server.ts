@@ -18,7 +18,16 @@ export interface StaticServer {
    * Paths starting with `fault.prefix` misbehave: cut bodies, reset connections, stalled bodies, latency,
    * or `hold`: no answer until `release()` (a test then decides, by events, when the answer comes).
    */
-  fault?: { prefix: string; kind: 'truncate' | 'reset' | 'stall' | 'latency' | 'hold'; ms?: number; times?: number };
+  fault?: {
+    prefix: string;
+    kind: 'truncate' | 'reset' | 'stall' | 'latency' | 'hold';
+    ms?: number;
+    times?: number;
+    /** The first `after` matching requests are answered as usual; the fault starts with the next one. */
+    after?: number;
+  };
+  /** Requests held by a `hold` fault and not yet answered. */
+  readonly held: number;
   /** Answers every request held so far. */
   release(): void;
   close(): Promise<void>;
@@ -27,6 +36,9 @@ export interface StaticServer {
 export async function startStaticServer(root: string): Promise<StaticServer> {
   const held: (() => void)[] = [];
   const state: StaticServer = {
+    get held() {
+      return held.length;
+    },
     url: '',
     requests: [],
     abandoned: [],
@@ -46,7 +58,8 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
       return;
     }
     const fault = state.fault;
-    if (fault && path.startsWith(fault.prefix) && (fault.times === undefined || fault.times-- > 0)) {
+    const due = fault && path.startsWith(fault.prefix) && (fault.after === undefined || fault.after-- <= 0);
+    if (fault && due && (fault.times === undefined || fault.times-- > 0)) {
       if (fault.kind === 'reset') {
         req.socket.destroy();
         return;
@@ -95,6 +108,11 @@ export async function startStaticServer(root: string): Promise<StaticServer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  state.close = () => new Promise((resolve) => server.close(() => resolve()));
+  state.close = () =>
+    new Promise((resolve) => {
+      server.close(() => resolve());
+      // A client's kept-alive connections (undici keeps them for seconds) would otherwise hold the close.
+      server.closeAllConnections();
+    });
   return state;
 }

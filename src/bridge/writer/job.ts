@@ -58,6 +58,8 @@ export interface ConvertRequest {
   inputFolders?: readonly string[];
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+  /** Codec workers the caller started (see `startChunkPool`) and closes; by default the job starts its own. */
+  pool?: ChunkPool;
 }
 
 export interface ConvertResult {
@@ -126,12 +128,18 @@ export function planImages(sources: readonly ImageSource[], options: WriteOption
   });
 }
 
+/** The codec workers for a conversion with `options`, each loading its codec now. */
+export function startChunkPool(options: WriteOptions): ChunkPool {
+  const pool = createChunkPool(Math.max(1, options.threads));
+  pool.warm(codecSpec(options.compression, options.compressionLevel));
+  return pool;
+}
+
 export async function runConvert(req: ConvertRequest): Promise<ConvertResult> {
   // The codec workers start, and compile their WebAssembly, while the input's metadata is read and OUTPUT is
   // claimed, rather than after: on a conversion of a few seconds that start-up is a visible part of the time.
-  const codec = codecSpec(req.options.compression, req.options.compressionLevel);
-  const pool = createChunkPool(Math.max(1, req.options.threads));
-  pool.warm(codec);
+  if (req.pool) return convertWith(req, req.pool);
+  const pool = startChunkPool(req.options);
   try {
     return await convertWith(req, pool);
   } finally {
