@@ -77,6 +77,8 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
   beforeAll(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'zb-export-'));
     bridge = await startBridge({ port: 0, open: [image] });
+    // Every test has the token, as the viewer has from its start (the first test checks how it is handed out).
+    token = await sessionToken();
   });
   afterAll(async () => {
     await bridge?.close();
@@ -89,6 +91,12 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
       headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify(body),
     });
+
+  async function sessionToken(): Promise<string> {
+    const res = await fetch(`${bridge.url}/control/export/session`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
+    expect(res.status).toBe(200);
+    return ((await res.json()) as { token: string }).token;
+  }
 
   async function until(id: string, done: (j: ExportJob) => boolean): Promise<ExportJob> {
     for (let i = 0; i < 600; i++) {
@@ -110,8 +118,10 @@ describe.skipIf(missing('shared fixtures', fixturesPresent()))('export jobs over
     const res = await fetch(`${bridge.url}/control/export/session`, { headers: { 'Sec-Fetch-Site': 'same-origin' } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    token = ((await res.json()) as { token: string }).token;
-    expect(token).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const handed = ((await res.json()) as { token: string }).token;
+    expect(handed).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    // One token per process.
+    expect(handed).toBe(token);
   });
 
   it('refuses to start a job without the token, or from an allow-listed origin', async () => {

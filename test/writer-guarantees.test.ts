@@ -66,7 +66,15 @@ describe.skipIf(skip)('convert: guarantees', () => {
     const input = `${server.url}/volume.zarr`;
     const child = convertChild([input, '-o', out, ...common, '--threads', '1']);
     const done = finished(child);
-    await expect.poll(() => server.held).toBeGreaterThan(0);
+    try {
+      await expect.poll(() => server.held).toBeGreaterThan(0);
+    } catch (e) {
+      // Never held (the conversion failed, or read otherwise): nothing is left running.
+      child.kill('SIGKILL');
+      await done;
+      await server.close();
+      throw e;
+    }
     stop(child);
     const result = await done;
     server.fault = undefined;
@@ -172,11 +180,15 @@ describe.skipIf(skip)('convert: guarantees', () => {
     const region = await convertHere([volume, '-o', join(tmp, 'y.zarr'), '--region', 'q=0:4']);
     expect(region.code).toBe(2);
     expect(region.stderr).toMatch(/no axis "q"/);
+    const level = await convertHere([volume, '-o', join(tmp, 'w.zarr'), '--compression-level', '99']);
+    expect(level.code).toBe(2);
+    expect(level.stderr.split('\n')[0]).toMatch(/--compression-level: zstd levels are 1–22, not 99/);
     const input = await convertHere([join(tmp, 'nothing-here'), '-o', join(tmp, 'z.zarr')]);
     expect(input.code).toBe(1);
     expect(input.stderr.trim().split('\n')).toHaveLength(1);
     // A failed run leaves nothing behind.
     expect(existsSync(join(tmp, 'x.zarr'))).toBe(false);
+    expect(existsSync(join(tmp, 'w.zarr'))).toBe(false);
     expect(existsSync(join(tmp, 'z.zarr'))).toBe(false);
   });
 

@@ -1,7 +1,7 @@
 /** Command-line parsing for `zarr-bridge convert`, free of side effects so it can be tested. */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { COMPRESSIONS } from '../bridge/writer/codec.js';
+import { COMPRESSIONS, codecSpec } from '../bridge/writer/codec.js';
 import { WriterError } from '../bridge/writer/errors.js';
 import {
   type CompressionName,
@@ -147,6 +147,12 @@ export function parseConvertArgs(argv: string[], env: NodeJS.ProcessEnv = proces
     const n = Number(values['compression-level']);
     if (!Number.isInteger(n)) throw usage(`--compression-level: an integer, not ${values['compression-level']}`);
     options.compressionLevel = n;
+  }
+  // A level outside the codec's range is a usage error, found before anything starts.
+  try {
+    codecSpec(options.compression, options.compressionLevel);
+  } catch (e) {
+    throw usage(`--compression-level: ${(e as Error).message}`);
   }
   if (values.levels !== undefined)
     options.levels = values.levels === 'auto' ? 'auto' : positiveInt('--levels', values.levels);

@@ -6,6 +6,7 @@ const OUTPUT_FULL = new Set(['ENOSPC', 'EDQUOT', 'EROFS']);
 
 import { setDecodeWorkers } from '../bridge/util/decode-pool.js';
 import { runConvert, startChunkPool } from '../bridge/writer/job.js';
+import type { ChunkPool } from '../bridge/writer/worker-pool.js';
 import { CONVERT_USAGE, parseConvertArgs } from './convert-args.js';
 import { resolveInput } from './convert-input.js';
 import { progressSink } from './convert-progress.js';
@@ -51,10 +52,11 @@ export async function convertCommand(
   const memory = watchMemoryPeak(25, () => latest);
   // One decode worker (for BossDB cuboids, remote blosc chunks): the codec workers are what keep the cores busy.
   setDecodeWorkers(1);
-  // The codec workers boot and compile their WebAssembly while INPUT is opened (64 TIFF files, a BossDB
-  // channel's metadata), not after: on a conversion of a few seconds that start-up shows.
-  const pool = startChunkPool(args.options);
+  let pool: ChunkPool | undefined;
   try {
+    // The codec workers boot and compile their WebAssembly while INPUT is opened (64 TIFF files, a BossDB
+    // channel's metadata), not after: on a conversion of a few seconds that start-up shows.
+    pool = startChunkPool(args.options);
     input = await resolveInput(args.input, {
       path: args.path,
       bossdbUrl: args.bossdbUrl,
@@ -119,7 +121,7 @@ export async function convertCommand(
     memory.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await pool.close();
+    await pool?.close();
     await input?.close().catch(() => {});
   }
 }
