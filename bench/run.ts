@@ -95,7 +95,7 @@ if (want('serving')) {
 
 if (want('cold')) {
   console.log(
-    '### The cold path: 1024 chunk files (~90 MB), twice the hot-object cache, 16 connections, median of 5 interleaved rounds of 4 s\n',
+    '### The cold path: 1024 chunk files (~90 MB), twice the hot-object cache, 16 connections, median of 5 interleaved rounds of 4 s after an untimed 2 s pass of each\n',
   );
   const { rows, roundRatios } = await coldServingBench(4, 5);
   const ng = rows.find((r) => r.server.startsWith('nginx'));

@@ -11,6 +11,8 @@ import { SecondReadAdmission } from '../src/bridge/sources/store/admission.js';
 import { FolderStore, hotObjectBytes } from '../src/bridge/sources/store/folder-store.js';
 import { OpenFiles } from '../src/bridge/sources/store/open-files.js';
 import { SyncGuard } from '../src/bridge/sources/store/sync-guard.js';
+import { giveBuffer, sharedArena, takeSharedBuffer } from '../src/bridge/util/read-buffers.js';
+import { readThread } from '../src/bridge/util/read-thread.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -140,6 +142,22 @@ for (const mode of ['opened on the event loop', 'opened on the thread pool'] as 
       await other.close();
     });
 
+    it('reads a chunk file read once on the read thread, and sends its bytes from the shared arena', async () => {
+      const chunk = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 13) & 0xff);
+      writeFileSync(join(folder, 'chunk-once'), chunk);
+      const before = readThread().taken;
+      const object = await store.object('chunk-once', {});
+      expect(readThread().taken).toBe(before + 1);
+      expect(object!.held!.buffer).toBe(sharedArena());
+      expect(Buffer.from(object!.held!).equals(chunk)).toBe(true);
+      // Given back once sent: the next view of that size is the same memory.
+      const offset = object!.held!.byteOffset;
+      object!.release?.();
+      const next = takeSharedBuffer(70_000);
+      expect(next?.byteOffset).toBe(offset);
+      if (next) giveBuffer(next);
+    });
+
     it('closes handles left idle', async () => {
       const idle = openFiles(8, 1_000, 60);
       const lease = await idle.acquire('a');
@@ -196,9 +214,33 @@ describe('synchronous metadata calls', () => {
     expect(guard.allowed).toBe(true);
   });
 
-  it('are given up for good at the third slow call', () => {
+  it('count calls timed elsewhere (reads on the read thread) alike', () => {
     const guard = new SyncGuard(5, 3);
-    for (let i = 0; i < 3; i++) guard.run(slowCall);
+    guard.note(7);
+    guard.note(1);
+    guard.note(7);
+    expect(guard.allowed).toBe(true);
+    guard.note(7);
+    expect(guard.allowed).toBe(false);
+  });
+
+  it('survive slow calls far apart (a garbage collection or a preemption now and then)', () => {
+    const guard = new SyncGuard(5, 3, 20);
+    for (let i = 0; i < 4; i++) {
+      guard.run(slowCall);
+      for (let j = 0; j < 20; j++) guard.run(() => 42);
+    }
+    expect(guard.allowed).toBe(true);
+  });
+
+  it('are given up for good at the third slow call among 20', () => {
+    const guard = new SyncGuard(5, 3, 20);
+    guard.run(slowCall);
+    for (let j = 0; j < 8; j++) guard.run(() => 42);
+    guard.run(slowCall);
+    for (let j = 0; j < 8; j++) guard.run(() => 42);
+    expect(guard.allowed).toBe(true);
+    guard.run(slowCall);
     expect(guard.allowed).toBe(false);
     expect(guard.run(() => 42)).toBe(42);
     expect(guard.allowed).toBe(false);

@@ -5,6 +5,10 @@
  * reused buffers halved the CPU of a cold answer (measured: 420 → 220 µs).
  * A buffer comes back only once its answer has been handed to the kernel
  * (the response's 'finish'); one that never comes back is simply collected.
+ *
+ * Reads made on the read thread (read-thread.ts) land in one shared arena
+ * instead, the only memory that thread can write: it is carved into the same
+ * size classes, and its views come back through the same `giveBuffer`.
  */
 
 /** Size classes: powers of two from 4 KiB to 1 MiB (the largest file read whole). */
@@ -39,13 +43,47 @@ export function takeBuffer(length: number): Uint8Array | undefined {
   return new Uint8Array(unfilledBuffer(2 ** k).buffer, 0, length);
 }
 
-/** Gives back the buffer under a view from `takeBuffer`; nothing may read the view afterwards. */
+/** Gives back the buffer under a view from `takeBuffer` or `takeSharedBuffer`; nothing may read the view afterwards. */
 export function giveBuffer(view: Uint8Array): void {
+  if (shared && view.buffer === shared) {
+    sharedIdle[classOf(view.byteLength)].push(view.byteOffset);
+    return;
+  }
   const ab = view.buffer as ArrayBuffer;
   const k = classOf(ab.byteLength);
   if (2 ** k !== ab.byteLength || k > MAX_CLASS || idleBytes + ab.byteLength > IDLE_MAX) return;
   idle[k].push(ab);
   idleBytes += ab.byteLength;
+}
+
+/** The arena for reads on the read thread: its bytes are never all resident unless all are in use at once. */
+const SHARED_BYTES = 32 * 2 ** 20;
+let shared: SharedArrayBuffer | undefined;
+/** Never-used bytes from here on; freed views go to their class's list. */
+let sharedUnused = 0;
+const sharedIdle: number[][] = Array.from({ length: MAX_CLASS + 1 }, () => []);
+
+/** The shared arena (made at the first call). */
+export function sharedArena(): SharedArrayBuffer {
+  shared ??= new SharedArrayBuffer(SHARED_BYTES);
+  return shared;
+}
+
+/**
+ * A view of exactly `length` bytes of the shared arena (stale bytes: the caller overwrites them), or
+ * undefined when too large or when the arena is all in use.
+ */
+export function takeSharedBuffer(length: number): Uint8Array | undefined {
+  const k = classOf(length);
+  if (k > MAX_CLASS) return undefined;
+  const arena = sharedArena();
+  let offset = sharedIdle[k].pop();
+  if (offset === undefined) {
+    if (sharedUnused + 2 ** k > arena.byteLength) return undefined;
+    offset = sharedUnused;
+    sharedUnused += 2 ** k;
+  }
+  return new Uint8Array(arena, offset, length);
 }
 
 /** `giveBuffer(view)` as a release callback that does its work once, however often it is called. */

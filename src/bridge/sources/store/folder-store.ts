@@ -9,7 +9,8 @@ import { sep } from 'node:path';
 import { BridgeError } from '../../errors.js';
 import type { ByteRange, IoOptions, StoredObject } from '../../model/node.js';
 import { LruCache } from '../../util/lru.js';
-import { releaserOf, takeBuffer, unfilledBuffer } from '../../util/read-buffers.js';
+import { giveBuffer, releaserOf, takeBuffer, takeSharedBuffer, unfilledBuffer } from '../../util/read-buffers.js';
+import { readThread } from '../../util/read-thread.js';
 import { SecondReadAdmission } from './admission.js';
 import { type KvStore, type RangeQuery, type ReadOptions, tooLarge } from './kv-store.js';
 import { isMissingFile } from './missing.js';
@@ -59,6 +60,8 @@ export class FolderStore implements KvStore {
     sync: { locate: (key) => this.resolveSync(key), guard: new SyncGuard() },
     pathOf: (key) => this.#joined(key),
   });
+  /** Whether chunk files read once go to the read thread: until a few reads there were slow (a network mount). */
+  readonly #fastReads = new SyncGuard();
   private constructor(root: string) {
     this.root = root;
   }
@@ -220,7 +223,7 @@ export class FolderStore implements KvStore {
         };
       }
       // Chunks are small: one read now, sent from memory, beats a stream's open/read/read/close.
-      whole = await readAt(lease.file.fd, offset, size, !kept);
+      whole = kept ? await readAt(lease.file.fd, offset, size) : await this.#readOnce(lease.file.fd, offset, size);
     } finally {
       lease.release();
     }
@@ -292,6 +295,37 @@ export class FolderStore implements KvStore {
     });
     opts.signal?.addEventListener('abort', () => stream.destroy(), { once: true });
     return stream;
+  }
+
+  /**
+   * Bytes read to be sent once and given back (`releaserOf`): on the read thread while this folder's reads
+   * are fast and it can take them, else from libuv's pool into a reusable buffer.
+   */
+  async #readOnce(fd: number, offset: number, length: number): Promise<Uint8Array> {
+    const into = this.#fastReads.allowed ? takeSharedBuffer(length) : undefined;
+    const reading = into && readThread().read(fd, into, offset);
+    if (!into || !reading) {
+      if (into) giveBuffer(into);
+      return readAt(fd, offset, length, true);
+    }
+    let read: Awaited<typeof reading>;
+    try {
+      read = await reading;
+    } catch (e) {
+      giveBuffer(into);
+      throw e;
+    }
+    // The thread stopped before reading it: `into` may yet be written, so it is not given back.
+    if (!read) return readAt(fd, offset, length, true);
+    this.#fastReads.note(read.ms);
+    if (read.bytesRead === length) return into;
+    // Shorter (the file shrank, or a read stopped short): the rest from the pool, into memory of its own.
+    const out = unfilledBuffer(length);
+    out.set(into.subarray(0, read.bytesRead));
+    giveBuffer(into);
+    const rest = await readAt(fd, offset + read.bytesRead, length - read.bytesRead);
+    out.set(rest, read.bytesRead);
+    return read.bytesRead + rest.byteLength === length ? out : out.slice(0, read.bytesRead + rest.byteLength);
   }
 
   /** The error for a file found shorter than its handle said; the handle is dropped, so the next read sees it anew. */

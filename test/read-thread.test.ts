@@ -1,0 +1,172 @@
+/**
+ * The read thread (src/bridge/util/read-thread.ts): it reads what it is asked into the shared arena, says
+ * which error a read met, refuses work it cannot take now (full, stopped, stuck behind a read that does not
+ * return) so the caller reads elsewhere, and never leaves a caller waiting.
+ */
+import { execFileSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { giveBuffer, takeBuffer, takeSharedBuffer } from '../src/bridge/util/read-buffers.js';
+import { ReadThread } from '../src/bridge/util/read-thread.js';
+
+let work: string;
+let file: string;
+/** 300 KiB, every byte a function of its position. */
+const content = Uint8Array.from({ length: 300 * 1024 }, (_, i) => (i * 7 + (i >> 10)) & 0xff);
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'zb-read-thread-'));
+  file = join(work, 'data.bin');
+  writeFileSync(file, content);
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+const shared = (length: number): Uint8Array => {
+  const view = takeSharedBuffer(length);
+  if (!view) throw new Error('the shared arena is full');
+  return view;
+};
+
+describe('the read thread', () => {
+  it('reads the bytes asked for, at their positions, many at once', async () => {
+    const thread = new ReadThread();
+    const fd = openSync(file, 'r');
+    try {
+      const asks = Array.from({ length: 200 }, (_, i) => ({
+        position: (i * 1531) % 200_000,
+        length: 1 + ((i * 977) % 90_000),
+      }));
+      const views = asks.map((a) => shared(a.length));
+      const reads = asks.map((a, i) => thread.read(fd, views[i], a.position));
+      expect(reads.every((r) => r !== undefined)).toBe(true);
+      const results = await Promise.all(reads);
+      results.forEach((r, i) => {
+        expect(r?.bytesRead).toBe(asks[i].length);
+        expect(
+          Buffer.from(views[i]).equals(content.subarray(asks[i].position, asks[i].position + asks[i].length)),
+        ).toBe(true);
+      });
+      for (const v of views) giveBuffer(v);
+    } finally {
+      closeSync(fd);
+      thread.stop();
+    }
+  });
+
+  it('answers fewer bytes at the end of the file, and none past it', async () => {
+    const thread = new ReadThread();
+    const fd = openSync(file, 'r');
+    try {
+      const tail = shared(4096);
+      const past = shared(4096);
+      const [a, b] = await Promise.all([
+        thread.read(fd, tail, content.length - 100),
+        thread.read(fd, past, content.length + 10),
+      ]);
+      expect(a?.bytesRead).toBe(100);
+      expect(Buffer.from(tail.subarray(0, 100)).equals(content.subarray(content.length - 100))).toBe(true);
+      expect(b?.bytesRead).toBe(0);
+      giveBuffer(tail);
+      giveBuffer(past);
+    } finally {
+      closeSync(fd);
+      thread.stop();
+    }
+  });
+
+  it("rejects with the read's error code", async () => {
+    const thread = new ReadThread();
+    // A folder opens for reading on Linux, and reading it fails with EISDIR.
+    const fd = openSync(work, 'r');
+    const view = shared(16);
+    try {
+      await expect(thread.read(fd, view, 0)).rejects.toMatchObject({ code: 'EISDIR', syscall: 'read' });
+      // And goes on reading afterwards.
+      const ok = openSync(file, 'r');
+      try {
+        await expect(thread.read(ok, view, 5)).resolves.toMatchObject({ bytesRead: 16 });
+        expect(Buffer.from(view).equals(content.subarray(5, 21))).toBe(true);
+      } finally {
+        closeSync(ok);
+      }
+    } finally {
+      giveBuffer(view);
+      closeSync(fd);
+      thread.stop();
+    }
+  });
+
+  it('takes only memory of the shared arena, and at most 256 reads in flight', async () => {
+    const thread = new ReadThread();
+    const fd = openSync(file, 'r');
+    const own = takeBuffer(16);
+    try {
+      expect(own && thread.read(fd, own, 0)).toBeUndefined();
+      const views = Array.from({ length: 257 }, () => shared(4096));
+      const reads = views.map((v, i) => thread.read(fd, v, i * 100));
+      expect(reads.slice(0, 256).every((r) => r !== undefined)).toBe(true);
+      expect(reads[256]).toBeUndefined();
+      await Promise.all(reads);
+      // Room again once they are done.
+      const again = thread.read(fd, views[256], 0);
+      expect(again).toBeDefined();
+      await again;
+      for (const v of views) giveBuffer(v);
+    } finally {
+      if (own) giveBuffer(own);
+      closeSync(fd);
+      thread.stop();
+    }
+  });
+
+  it('sends reads elsewhere while one does not return, and takes them again once it has', async () => {
+    const thread = new ReadThread();
+    const fifo = join(work, 'stuck.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Opened for reading and writing, a FIFO opens at once and a read of it waits until something is written.
+    const fd = openSync(fifo, 'r+');
+    const file_ = openSync(file, 'r');
+    const stuckView = shared(5);
+    const view = shared(64);
+    try {
+      // -1: from the current position (a pipe cannot be read at one).
+      const stuck = thread.read(fd, stuckView, -1);
+      expect(stuck).toBeDefined();
+      // Refused once the stuck read is older than the thread's patience (100 ms): waited for, not timed.
+      await expect.poll(() => thread.read(file_, view, 0) === undefined, { interval: 50 }).toBe(true);
+      writeSync(fd, 'HELLO');
+      await expect(stuck).resolves.toMatchObject({ bytesRead: 5 });
+      expect(Buffer.from(stuckView).toString()).toBe('HELLO');
+      const after = thread.read(file_, view, 1000);
+      expect(after).toBeDefined();
+      await after;
+      expect(Buffer.from(view).equals(content.subarray(1000, 1064))).toBe(true);
+    } finally {
+      closeSync(fd);
+      closeSync(file_);
+      giveBuffer(view);
+      giveBuffer(stuckView);
+      thread.stop();
+    }
+  });
+
+  it('answers every read waiting when it stops, and takes none afterwards', async () => {
+    const thread = new ReadThread();
+    const fifo = join(work, 'stop.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const fd = openSync(fifo, 'r+');
+    const view = shared(5);
+    try {
+      const waiting = thread.read(fd, view, -1);
+      thread.stop();
+      await expect(waiting).resolves.toBeUndefined();
+      expect(thread.read(fd, shared(5), -1)).toBeUndefined();
+    } finally {
+      // Ends the read the stopped thread may still be blocked in (`view` is not given back: it may be written).
+      writeSync(fd, 'HELLO');
+      closeSync(fd);
+    }
+  });
+});
