@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { BridgeError } from '../errors.js';
-import type { ByteRange, StoredObject } from '../model/node.js';
+import type { ByteRange, IoOptions, StoredObject } from '../model/node.js';
 
 export type ParsedRange = ByteRange | 'unsatisfiable' | undefined;
 
@@ -98,7 +98,7 @@ export async function sendObject(
   res: ServerResponse,
   object: StoredObject,
   cacheControl: string,
-  signal: AbortSignal,
+  io: IoOptions,
   headers: HeaderList = [],
 ): Promise<void> {
   const etag = `"${object.version}"`;
@@ -113,7 +113,7 @@ export async function sendObject(
     req.method === 'GET' && !notModified(req, etag)
       ? parseRange(typeof req.headers.range === 'string' ? req.headers.range : undefined, object.size)
       : 'unsatisfiable';
-  const data = wanted === 'unsatisfiable' ? undefined : await object.read(wanted, { signal });
+  const data = wanted === 'unsatisfiable' ? undefined : await object.read(wanted, io);
   const range = prepare(req, res, object.size, etag, cacheControl, headers);
   if (range === 'answered' || !data) return;
   const length = range ? (range.length ?? object.size - range.offset) : object.size;

@@ -3,6 +3,7 @@
  * the face for a URL, and turns its reply (or typed error) into a response.
  * Faces never see HTTP; this file never sees formats.
  */
+
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +26,7 @@ import { zarrV3Face } from '../faces/zarr-v3.js';
 import type { StoredObject } from '../model/node.js';
 import { toJson } from '../util/json.js';
 import { type Logger, redactUrl, silentLogger } from '../util/log.js';
+import { ClientGone } from './client-gone.js';
 import { errorReply } from './error-reply.js';
 import { HeldReplies } from './held-replies.js';
 import { listen } from './listen.js';
@@ -365,23 +367,23 @@ async function serveAgain(
   forget: () => void,
 ) {
   const { log, remember, headers } = context;
-  const controller = new AbortController();
+  const gone = new ClientGone();
   const onClose = () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) gone.abort();
   };
   res.on('close', onClose);
   try {
-    const object = await reread({ signal: controller.signal });
-    if (controller.signal.aborted) return;
+    const object = await reread(gone.io);
+    if (gone.aborted) return;
     if (!object) {
       forget();
       res.off('close', onClose);
       return await walk();
     }
     remember(object);
-    await sendObject(req, res, object, 'no-cache', controller.signal, headers);
+    await sendObject(req, res, object, 'no-cache', gone.io, headers);
   } catch (e) {
-    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    if (gone.aborted || (isAbortError(e) && res.destroyed)) return;
     answerFailure(req, res, e, log, headers);
   } finally {
     res.off('close', onClose);
@@ -423,17 +425,17 @@ async function serveFace(
     return;
   }
   // Aborted when the client goes away, so decode and upstream work stop too.
-  const controller = new AbortController();
+  const gone = new ClientGone();
   const onClose = () => {
-    if (!res.writableFinished) controller.abort();
+    if (!res.writableFinished) gone.abort();
   };
   res.on('close', onClose);
   const started = performance.now();
   const proto = 'http';
   const url = `${proto}://${req.headers.host}${face.prefix}${rawPath === '/' ? '' : rawPath}`;
   try {
-    const reply = await face.handle(catalog, { segments, url, compression }, { signal: controller.signal });
-    if (controller.signal.aborted) return;
+    const reply = await face.handle(catalog, { segments, url, compression }, gone.io);
+    if (gone.aborted) return;
     if (reply.kind === 'json') {
       jsonHeaders();
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);
@@ -446,10 +448,10 @@ async function serveFace(
       sendBytes(req, res, reply.bytes, 'no-cache', headers);
     } else {
       remember(reply.object);
-      await sendObject(req, res, reply.object, 'no-cache', controller.signal, headers);
+      await sendObject(req, res, reply.object, 'no-cache', gone.io, headers);
     }
   } catch (e) {
-    if (controller.signal.aborted || (isAbortError(e) && res.destroyed)) return;
+    if (gone.aborted || (isAbortError(e) && res.destroyed)) return;
     answerFailure(req, res, e, log, headers);
   } finally {
     res.off('close', onClose);
@@ -460,7 +462,7 @@ async function serveFace(
       log.log(level, 'request', {
         method: req.method,
         path: redactUrl(req.url ?? ''),
-        status: controller.signal.aborted ? 499 : res.statusCode,
+        status: gone.aborted ? 499 : res.statusCode,
         ms,
       });
   }

@@ -160,8 +160,9 @@ export class FolderStore implements KvStore {
     }
   }
 
-  async object(key: string, opts: IoOptions): Promise<StoredObject | undefined> {
-    return this.#hotObject(key, undefined, opts);
+  /** `_opts` unread: one read of at most a chunk file is not worth making a request's signal (client-gone.ts). */
+  async object(key: string, _opts: IoOptions): Promise<StoredObject | undefined> {
+    return this.#hotObject(key, undefined);
   }
 
   /**
@@ -172,15 +173,14 @@ export class FolderStore implements KvStore {
   async objectRange(
     key: string,
     range: { readonly offset: number; readonly length: number },
-    opts: IoOptions,
+    _opts: IoOptions,
   ): Promise<StoredObject | undefined> {
-    return this.#hotObject(key, range, opts);
+    return this.#hotObject(key, range);
   }
 
   async #hotObject(
     key: string,
     range: { readonly offset: number; readonly length: number } | undefined,
-    opts: IoOptions,
   ): Promise<StoredObject | undefined> {
     const hotKey = range ? `${this.#hotKey(key)}\0${range.offset}+${range.length}` : this.#hotKey(key);
     const hot = HOT.get(hotKey);
@@ -206,7 +206,8 @@ export class FolderStore implements KvStore {
     const kept = size <= HOT_OBJECT && ADMISSION.admit(hotKey, size);
     let whole: Uint8Array;
     try {
-      opts.signal?.throwIfAborted();
+      // No look at the caller's signal here: a request's signal is made only when asked for (http/client-gone.ts),
+      // and a client gone since its request arrived costs one read of at most HOT_OBJECT bytes.
       // Larger objects (shards) are read by range, on a handle leased per read: a Range request
       // for one inner chunk then reads that chunk, not the whole shard.
       if (size > HOT_OBJECT) {
@@ -235,11 +236,11 @@ export class FolderStore implements KvStore {
     // A range names bytes of the file as it was (a TIFF tile's offsets): once the file changed, reading the same
     // range again would be other bytes, so the caller must look the range up anew (undefined sends it back).
     const reread = range
-      ? async (o: IoOptions) => {
-          const again = await this.#hotObject(key, range, o);
+      ? async () => {
+          const again = await this.#hotObject(key, range);
           return again?.version === version ? again : undefined;
         }
-      : (o: IoOptions) => this.#hotObject(key, undefined, o);
+      : () => this.#hotObject(key, undefined);
     if (!kept) {
       return { size, version, exactVersion: true, held: bytes, read, release: releaserOf(bytes), reread };
     }
