@@ -123,31 +123,39 @@ describe('the read thread', () => {
 
   it('sends reads elsewhere while one does not return, and takes them again once it has', async () => {
     const thread = new ReadThread();
-    const fifo = join(work, 'stuck.fifo');
-    execFileSync('mkfifo', [fifo]);
     // Opened for reading and writing, a FIFO opens at once and a read of it waits until something is written.
-    const fd = openSync(fifo, 'r+');
-    const file_ = openSync(file, 'r');
-    const stuckView = shared(5);
-    const view = shared(64);
+    const fifo = (name: string) => {
+      const path = join(work, name);
+      execFileSync('mkfifo', [path]);
+      return openSync(path, 'r+');
+    };
+    const first = fifo('first.fifo');
+    const second = fifo('second.fifo');
+    const data = openSync(file, 'r');
+    // views[3] takes the reads made while polling (some are taken, and land there in any order).
+    const views = [shared(5), shared(6), shared(64), shared(64)];
     try {
-      // -1: from the current position (a pipe cannot be read at one).
-      const stuck = thread.read(fd, stuckView, -1);
-      expect(stuck).toBeDefined();
-      // Refused once the stuck read is older than the thread's patience (100 ms): waited for, not timed.
-      await expect.poll(() => thread.read(file_, view, 0) === undefined, { interval: 50 }).toBe(true);
-      writeSync(fd, 'HELLO');
-      await expect(stuck).resolves.toMatchObject({ bytesRead: 5 });
-      expect(Buffer.from(stuckView).toString()).toBe('HELLO');
-      const after = thread.read(file_, view, 1000);
-      expect(after).toBeDefined();
-      await after;
-      expect(Buffer.from(view).equals(content.subarray(1000, 1064))).toBe(true);
+      // -1: from the current position (a pipe cannot be read at one). The second waits behind the first.
+      const one = thread.read(first, views[0], -1);
+      const two = thread.read(second, views[1], -1);
+      expect(one && two).toBeDefined();
+      // Refused once the first has been out longer than the thread's patience (100 ms): waited for, not timed.
+      await expect.poll(() => thread.read(data, views[3], 0) === undefined, { interval: 50 }).toBe(true);
+      writeSync(first, 'HELLO');
+      await expect(one).resolves.toMatchObject({ bytesRead: 5 });
+      expect(Buffer.from(views[0]).toString()).toBe('HELLO');
+      // The second, asked for long ago, has only just begun: reads are taken again (queued behind it).
+      const behind = thread.read(data, views[2], 1000);
+      expect(behind).toBeDefined();
+      // Until it too has been out too long.
+      await expect.poll(() => thread.read(data, views[3], 0) === undefined, { interval: 50 }).toBe(true);
+      writeSync(second, 'WORLD!');
+      await expect(two).resolves.toMatchObject({ bytesRead: 6 });
+      await behind;
+      expect(Buffer.from(views[2]).equals(content.subarray(1000, 1064))).toBe(true);
+      expect(thread.read(data, views[3], 0)).toBeDefined();
     } finally {
-      closeSync(fd);
-      closeSync(file_);
-      giveBuffer(view);
-      giveBuffer(stuckView);
+      for (const fd of [first, second, data]) closeSync(fd);
       thread.stop();
     }
   });

@@ -35,7 +35,7 @@ interface LoopData {
   control: SharedArrayBuffer;
   /** Per slot: fd, offset in the arena, length, file position (Float64). */
   requests: SharedArrayBuffer;
-  /** Per slot: bytes read or a negative errno, then the read's milliseconds (Float64). */
+  /** Per slot: bytes read or a negative errno, the read's milliseconds, and `Date.now()` when it ended (Float64). */
   results: SharedArrayBuffer;
   arena: SharedArrayBuffer;
   slots: number;
@@ -74,8 +74,10 @@ function readLoop(data: LoopData, tell: () => void, read: typeof readSync, now: 
       const errno = (e as { errno?: unknown }).errno;
       got = typeof errno === 'number' && errno < 0 ? errno : -5;
     }
-    results[slot * 2] = got;
-    results[slot * 2 + 1] = now() - started;
+    const finished = now();
+    results[slot * 3] = got;
+    results[slot * 3 + 1] = finished - started;
+    results[slot * 3 + 2] = Date.now();
     tail++;
     Atomics.store(control, at.done, tail);
     if (Atomics.exchange(control, at.signalled, 1) === 0) tell();
@@ -97,13 +99,14 @@ export interface ThreadRead {
 interface Waiting {
   resolve: (r: ThreadRead | undefined) => void;
   reject: (e: unknown) => void;
+  /** `Date.now()` when asked for (the thread's clock for `performance.now()` has another origin). */
   submitted: number;
 }
 
 export class ReadThread {
   readonly #control = new Int32Array(new SharedArrayBuffer(8 * 4));
   readonly #requests = new Float64Array(new SharedArrayBuffer(SLOTS * 4 * 8));
-  readonly #results = new Float64Array(new SharedArrayBuffer(SLOTS * 2 * 8));
+  readonly #results = new Float64Array(new SharedArrayBuffer(SLOTS * 3 * 8));
   readonly #waiting: (Waiting | undefined)[] = new Array(SLOTS);
   readonly #arena = sharedArena();
   #worker?: Worker;
@@ -120,9 +123,7 @@ export class ReadThread {
    */
   read(fd: number, into: Uint8Array, position: number): Promise<ThreadRead | undefined> | undefined {
     if (this.#stopped || into.buffer !== this.#arena || this.#head - this.#drained >= SLOTS) return undefined;
-    const done = Atomics.load(this.#control, AT.done);
-    const oldest = done < this.#head ? this.#waiting[done % SLOTS] : undefined;
-    if (oldest && performance.now() - oldest.submitted > STUCK_MS) return undefined;
+    if (this.#stuck()) return undefined;
     this.#worker ??= this.#start();
     const slot = this.#head % SLOTS;
     const r = slot * 4;
@@ -131,7 +132,7 @@ export class ReadThread {
     this.#requests[r + 2] = into.byteLength;
     this.#requests[r + 3] = position;
     const promise = new Promise<ThreadRead | undefined>((resolve, reject) => {
-      this.#waiting[slot] = { resolve, reject, submitted: performance.now() };
+      this.#waiting[slot] = { resolve, reject, submitted: Date.now() };
     });
     Atomics.store(this.#control, AT.head, ++this.#head);
     if (Atomics.load(this.#control, AT.awake) === 0) {
@@ -176,6 +177,19 @@ export class ReadThread {
     return worker;
   }
 
+  /**
+   * Whether the read the thread is on has taken longer than `STUCK_MS`. It began when it was asked for, or
+   * when the read before it ended if that was later (reads queued behind a slow one are not slow themselves).
+   */
+  #stuck(): boolean {
+    const done = Atomics.load(this.#control, AT.done);
+    const oldest = done < this.#head ? this.#waiting[done % SLOTS] : undefined;
+    if (!oldest) return false;
+    // Written before `done` moved past it, so read safely after loading `done`.
+    const before = done > 0 ? this.#results[((done - 1) % SLOTS) * 3 + 2] : 0;
+    return Date.now() - Math.max(oldest.submitted, before) > STUCK_MS;
+  }
+
   /** Settles every read the thread has finished. */
   #drain(): void {
     // Cleared before looking, so a read finished after the look posts again.
@@ -183,8 +197,8 @@ export class ReadThread {
     const done = Atomics.load(this.#control, AT.done);
     while (this.#drained < done) {
       const slot = this.#drained % SLOTS;
-      const got = this.#results[slot * 2];
-      const ms = this.#results[slot * 2 + 1];
+      const got = this.#results[slot * 3];
+      const ms = this.#results[slot * 3 + 1];
       const waiting = this.#settle(this.#drained++);
       if (got >= 0) waiting?.resolve({ bytesRead: got, ms });
       else waiting?.reject(readError(got));
