@@ -115,11 +115,11 @@ export class ReadThread {
   #drained = 0;
 
   /**
-   * Reads up to `into.length` bytes of `fd` from `position` (-1: from the current one) into `into`, a view of the shared arena (from
-   * `takeSharedBuffer`). Undefined when the thread cannot take it now (stopped, full or stuck): read
-   * elsewhere. The promise answers undefined if the thread stops before reading it (then `into` may still
-   * be written, and must not be given back for reuse), and rejects with the read's error (with its `code`,
-   * as fs does).
+   * Reads up to `into.length` bytes of `fd` from `position` (-1: from the current one) into `into`, a view
+   * of the shared arena (from `takeSharedBuffer`). Undefined when the thread cannot take it now (stopped,
+   * full or stuck): read elsewhere. The promise answers undefined if the thread stops before reading it
+   * (then `into` may still be written, and must not be given back for reuse), and rejects with the read's
+   * error (with its `code`, as fs does).
    */
   read(fd: number, into: Uint8Array, position: number): Promise<ThreadRead | undefined> | undefined {
     if (this.#stopped || into.buffer !== this.#arena || this.#head - this.#drained >= SLOTS) return undefined;
