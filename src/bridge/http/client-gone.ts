@@ -15,7 +15,7 @@ export class ClientGone {
    * I/O options whose `signal` is made when first read (already aborted if the client has gone). An own,
    * enumerable getter: options spread into others (`{ ...opts, maxBytes }`) keep the signal.
    */
-  readonly io: IoOptions = Object.defineProperty({}, 'signal', { get: () => this.signal, enumerable: true });
+  readonly io: IoOptions = lazySignal(this);
 
   /** Whether the client has gone (without making the signal). */
   get aborted(): boolean {
@@ -35,4 +35,13 @@ export class ClientGone {
     this.#gone = true;
     this.#controller?.abort();
   }
+}
+
+/** An object literal's getter is its own enumerable property, and cheaper to make than `Object.defineProperty`. */
+function lazySignal(owner: ClientGone): IoOptions {
+  return {
+    get signal(): AbortSignal {
+      return owner.signal;
+    },
+  };
 }
