@@ -4,12 +4,15 @@
  * return) so the caller reads elsewhere, and never leaves a caller waiting.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { giveBuffer, takeBuffer, takeSharedBuffer } from '../src/bridge/util/read-buffers.js';
-import { ReadThread } from '../src/bridge/util/read-thread.js';
+import { startBridge } from '../src/bridge/bridge.js';
+import { giveBuffer, sharedBytesInUse, takeBuffer, takeSharedBuffer } from '../src/bridge/util/read-buffers.js';
+import { ReadThread, readThread } from '../src/bridge/util/read-thread.js';
+import { until } from './support/until.js';
 
 let work: string;
 let file: string;
@@ -175,6 +178,85 @@ describe('the read thread', () => {
       // Ends the read the stopped thread may still be blocked in (`view` is not given back: it may be written).
       writeSync(fd, 'HELLO');
       closeSync(fd);
+    }
+  });
+});
+
+describe('chunks read on the read thread, served by the bridge', () => {
+  it('go back to the shared arena when their clients leave before the bytes are read', async () => {
+    // A Zarr v3 array of 24 chunk files (64 KiB each, raw): each one is read once, so on the read thread.
+    const folder = join(work, 'leavers.zarr');
+    mkdirSync(folder);
+    const chunks = 24;
+    writeFileSync(
+      join(folder, 'zarr.json'),
+      JSON.stringify({
+        zarr_format: 3,
+        node_type: 'array',
+        shape: [chunks * 256, 256],
+        data_type: 'uint8',
+        chunk_grid: { name: 'regular', configuration: { chunk_shape: [256, 256] } },
+        chunk_key_encoding: { name: 'default', configuration: { separator: '/' } },
+        codecs: [{ name: 'bytes' }],
+        fill_value: 0,
+      }),
+    );
+    for (let i = 0; i < chunks; i++) {
+      mkdirSync(join(folder, 'c', String(i)), { recursive: true });
+      writeFileSync(join(folder, 'c', String(i), '0'), new Uint8Array(256 * 256).fill(i));
+    }
+    const bridge = await startBridge({ port: 0, open: [folder] });
+    const thread = readThread();
+    const patience = thread.patienceMs;
+    // The thread is held on a FIFO below for as long as the test needs: its reads must not go elsewhere.
+    thread.patienceMs = 3_600_000;
+    const fifo = join(work, 'hold.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const holdFd = openSync(fifo, 'r+');
+    const inUse = sharedBytesInUse();
+    const hold = shared(1);
+    try {
+      // The array opened first (a chunk read twice would be kept in the hot cache, read on libuv's pool), on a
+      // connection that closes after it (the count of open connections below is then only the leavers').
+      const opened = await new Promise<number>((resolve, reject) => {
+        const path = '/zarr/v3/local/leavers.zarr/zarr.json';
+        const headers = { Host: `127.0.0.1:${bridge.port}`, Connection: 'close' };
+        request({ host: '127.0.0.1', port: bridge.port, path, headers, agent: false }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        })
+          .on('error', reject)
+          .end();
+      });
+      expect(opened).toBe(200);
+      const held = thread.read(holdFd, hold, -1);
+      expect(held).toBeDefined();
+      const taken = thread.taken;
+      for (let i = 0; i < chunks; i++) {
+        const path = `/zarr/v3/local/leavers.zarr/c/${i}/0`;
+        const req = request({
+          host: '127.0.0.1',
+          port: bridge.port,
+          path,
+          headers: { Host: `127.0.0.1:${bridge.port}` },
+        });
+        req.on('error', () => undefined);
+        req.end();
+        // Left once the bridge has asked the thread for the chunk (queued behind the held read).
+        await until(() => thread.taken > taken + i);
+        req.destroy();
+      }
+      // The bridge has seen every client go.
+      await until(() => new Promise<boolean>((resolve) => bridge.server.getConnections((_e, n) => resolve(n === 0))));
+      writeSync(holdFd, 'x');
+      await expect(held).resolves.toMatchObject({ bytesRead: 1 });
+      giveBuffer(hold);
+      // Every chunk read for a client that had gone is given back (none is collected: the arena has no collector).
+      await expect.poll(() => sharedBytesInUse()).toBe(inUse);
+    } finally {
+      thread.patienceMs = patience;
+      closeSync(holdFd);
+      await bridge.close();
     }
   });
 });

@@ -104,7 +104,16 @@ export async function sendObject(
   const etag = `"${object.version}"`;
   if (object.held) {
     // A reusable buffer goes back once the kernel has the bytes; an answer cut short leaves it to the collector.
-    if (object.release) res.once('finish', object.release);
+    if (object.release) {
+      // Handed to the kernel ('finish'), or never to be ('close' without it: the client went); at once if it
+      // has already gone. The read thread's arena has no collector to fall back on.
+      if (res.destroyed) {
+        object.release();
+        return;
+      }
+      res.once('finish', object.release);
+      res.once('close', object.release);
+    }
     sendHeld(req, res, object.held, etag, cacheControl, headers);
     return;
   }

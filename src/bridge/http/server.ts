@@ -374,7 +374,8 @@ async function serveAgain(
   res.on('close', onClose);
   try {
     const object = await reread(gone.io);
-    if (gone.aborted) return;
+    // Nobody to send it to: its buffer goes back now (a view of the read thread's arena is not collected).
+    if (gone.aborted) return void object?.release?.();
     if (!object) {
       forget();
       res.off('close', onClose);
@@ -435,7 +436,7 @@ async function serveFace(
   const url = `${proto}://${req.headers.host}${face.prefix}${rawPath === '/' ? '' : rawPath}`;
   try {
     const reply = await face.handle(catalog, { segments, url, compression }, gone.io);
-    if (gone.aborted) return;
+    if (gone.aborted) return void (reply.kind === 'object' ? reply.object.release?.() : undefined);
     if (reply.kind === 'json') {
       jsonHeaders();
       sendJson(res, 200, toJson(reply.body), !reply.listing, head);

@@ -70,8 +70,9 @@ export interface StoredObject {
    */
   current?(): boolean;
   /**
-   * `held` lives in a reusable buffer: called (at most once) when the caller
-   * is done with the bytes, e.g. once a response has handed them to the kernel.
+   * `held` lives in a reusable buffer: called when the caller is done with
+   * the bytes (once a response has handed them to the kernel, or its client
+   * has gone); calls after the first do nothing.
    */
   release?(): void;
   /**

@@ -46,7 +46,9 @@ export function takeBuffer(length: number): Uint8Array | undefined {
 /** Gives back the buffer under a view from `takeBuffer` or `takeSharedBuffer`; nothing may read the view afterwards. */
 export function giveBuffer(view: Uint8Array): void {
   if (shared && view.buffer === shared) {
-    sharedIdle[classOf(view.byteLength)].push(view.byteOffset);
+    const k = classOf(view.byteLength);
+    sharedIdle[k].push(view.byteOffset);
+    sharedTaken -= 2 ** k;
     return;
   }
   const ab = view.buffer as ArrayBuffer;
@@ -61,6 +63,11 @@ const SHARED_BYTES = 32 * 2 ** 20;
 let shared: SharedArrayBuffer | undefined;
 /** Never-used bytes from here on; freed views go to their class's list. */
 let sharedUnused = 0;
+/** Bytes of the arena taken and not given back (whole size classes). */
+let sharedTaken = 0;
+
+/** Bytes of the shared arena in use now: views taken and not yet given back. */
+export const sharedBytesInUse = (): number => sharedTaken;
 const sharedIdle: number[][] = Array.from({ length: MAX_CLASS + 1 }, () => []);
 
 /** The shared arena (made at the first call). */
@@ -83,6 +90,7 @@ export function takeSharedBuffer(length: number): Uint8Array | undefined {
     offset = sharedUnused;
     sharedUnused += 2 ** k;
   }
+  sharedTaken += 2 ** k;
   return new Uint8Array(arena, offset, length);
 }
 

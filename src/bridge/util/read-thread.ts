@@ -14,7 +14,7 @@
  * finished reads. Its reads land in the shared arena of read-buffers.ts,
  * the only memory it can write.
  *
- * It is for fast reads only. A read still outstanding after `STUCK_MS` (a
+ * It is for fast reads only. A read still outstanding after 100 ms (a
  * hung network mount) sends new reads to libuv's pool until it returns, and
  * a full ring or a stopped thread does too: `read` then answers undefined.
  */
@@ -26,7 +26,7 @@ import { sharedArena } from './read-buffers.js';
 /** Reads in flight at most; beyond them, libuv's pool takes the overflow. */
 const SLOTS = 256;
 /** A read outstanding this long means the thread is stuck behind a slow file system. */
-const STUCK_MS = 100;
+const PATIENCE_MS = 100;
 
 /** Indices of the control words (Int32) the two threads share. */
 const AT = { awake: 0, head: 1, done: 2, signalled: 3, stop: 4 } as const;
@@ -111,6 +111,8 @@ export class ReadThread {
   readonly #arena = sharedArena();
   #worker?: Worker;
   #stopped = false;
+  /** How long the read the thread is on may take before new reads go elsewhere (ms). */
+  patienceMs = PATIENCE_MS;
   #head = 0;
   #drained = 0;
 
@@ -178,7 +180,7 @@ export class ReadThread {
   }
 
   /**
-   * Whether the read the thread is on has taken longer than `STUCK_MS`. It began when it was asked for, or
+   * Whether the read the thread is on has taken longer than `patienceMs`. It began when it was asked for, or
    * when the read before it ended if that was later (reads queued behind a slow one are not slow themselves).
    */
   #stuck(): boolean {
@@ -187,7 +189,7 @@ export class ReadThread {
     if (!oldest) return false;
     // Written before `done` moved past it, so read safely after loading `done`.
     const before = done > 0 ? this.#results[((done - 1) % SLOTS) * 3 + 2] : 0;
-    return Date.now() - Math.max(oldest.submitted, before) > STUCK_MS;
+    return Date.now() - Math.max(oldest.submitted, before) > this.patienceMs;
   }
 
   /** Settles every read the thread has finished. */
