@@ -183,7 +183,7 @@ describe('the read thread', () => {
 });
 
 describe('chunks read on the read thread, served by the bridge', () => {
-  it('go back to the shared arena when their clients leave before the bytes are read', async () => {
+  it('go back to the shared arena, also when their clients leave before the bytes are read', async () => {
     // A Zarr v3 array of 24 chunk files (64 KiB each, raw): each one is read once, so on the read thread.
     const folder = join(work, 'leavers.zarr');
     mkdirSync(folder);
@@ -205,6 +205,8 @@ describe('chunks read on the read thread, served by the bridge', () => {
       mkdirSync(join(folder, 'c', String(i)), { recursive: true });
       writeFileSync(join(folder, 'c', String(i), '0'), new Uint8Array(256 * 256).fill(i));
     }
+    // Counted before the bridge opens the folder: looking for its metadata reads files once too.
+    const inUse = sharedBytesInUse();
     const bridge = await startBridge({ port: 0, open: [folder] });
     const thread = readThread();
     const patience = thread.patienceMs;
@@ -213,7 +215,6 @@ describe('chunks read on the read thread, served by the bridge', () => {
     const fifo = join(work, 'hold.fifo');
     execFileSync('mkfifo', [fifo]);
     const holdFd = openSync(fifo, 'r+');
-    const inUse = sharedBytesInUse();
     const hold = shared(1);
     try {
       // The array opened first (a chunk read twice would be kept in the hot cache, read on libuv's pool), on a
@@ -256,6 +257,31 @@ describe('chunks read on the read thread, served by the bridge', () => {
     } finally {
       thread.patienceMs = patience;
       closeSync(holdFd);
+      await bridge.close();
+    }
+  });
+});
+
+describe('metadata files read to find a group’s children', () => {
+  it('go back to the shared arena', async () => {
+    const folder = join(work, 'group.zarr');
+    const group = JSON.stringify({ zarr_format: 3, node_type: 'group', attributes: {} });
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'zarr.json'), group);
+    for (const name of ['a', 'b', 'c']) {
+      mkdirSync(join(folder, name));
+      writeFileSync(join(folder, name, 'zarr.json'), group);
+    }
+    mkdirSync(join(folder, 'not-zarr'));
+    const inUse = sharedBytesInUse();
+    const bridge = await startBridge({ port: 0, open: [folder] });
+    try {
+      const node = await bridge.catalog.resolve('local/group.zarr', {});
+      expect(node?.kind).toBe('group');
+      const children = node?.kind === 'group' ? await node.children({}) : [];
+      expect([...children].sort()).toEqual(['a', 'b', 'c']);
+      expect(sharedBytesInUse()).toBe(inUse);
+    } finally {
       await bridge.close();
     }
   });

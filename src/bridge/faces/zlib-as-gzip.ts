@@ -114,25 +114,29 @@ async function wrapStored(
   chunkBytes: number,
   signal: AbortSignal | undefined,
 ): Promise<Wrapped | undefined> {
-  if (object.size > MAX_WRAPPED) return undefined;
-  const stored = await wholeBytes(object, signal);
-  let check = id ? CHECKS.get(id) : undefined;
-  if (!check) {
-    check = await inspect(stored, chunkBytes);
-    if (!check) return undefined;
-    if (id) CHECKS.set(id, check);
+  // Bytes read once into a reusable buffer (the cold path) are given back however this ends: as soon as they
+  // are copied into the member, or when they turn out not to make one (the caller then decodes the chunk).
+  const readOnce = object.held !== undefined && object.release !== undefined && !object.current;
+  try {
+    if (object.size > MAX_WRAPPED) return undefined;
+    const stored = await wholeBytes(object, signal);
+    let check = id ? CHECKS.get(id) : undefined;
+    if (!check) {
+      check = await inspect(stored, chunkBytes);
+      if (!check) return undefined;
+      if (id) CHECKS.set(id, check);
+    }
+    const kept = WRAPPED.get(stored);
+    if (kept) return { bytes: kept, pooled: false };
+    // The member of bytes read once goes into a reusable buffer too: a fresh 100 KB buffer per answer costs
+    // page faults and collections that outweigh the copy.
+    const wrapped = rewrap(stored, check, readOnce);
+    // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
+    if (!readOnce && object.held === stored && object.current) WRAPPED.set(stored, wrapped);
+    return { bytes: wrapped, pooled: readOnce };
+  } finally {
+    if (readOnce) object.release!();
   }
-  const kept = WRAPPED.get(stored);
-  if (kept) return { bytes: kept, pooled: false };
-  // Bytes read once into a reusable buffer (the cold path): the member goes into one too, and the stored
-  // bytes are given back as soon as they are copied. A fresh 100 KB buffer per answer costs page faults
-  // and collections that outweigh the copy.
-  const readOnce = object.held === stored && object.release !== undefined && !object.current;
-  const wrapped = rewrap(stored, check, readOnce);
-  if (readOnce) object.release!();
-  // Only for bytes the store keeps (vouched for): a buffer read once may be given back and reused.
-  else if (object.held === stored && object.current) WRAPPED.set(stored, wrapped);
-  return { bytes: wrapped, pooled: readOnce };
 }
 
 /** The gzip member of `source` as a stored object: as current as its source, and read again through it. */

@@ -168,7 +168,10 @@ function group(
 
 async function hasMetadata(kv: KvStore, key: string, opts: IoOptions): Promise<boolean> {
   for (const f of ['zarr.json', '.zgroup', '.zarray', '.zattrs', 'attributes.json']) {
-    if (await kv.object(joinKey(key, f), opts)) return true;
+    const found = await kv.object(joinKey(key, f), opts);
+    // Its bytes are not needed: a file read once goes back to its buffer pool (read-buffers.ts).
+    found?.release?.();
+    if (found) return true;
   }
   return false;
 }

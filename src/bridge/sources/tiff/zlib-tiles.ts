@@ -44,7 +44,10 @@ export async function storedTile(
   const object = await src.stored(offset, length, opts);
   if (!object) throw new BridgeError('NotFound', `${src.where}: the file is no longer there`);
   // Never a 200 with a cut-off stream: the file ends before the tile its index names.
-  if (object.size !== length) throw new BridgeError('CorruptData', `${src.where}: tile ${index} runs past the end`);
+  if (object.size !== length) {
+    object.release?.();
+    throw new BridgeError('CorruptData', `${src.where}: tile ${index} runs past the end`);
+  }
   return object;
 }
 
