@@ -103,10 +103,10 @@ export async function sendObject(
 ): Promise<void> {
   const etag = `"${object.version}"`;
   if (object.held) {
-    // A reusable buffer goes back once the kernel has the bytes; an answer cut short leaves it to the collector.
     if (object.release) {
-      // Handed to the kernel ('finish'), or never to be ('close' without it: the client went); at once if it
-      // has already gone. The read thread's arena has no collector to fall back on.
+      // A reusable buffer goes back once the kernel has the bytes ('finish'), or once they never will be
+      // ('close' without 'finish': the client went, and the socket is closed); at once if it has already gone.
+      // The read thread's arena has no collector to fall back on.
       if (res.destroyed) {
         object.release();
         return;

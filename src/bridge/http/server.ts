@@ -3,7 +3,6 @@
  * the face for a URL, and turns its reply (or typed error) into a response.
  * Faces never see HTTP; this file never sees formats.
  */
-
 import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
