@@ -254,6 +254,9 @@ describe('chunks read on the read thread, served by the bridge', () => {
       giveBuffer(hold);
       // Every chunk read for a client that had gone is given back (none is collected: the arena has no collector).
       await expect.poll(() => sharedBytesInUse()).toBe(inUse);
+      // And `/health` says so.
+      const health = (await (await fetch(`${bridge.url}/health`)).json()) as { readArenaBytes: number };
+      expect(health.readArenaBytes).toBe(inUse);
     } finally {
       thread.patienceMs = patience;
       closeSync(holdFd);

@@ -21,6 +21,7 @@ import { DecodedChunks } from './sources/store/decoded-chunks.js';
 import { hotObjectBytes } from './sources/store/folder-store.js';
 import { warmDecoders } from './util/decode-pool.js';
 import type { Logger } from './util/log.js';
+import { sharedBytesInUse } from './util/read-buffers.js';
 
 export interface BridgeOptions {
   host?: string;
@@ -96,6 +97,8 @@ async function assemble(options: BridgeOptions, catalog: Catalog): Promise<Bridg
     health: () => ({
       decodedChunkBytes: decoded?.bytes ?? 0,
       hotObjectBytes: hotObjectBytes(),
+      // Views of the read thread's arena not yet given back: answers in flight only, or a leak.
+      readArenaBytes: sharedBytesInUse(),
       ...(bossdb ? { bossdb: bossdb.stats() } : {}),
     }),
     control: (router) => {
