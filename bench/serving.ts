@@ -230,37 +230,16 @@ export async function coldServingBench(
   const bridge = await spawnBridge(['--open', dir]);
   const ng = await nginx(dir);
   const runs: { bridge: ServingRow[]; nginx: ServingRow[] } = { bridge: [], nginx: [] };
+  const bridgePaths = files.map((f) => `/zarr/v3/local/chunked-8192.ome.zarr/${f}`);
+  const nginxPaths = files.map((f) => `/${f}`);
   try {
     // One untimed pass of each first: the bridge's code is compiled and its buffers made, as in a server that
     // has been up a while. The working set stays twice the cache: a cyclic read admits nothing (admission.ts).
-    await measure(
-      'bridge warm-up',
-      bridge.url,
-      files.map((f) => `/zarr/v3/local/chunked-8192.ome.zarr/${f}`),
-      16,
-      2,
-    );
-    if (ng)
-      await measure(
-        'nginx warm-up',
-        ng.url,
-        files.map((f) => `/${f}`),
-        16,
-        2,
-      );
+    await measure('bridge warm-up', bridge.url, bridgePaths, 16, 2);
+    if (ng) await measure('nginx warm-up', ng.url, nginxPaths, 16, 2);
     for (let round = 0; round < rounds; round++) {
-      const paths = files.map((f) => `/zarr/v3/local/chunked-8192.ome.zarr/${f}`);
-      runs.bridge.push(await measure('bridge, cold (working set 2× its cache)', bridge.url, paths, 16, seconds));
-      if (ng)
-        runs.nginx.push(
-          await measure(
-            'nginx, same files',
-            ng.url,
-            files.map((f) => `/${f}`),
-            16,
-            seconds,
-          ),
-        );
+      runs.bridge.push(await measure('bridge, cold (working set 2× its cache)', bridge.url, bridgePaths, 16, seconds));
+      if (ng) runs.nginx.push(await measure('nginx, same files', ng.url, nginxPaths, 16, seconds));
     }
   } finally {
     await bridge.close();

@@ -26,6 +26,18 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** A fresh read thread and a descriptor of the test file for `body`, both closed after it. */
+async function withThreadOnFile(body: (thread: ReadThread, fd: number) => Promise<void>): Promise<void> {
+  const thread = new ReadThread();
+  const fd = openSync(file, 'r');
+  try {
+    await body(thread, fd);
+  } finally {
+    closeSync(fd);
+    thread.stop();
+  }
+}
+
 const shared = (length: number): Uint8Array => {
   const view = takeSharedBuffer(length);
   if (!view) throw new Error('the shared arena is full');
@@ -34,9 +46,7 @@ const shared = (length: number): Uint8Array => {
 
 describe('the read thread', () => {
   it('reads the bytes asked for, at their positions, many at once', async () => {
-    const thread = new ReadThread();
-    const fd = openSync(file, 'r');
-    try {
+    await withThreadOnFile(async (thread, fd) => {
       const asks = Array.from({ length: 200 }, (_, i) => ({
         position: (i * 1531) % 200_000,
         length: 1 + ((i * 977) % 90_000),
@@ -52,16 +62,11 @@ describe('the read thread', () => {
         ).toBe(true);
       });
       for (const v of views) giveBuffer(v);
-    } finally {
-      closeSync(fd);
-      thread.stop();
-    }
+    });
   });
 
   it('answers fewer bytes at the end of the file, and none past it', async () => {
-    const thread = new ReadThread();
-    const fd = openSync(file, 'r');
-    try {
+    await withThreadOnFile(async (thread, fd) => {
       const tail = shared(4096);
       const past = shared(4096);
       const [a, b] = await Promise.all([
@@ -73,55 +78,45 @@ describe('the read thread', () => {
       expect(b?.bytesRead).toBe(0);
       giveBuffer(tail);
       giveBuffer(past);
-    } finally {
-      closeSync(fd);
-      thread.stop();
-    }
+    });
   });
 
   it("rejects with the read's error code", async () => {
-    const thread = new ReadThread();
-    // A folder opens for reading on Linux, and reading it fails with EISDIR.
-    const fd = openSync(work, 'r');
-    const view = shared(16);
-    try {
-      await expect(thread.read(fd, view, 0)).rejects.toMatchObject({ code: 'EISDIR', syscall: 'read' });
-      // And goes on reading afterwards.
-      const ok = openSync(file, 'r');
+    await withThreadOnFile(async (thread, ok) => {
+      // A folder opens for reading on Linux, and reading it fails with EISDIR.
+      const folder = openSync(work, 'r');
+      const view = shared(16);
       try {
+        await expect(thread.read(folder, view, 0)).rejects.toMatchObject({ code: 'EISDIR', syscall: 'read' });
+        // And goes on reading afterwards.
         await expect(thread.read(ok, view, 5)).resolves.toMatchObject({ bytesRead: 16 });
         expect(Buffer.from(view).equals(content.subarray(5, 21))).toBe(true);
       } finally {
-        closeSync(ok);
+        giveBuffer(view);
+        closeSync(folder);
       }
-    } finally {
-      giveBuffer(view);
-      closeSync(fd);
-      thread.stop();
-    }
+    });
   });
 
   it('takes only memory of the shared arena, and at most 256 reads in flight', async () => {
-    const thread = new ReadThread();
-    const fd = openSync(file, 'r');
-    const own = takeBuffer(16);
-    try {
-      expect(own && thread.read(fd, own, 0)).toBeUndefined();
-      const views = Array.from({ length: 257 }, () => shared(4096));
-      const reads = views.map((v, i) => thread.read(fd, v, i * 100));
-      expect(reads.slice(0, 256).every((r) => r !== undefined)).toBe(true);
-      expect(reads[256]).toBeUndefined();
-      await Promise.all(reads);
-      // Room again once they are done.
-      const again = thread.read(fd, views[256], 0);
-      expect(again).toBeDefined();
-      await again;
-      for (const v of views) giveBuffer(v);
-    } finally {
-      if (own) giveBuffer(own);
-      closeSync(fd);
-      thread.stop();
-    }
+    await withThreadOnFile(async (thread, fd) => {
+      const own = takeBuffer(16);
+      try {
+        expect(own && thread.read(fd, own, 0)).toBeUndefined();
+        const views = Array.from({ length: 257 }, () => shared(4096));
+        const reads = views.map((v, i) => thread.read(fd, v, i * 100));
+        expect(reads.slice(0, 256).every((r) => r !== undefined)).toBe(true);
+        expect(reads[256]).toBeUndefined();
+        await Promise.all(reads);
+        // Room again once they are done.
+        const again = thread.read(fd, views[256], 0);
+        expect(again).toBeDefined();
+        await again;
+        for (const v of views) giveBuffer(v);
+      } finally {
+        if (own) giveBuffer(own);
+      }
+    });
   });
 
   it('sends reads elsewhere while one does not return, and takes them again once it has', async () => {

@@ -320,13 +320,9 @@ export class FolderStore implements KvStore {
     if (!read) return readAt(fd, offset, length, true);
     this.#fastReads.note(read.ms);
     if (read.bytesRead === length) return into;
-    // Shorter (the file shrank, or a read stopped short): the rest from the pool, into memory of its own.
-    const out = unfilledBuffer(length);
-    out.set(into.subarray(0, read.bytesRead));
+    // Shorter (the file shrank, or a read stopped short): read again from the pool, which says how much is there.
     giveBuffer(into);
-    const rest = await readAt(fd, offset + read.bytesRead, length - read.bytesRead);
-    out.set(rest, read.bytesRead);
-    return read.bytesRead + rest.byteLength === length ? out : out.slice(0, read.bytesRead + rest.byteLength);
+    return readAt(fd, offset, length, true);
   }
 
   /** The error for a file found shorter than its handle said; the handle is dropped, so the next read sees it anew. */
