@@ -58,7 +58,7 @@ describe('natural order, OME-XML and units', () => {
     expect(ngffTimeUnit('reference frame')).toBeUndefined();
   });
 
-  it('places planes by DimensionOrder and TiffData, as Bio-Formats writes them', () => {
+  it('places planes by DimensionOrder and TiffData, as Bio-Formats writes them', async () => {
     // Bio-Formats writes one TiffData per plane, with the file's own name in a UUID element.
     const planes = [];
     let ifd = 0;
@@ -69,7 +69,7 @@ describe('natural order, OME-XML and units', () => {
             `<TiffData FirstC="${c}" FirstT="${t}" FirstZ="${z}" IFD="${ifd++}" PlaneCount="1"><UUID FileName="a.ome.tiff">urn:uuid:1</UUID></TiffData>`,
           );
     const xml = `<?xml version="1.0"?><OME xmlns="http://www.openmicroscopy.org/Schemas/OME/2016-06"><Image ID="Image:0" Name="a"><Pixels DimensionOrder="XYZCT" ID="Pixels:0" SizeC="3" SizeT="2" SizeX="10" SizeY="8" SizeZ="4" Type="uint16" PhysicalSizeX="0.1" PhysicalSizeXUnit="µm"><Channel ID="Channel:0:0" Name="one" Color="-16776961" SamplesPerPixel="1"/><Channel ID="Channel:0:1" SamplesPerPixel="1"/><Channel ID="Channel:0:2" SamplesPerPixel="1"/>${planes.join('')}</Pixels></Image></OME>`;
-    const [image] = parseOmeXml(xml, 'a.ome.tiff');
+    const [image] = await parseOmeXml(xml, 'a.ome.tiff');
     expect(image!.ifdOf(0, 0, 0)).toBe(0);
     expect(image!.ifdOf(3, 0, 0)).toBe(3);
     expect(image!.ifdOf(0, 1, 0)).toBe(4);
@@ -78,7 +78,7 @@ describe('natural order, OME-XML and units', () => {
     expect(image!.physicalSizeX).toEqual({ value: 0.1, unit: 'µm' });
     let err: unknown;
     try {
-      parseOmeXml(xml.replaceAll('a.ome.tiff', 'b.ome.tiff'), 'a.ome.tiff');
+      await parseOmeXml(xml.replaceAll('a.ome.tiff', 'b.ome.tiff'), 'a.ome.tiff');
     } catch (e) {
       err = e;
     }

@@ -156,6 +156,34 @@ describe('box copies, against a voxel-by-voxel copy', () => {
       );
     }
   });
+
+  it('copies short rows word by word only where both buffers line up, at any byte offset of their views', () => {
+    // uint8 rows of 4–124 bytes cut from wider blocks (the BossDB cuboid → chunk case), in views that start
+    // 0–3 bytes into their buffers (a word copy there would read the wrong bytes, or throw).
+    const next = rng(23);
+    const int = (n: number) => Math.floor(next() * n);
+    for (let trial = 0; trial < 300; trial++) {
+      const bpe = [1, 2, 4][int(3)];
+      const srcShape = [1 + int(3), 1 + int(6), 4 * (1 + int(40))];
+      const srcStart = [int(3), int(3), 4 * int(4)];
+      const dstShape = [1 + int(3), 1 + int(6), 4 * (1 + int(31))];
+      const dstStart = [int(3), int(3), next() < 0.7 ? 4 * int(10) : int(40)];
+      const srcPad = int(4);
+      const dstPad = int(4);
+      const src = Uint8Array.from({ length: voxels(srcShape) * bpe + srcPad }, () => int(256)).subarray(srcPad);
+      const lo = srcStart.map((s, i) => Math.max(s, dstStart[i]));
+      const hi = srcStart.map((s, i) => Math.min(s + srcShape[i], dstStart[i] + dstShape[i]));
+      const want = new Uint8Array(voxels(dstShape) * bpe);
+      for (const p of points(lo, hi)) {
+        const from = offset(p, srcStart, srcShape) * bpe;
+        want.set(src.subarray(from, from + bpe), offset(p, dstStart, dstShape) * bpe);
+      }
+      const got = new Uint8Array(want.length + dstPad).subarray(dstPad);
+      copyOverlap(src, { start: srcStart, shape: srcShape }, got, { start: dstStart, shape: dstShape }, bpe);
+      const where = JSON.stringify({ srcStart, srcShape, dstStart, dstShape, bpe, srcPad, dstPad });
+      expect(got, `copyOverlap ${where}`).toEqual(want);
+    }
+  });
 });
 
 describe('JSON for metadata', () => {

@@ -3,7 +3,6 @@
  * Pixels (sizes, DimensionOrder, physical sizes with units, channels) and
  * which IFD holds which plane (TiffData).
  */
-import { XMLParser } from 'fast-xml-parser';
 import { BridgeError } from '../../errors.js';
 
 export interface Quantity {
@@ -68,7 +67,9 @@ export const isOmeXml = (description: string | undefined): description is string
  * Parses the OME-XML of `fileName`. Throws NotRepresentable when the images'
  * planes live in other files (a multi-file OME-TIFF set).
  */
-export function parseOmeXml(xml: string, fileName: string): OmeImageXml[] {
+export async function parseOmeXml(xml: string, fileName: string): Promise<OmeImageXml[]> {
+  // Loaded on the first OME-TIFF only: the parser is 30–40 ms of start-up a plain TIFF or stack does not need.
+  const { XMLParser } = await import('fast-xml-parser');
   let doc: Node;
   try {
     doc = new XMLParser({

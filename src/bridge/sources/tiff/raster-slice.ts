@@ -4,7 +4,6 @@
  * from it next, within a budget shared by all stacks.
  */
 
-import { decode as decodePng } from 'fast-png';
 import { getDecoder } from 'geotiff';
 import { BridgeError, isAbortError } from '../../errors.js';
 import type { DType } from '../../model/dtype.js';
@@ -55,14 +54,16 @@ export function decodedRaster(store: FolderStore, key: string, version: string, 
 
 export async function decodeRaster(bytes: Uint8Array, key: string): Promise<Raster> {
   try {
-    return /\.png$/i.test(key) ? png(bytes, key) : await jpeg(bytes, key);
+    return /\.png$/i.test(key) ? await png(bytes, key) : await jpeg(bytes, key);
   } catch (e) {
     if (e instanceof BridgeError || isAbortError(e)) throw e;
     throw new BridgeError('CorruptData', `${key} does not decode: ${(e as Error).message}`, { key, cause: e });
   }
 }
 
-function png(bytes: Uint8Array, key: string): Raster {
+async function png(bytes: Uint8Array, key: string): Promise<Raster> {
+  // Loaded on the first PNG slice only (start-up a TIFF does not need).
+  const { decode: decodePng } = await import('fast-png');
   const img = decodePng(bytes);
   if (img.depth !== 8 && img.depth !== 16) {
     throw new BridgeError('NotRepresentable', `${key}: ${img.depth}-bit PNG samples are not supported`, { key });

@@ -29,7 +29,7 @@ import { zlibChunks } from './zlib-tiles.js';
 export async function tiffImages(file: TiffFile, name: string, opts: IoOptions): Promise<ImageLayout[]> {
   const first = (await file.page({ index: 0 }, opts)).page;
   if (isOmeXml(first.description)) {
-    const images = parseOmeXml(first.description, basename(file.key));
+    const images = await parseOmeXml(first.description, basename(file.key));
     if (images.length === 0) throw new BridgeError('CorruptData', `${file.key}: OME-XML lists no image`);
     return Promise.all(
       images.map((image, i) =>
