@@ -17,6 +17,7 @@
  *   run are reported beside it. ngff-zarr cannot read BossDB: it is given the
  *   region as a raw file (in its favour).
  *
+ * `ZARR_BRIDGE_BENCH_CONVERT_SCALE=k` runs it on k times deeper inputs (see SCALE).
  * `ZARR_BRIDGE_BENCH_BASELINE_CLI=path/to/cli.js` adds an earlier build of
  * convert as one more row (before/after on the same machine state);
  * `ZARR_BRIDGE_BENCH_CLI` replaces the build measured (default out/main/cli.js).
@@ -46,8 +47,14 @@ const THREADS = 2;
 const MEMORY_MB = 512;
 /** ngff-zarr 0.14's bin-shrink fails from a factor of 8 on thin volumes: 3 levels for both. */
 const LEVELS = 3;
-const STACK = { planes: 64, size: 768 };
-const REGION = { x: 1024, y: 1024, z: 64 };
+/**
+ * `ZARR_BRIDGE_BENCH_CONVERT_SCALE=k` makes both inputs k times deeper (k×64 planes, a region k×64 deep):
+ * the fixed cost of a command (Node's start, loading modules, booting the codec workers, about 0.25 s here)
+ * weighs less on a volume of users' size, and the ratios to the codec loop show how much.
+ */
+const SCALE = Math.max(1, Math.floor(Number(process.env.ZARR_BRIDGE_BENCH_CONVERT_SCALE ?? 1)));
+const STACK = { planes: 64 * SCALE, size: 768 };
+const REGION = { x: 1024, y: 1024, z: 64 * SCALE };
 
 interface Volume {
   name: string;
@@ -355,4 +362,4 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   return rows;
 }
 
-export const CONVERT_SETTINGS = { threads: THREADS, memoryMb: MEMORY_MB, levels: LEVELS };
+export const CONVERT_SETTINGS = { threads: THREADS, memoryMb: MEMORY_MB, levels: LEVELS, scale: SCALE };

@@ -239,9 +239,9 @@ if (want('tiff')) {
 }
 
 if (want('convert')) {
-  const { threads, memoryMb, levels } = CONVERT_SETTINGS;
+  const { threads, memoryMb, levels, scale } = CONVERT_SETTINGS;
   console.log(
-    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, ${levels} levels), ${threads} threads, --memory ${memoryMb}: MB/s of level-0 voxels over each command's wall time, median of 3 interleaved rounds (load average ${loadavg()
+    `## zarr-bridge convert → OME-Zarr 0.5 (64³ chunks, 8³ chunks per shard, ${levels} levels), ${threads} threads, --memory ${memoryMb}${scale > 1 ? `, inputs ${scale}× deeper` : ''}: MB/s of level-0 voxels over each command's wall time, median of 3 interleaved rounds (load average ${loadavg()
       .map((l) => l.toFixed(1))
       .join(', ')})\n`,
   );
