@@ -10,7 +10,8 @@
  * - a TIFF stack written by tifffile (one uncompressed uint16 plane per
  *   file), read by convert through the TIFF source and by ngff-zarr with
  *   geotiff;
- * - a BossDB region of the project's fixture on loopback. The fixture computes
+ * - a BossDB region of the project's fixture on loopback, answered in BossDB's own blosc frames (c-blosc's
+ *   blosclz, the bit depth as type size: `pythonBossdbBlosc`). The fixture computes
  *   and compresses every voxel in this process, on the same two cores: it
  *   keeps its replies (`memoizeCutouts`) and a warm-up conversion fills them,
  *   so the measured rounds replay bytes; the fixture's CPU seconds during each
@@ -36,7 +37,7 @@ import { downsample } from '../src/bridge/writer/downsample.js';
 import type { CompressionName } from '../src/bridge/writer/options.js';
 import { type LevelPlan, planLevels } from '../src/bridge/writer/plan.js';
 import { createChunkPool } from '../src/bridge/writer/worker-pool.js';
-import { startBossdbFixture } from '../test/bossdb-fixture/index.js';
+import { pythonBossdbBlosc, startBossdbFixture } from '../test/bossdb-fixture/index.js';
 import { BENCH_DIR } from './dataset.js';
 import { median } from './serving.js';
 
@@ -259,7 +260,7 @@ async function bossdbRegion(url: string, box: { x: number; y: number; z: number 
   writeFileSync(raw, await new BoxReader(node, 0).read({ start: [0, 0, 0], shape: [box.z, box.y, box.x] }, {}));
   await catalog.close();
   return {
-    name: `BossDB region ${box.x}×${box.y}×${box.z} uint8, 4×4×50 nm (fixture on loopback, replies replayed)`,
+    name: `BossDB region ${box.x}×${box.y}×${box.z} uint8, 4×4×50 nm (fixture on loopback, BossDB's blosclz frames, replies replayed)`,
     raw,
     dtype: 'uint8',
     shape: [box.z, box.y, box.x],
@@ -306,7 +307,9 @@ export const CONVERTERS = {
 export async function convertBench(rounds: number): Promise<ConvertRow[]> {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first (the benchmark runs the built CLI)');
   ensureNgffZarr();
-  const fixture = await startBossdbFixture({ memoizeCutouts: true });
+  // BossDB's own frames (blosclz, the bit depth as type size), written by c-blosc: what a client of the real
+  // service decodes (about as dear to decode as the fixture's own zstd frames; see the fixture's README).
+  const fixture = await startBossdbFixture({ memoizeCutouts: true, bloscFrame: pythonBossdbBlosc });
   const rows: ConvertRow[] = [];
   try {
     const volumes = [tiffStack(STACK.planes, STACK.size), await bossdbRegion(fixture.url, REGION)];

@@ -120,6 +120,25 @@ describe('box copies, against a voxel-by-voxel copy', () => {
     }
   }
 
+  /** The reference: the overlap copied one voxel at a time, and its bounds. */
+  function voxelByVoxel(
+    src: Uint8Array,
+    srcStart: number[],
+    srcShape: number[],
+    dstStart: number[],
+    dstShape: number[],
+    bpe: number,
+  ): { want: Uint8Array; lo: number[]; hi: number[] } {
+    const lo = srcStart.map((s, i) => Math.max(s, dstStart[i]));
+    const hi = srcStart.map((s, i) => Math.min(s + srcShape[i], dstStart[i] + dstShape[i]));
+    const want = new Uint8Array(voxels(dstShape) * bpe);
+    for (const p of points(lo, hi)) {
+      const from = offset(p, srcStart, srcShape) * bpe;
+      want.set(src.subarray(from, from + bpe), offset(p, dstStart, dstShape) * bpe);
+    }
+    return { want, lo, hi };
+  }
+
   it('copy every voxel of the overlap and nothing else, whole trailing axes merged into one run or not', () => {
     const next = rng(11);
     const int = (n: number) => Math.floor(next() * n);
@@ -133,13 +152,7 @@ describe('box copies, against a voxel-by-voxel copy', () => {
       const dstShape = srcShape.map((n, i) => (same[i] ? n : 1 + int(6)));
       const dstStart = srcStart.map((s, i) => (same[i] ? s : int(6)));
       const src = Uint8Array.from({ length: voxels(srcShape) * bpe }, () => 1 + int(255));
-      const lo = srcStart.map((s, i) => Math.max(s, dstStart[i]));
-      const hi = srcStart.map((s, i) => Math.min(s + srcShape[i], dstStart[i] + dstShape[i]));
-      const want = new Uint8Array(voxels(dstShape) * bpe);
-      for (const p of points(lo, hi)) {
-        const from = offset(p, srcStart, srcShape) * bpe;
-        want.set(src.subarray(from, from + bpe), offset(p, dstStart, dstShape) * bpe);
-      }
+      const { want, lo, hi } = voxelByVoxel(src, srcStart, srcShape, dstStart, dstShape, bpe);
       const got = new Uint8Array(want.length);
       copyOverlap(src, { start: srcStart, shape: srcShape }, got, { start: dstStart, shape: dstShape }, bpe);
       expect(got, `copyOverlap ${JSON.stringify({ srcStart, srcShape, dstStart, dstShape, bpe })}`).toEqual(want);
@@ -171,13 +184,7 @@ describe('box copies, against a voxel-by-voxel copy', () => {
       const srcPad = int(4);
       const dstPad = int(4);
       const src = Uint8Array.from({ length: voxels(srcShape) * bpe + srcPad }, () => int(256)).subarray(srcPad);
-      const lo = srcStart.map((s, i) => Math.max(s, dstStart[i]));
-      const hi = srcStart.map((s, i) => Math.min(s + srcShape[i], dstStart[i] + dstShape[i]));
-      const want = new Uint8Array(voxels(dstShape) * bpe);
-      for (const p of points(lo, hi)) {
-        const from = offset(p, srcStart, srcShape) * bpe;
-        want.set(src.subarray(from, from + bpe), offset(p, dstStart, dstShape) * bpe);
-      }
+      const { want } = voxelByVoxel(src, srcStart, srcShape, dstStart, dstShape, bpe);
       const got = new Uint8Array(want.length + dstPad).subarray(dstPad);
       copyOverlap(src, { start: srcStart, shape: srcShape }, got, { start: dstStart, shape: dstShape }, bpe);
       const where = JSON.stringify({ srcStart, srcShape, dstStart, dstShape, bpe, srcPad, dstPad });

@@ -35,7 +35,15 @@ function negotiate(accept: string | undefined): Encoding | undefined {
   return undefined;
 }
 
-export async function cutoutRoute(m: string[], accept: string | undefined, who: Principal): Promise<Reply> {
+/** Writes a cutout's blosc frame: its voxels and their bit depth (BossDB's type size). */
+export type BloscFrameWriter = (raw: Uint8Array, bitDepth: number) => Promise<Uint8Array>;
+
+export async function cutoutRoute(
+  m: string[],
+  accept: string | undefined,
+  who: Principal,
+  bloscFrame: BloscFrameWriter = encodeBossdbBlosc,
+): Promise<Reply> {
   const [c, e, ch, resStr, xs, ys, zs, ts] = m as [string, string, string, string, string, string, string, string?];
   const r = resolveDataRequest(c, e, ch, who);
   if ('status' in r) return r;
@@ -108,8 +116,7 @@ export async function cutoutRoute(m: string[], accept: string | undefined, who: 
   // A time range in the URL gives a 4-D (t,z,y,x) answer; without one the time axis is squeezed.
   const shape = [z[1] - z[0], y[1] - y[0], x[1] - x[0]];
   if (ts !== undefined) shape.unshift(t[1] - t[0]);
-  const body =
-    encoding === 'blosc' ? await encodeBossdbBlosc(raw, size * 8) : encodeNpygz(raw, channel.datatype, shape);
+  const body = encoding === 'blosc' ? await bloscFrame(raw, size * 8) : encodeNpygz(raw, channel.datatype, shape);
   return {
     status: 200,
     contentType: encoding === 'blosc' ? 'application/blosc' : 'application/npygz',

@@ -1,5 +1,6 @@
 /** The BossDB fixture: server, synthetic catalog, and the voxel formula tests check against. */
 
+export { pythonBossdbBlosc } from './blosc-python.js';
 export { CUTOUT_MAX_BYTES } from './cutout.js';
 export { type ChannelRef, COLLECTIONS, FIXTURE_TOKEN, FRAMES, findChannel, PUBLIC_TOKEN } from './dataset.js';
 export { CUBOID_SIZE, levels } from './downsample.js';

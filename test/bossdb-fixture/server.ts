@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CUTOUT_ROUTE, cutoutRoute } from './cutout.js';
+import { type BloscFrameWriter, CUTOUT_ROUTE, cutoutRoute } from './cutout.js';
 import { FIXTURE_TOKEN, PUBLIC_TOKEN } from './dataset.js';
 import {
   defaultSettings,
@@ -50,6 +50,11 @@ export interface FixtureOptions {
    * fixture computing and compressing voxels on the same cores.
    */
   memoizeCutouts?: boolean;
+  /**
+   * Writes the blosc answers instead of the fixture's own frames (`encodeBossdbBlosc`): `pythonBossdbBlosc`
+   * gives BossDB's exact format (blosclz, type size = bit depth) through c-blosc itself.
+   */
+  bloscFrame?: BloscFrameWriter;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -97,11 +102,11 @@ export async function startBossdbFixture(options: FixtureOptions = {}): Promise<
   const memo = options.memoizeCutouts ? new Map<string, Promise<Reply>>() : undefined;
 
   function cutoutReply(args: string[], accept: string | undefined, who: Principal): Promise<Reply> {
-    if (!memo) return cutoutRoute(args, accept, who);
+    if (!memo) return cutoutRoute(args, accept, who, options.bloscFrame);
     const key = `${args.join('/')}\0${accept}\0${who.all}`;
     let reply = memo.get(key);
     if (!reply) {
-      reply = cutoutRoute(args, accept, who);
+      reply = cutoutRoute(args, accept, who, options.bloscFrame);
       memo.set(key, reply);
       // Only answers worth replaying stay.
       reply.then(
