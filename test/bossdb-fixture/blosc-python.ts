@@ -10,10 +10,9 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PYTHON, REPO } from '../support/env.js';
 
-const SCRIPT = join(fileURLToPath(new URL('.', import.meta.url)), '../py/bossdb_blosc.py');
-const PYTHON = '/usr/bin/python3';
+const SCRIPT = join(REPO, 'test/py/bossdb_blosc.py');
 
 export function pythonBossdbBlosc(raw: Uint8Array, bitDepth: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
