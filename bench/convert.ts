@@ -56,6 +56,11 @@ const LEVELS = 3;
 const SCALE = Math.max(1, Math.floor(Number(process.env.ZARR_BRIDGE_BENCH_CONVERT_SCALE ?? 1)));
 const STACK = { planes: 64 * SCALE, size: 768 };
 const REGION = { x: 1024, y: 1024, z: 64 * SCALE };
+/**
+ * The BossDB region once more with every cutout answered this late: a real BossDB is a round trip away and
+ * reads each cuboid from S3, which the replayed replies on loopback hide.
+ */
+export const SLOW_CUTOUT_MS = 150;
 
 interface Volume {
   name: string;
@@ -300,6 +305,8 @@ export const CONVERTERS = {
   baselineZstd: 'earlier build of convert, zstd',
   baselineBlosc: 'earlier build of convert, blosc-zstd',
   ngff: 'ngff-zarr (TypeScript), blosc-zstd',
+  slowZstd: `zarr-bridge convert, zstd, cutouts after ${SLOW_CUTOUT_MS} ms`,
+  baselineSlowZstd: `earlier build of convert, zstd, cutouts after ${SLOW_CUTOUT_MS} ms`,
   loopZstd: 'bare codec loop, zstd',
   loopBlosc: 'bare codec loop, blosc-zstd',
 } as const;
@@ -343,6 +350,16 @@ export async function convertBench(rounds: number): Promise<ConvertRow[]> {
           note(CONVERTERS.baselineBlosc, await ours(BASELINE_CLI, v, 'blosc', `${out}-base-blosc`));
         }
         note(CONVERTERS.ngff, await ngffZarr(v, `${out}-ngff`));
+        if (v.ngff.kind === 'raw') {
+          fixture.settings.latencyMs = SLOW_CUTOUT_MS;
+          try {
+            note(CONVERTERS.slowZstd, await ours(CLI, v, 'zstd', `${out}-zstd`));
+            if (BASELINE_CLI)
+              note(CONVERTERS.baselineSlowZstd, await ours(BASELINE_CLI, v, 'zstd', `${out}-base-zstd`));
+          } finally {
+            fixture.settings.latencyMs = 0;
+          }
+        }
         note(CONVERTERS.loopZstd, loop(await codecLoop(v, 'zstd')));
         note(CONVERTERS.loopBlosc, loop(await codecLoop(v, 'blosc')));
       }

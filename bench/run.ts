@@ -6,7 +6,7 @@
 
 import { loadavg } from 'node:os';
 import { bossdbBench } from './bossdb-session.js';
-import { CONVERT_SETTINGS, CONVERTERS, convertBench } from './convert.js';
+import { CONVERT_SETTINGS, CONVERTERS, convertBench, SLOW_CUTOUT_MS } from './convert.js';
 import { shardedImage } from './dataset.js';
 import { decodeStallBench } from './decode-stall.js';
 import { gzipLevelBench } from './gzip-level.js';
@@ -280,6 +280,14 @@ if (want('convert')) {
     console.log(
       `peak RSS: zstd ${Math.round(rss(CONVERTERS.zstd))} MiB, blosc-zstd ${Math.round(rss(CONVERTERS.blosc))} MiB for --memory ${memoryMb} (goal: within)`,
     );
+    if (mine.some((r) => r.converter === CONVERTERS.slowZstd))
+      console.log(
+        `cutouts answered after ${SLOW_CUTOUT_MS} ms ÷ at once: zstd ${(at(CONVERTERS.slowZstd) / at(CONVERTERS.zstd)).toFixed(2)}${
+          mine.some((r) => r.converter === CONVERTERS.baselineSlowZstd)
+            ? ` (the earlier build: ${(at(CONVERTERS.baselineSlowZstd) / at(CONVERTERS.baselineZstd)).toFixed(2)})`
+            : ''
+        }`,
+      );
     if (mine.some((r) => r.converter === CONVERTERS.baselineZstd))
       console.log(
         `this build ÷ the earlier one: zstd ${(at(CONVERTERS.zstd) / at(CONVERTERS.baselineZstd)).toFixed(2)}, blosc-zstd ${(at(CONVERTERS.blosc) / at(CONVERTERS.baselineBlosc)).toFixed(2)}`,

@@ -14,6 +14,12 @@ import { mountLocalFolder } from '../bridge/sources/local/local-source.js';
 import { mountRemote } from '../bridge/sources/remote/remote-source.js';
 import { WriterError } from '../bridge/writer/errors.js';
 
+/**
+ * BossDB cutouts a conversion keeps in flight (a viewer's default is 4). With reading ahead, 8 took a 1024²×256
+ * region from 6.3 to 4.0 s when the fixture answered each cutout after 300 ms (5.4 s without reading ahead).
+ */
+const CUTOUTS_IN_FLIGHT = 8;
+
 export interface InputOptions {
   /** A node inside INPUT. */
   path: string;
@@ -64,11 +70,14 @@ const MOUNTERS: Mounter[] = [
       if (names.length !== 3) throw new WriterError('Usage', `bossdb://collection/experiment/channel, not ${input}`);
       const url = options.bossdbUrl ?? 'https://api.bossdb.io';
       // Read in whole cuboids: a viewer's 256² tiles would cut each one into four and copy it row by row.
+      // More cutouts in flight than a viewer's 4: a cutout takes a round trip and BossDB's own reading of its
+      // cuboids, and the conversion reads ahead (what it holds ahead bounds the cuboids in memory).
       const source = createBossdbSource({
         url,
         token: options.bossdbToken,
         cacheBytes: options.cacheBytes,
         chunk: CUBOID,
+        concurrency: CUTOUTS_IN_FLIGHT,
       });
       catalog.setBossdb(source.root, url);
       return {

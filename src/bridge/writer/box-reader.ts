@@ -2,8 +2,10 @@
  * Reads a box of an ArrayNode as C-order bytes, assembled from the node's
  * chunks (`readChunk`, the catalog's only way to data). Decoded chunks are
  * kept in a byte-bounded LRU, because the written chunks rarely line up with
- * the input's: neighbouring output chunks reuse the same input chunk.
+ * the input's: neighbouring output chunks reuse the same input chunk. Chunks
+ * can be read ahead of need (`prefetch`), within a byte bound of their own.
  */
+import { setMaxListeners } from 'node:events';
 import { bytesPerElement, type DType } from '../model/dtype.js';
 import type { ArrayNode, Chunk, IoOptions } from '../model/node.js';
 import { LruCache } from '../util/lru.js';
@@ -86,15 +88,27 @@ export function copyOverlap(src: Uint8Array, srcBox: Box, dst: Uint8Array, dstBo
 export class BoxReader {
   readonly #node: ArrayNode;
   readonly #bpe: number;
+  readonly #chunkBytes: number;
   readonly #chunks: LruCache<string, Promise<Chunk>>;
+  /** Chunks read ahead and not yet taken by a read, with the bytes they hold. */
+  readonly #ahead = new Map<string, Promise<Chunk>>();
+  readonly #aheadBytes: number;
+  #aheadHeld = 0;
+  /** Governs the reads ahead: linked to the first caller's signal, aborted by `close`. */
+  #aheadControl: { controller: AbortController; unlink: () => void } | undefined;
 
-  /** `cacheBytes`: decoded input chunks kept for the next boxes (0: none). */
-  constructor(node: ArrayNode, cacheBytes: number) {
+  /**
+   * `cacheBytes`: decoded input chunks kept for the next boxes (0: none). `aheadBytes`: chunks `prefetch` may
+   * hold before a read takes them (0: no read-ahead).
+   */
+  constructor(node: ArrayNode, cacheBytes: number, aheadBytes = 0) {
     this.#node = node;
     this.#bpe = bytesPerElement(node.meta.dtype as DType);
-    const chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * this.#bpe;
+    this.#chunkBytes = node.meta.chunkShape.reduce((a, b) => a * b, 1) * this.#bpe;
+    const chunkBytes = this.#chunkBytes;
     // Entries are promises, so concurrent readers of one chunk share one read.
     this.#chunks = new LruCache(Math.max(0, cacheBytes), () => chunkBytes);
+    this.#aheadBytes = Math.max(0, aheadBytes);
   }
 
   get node(): ArrayNode {
@@ -103,12 +117,59 @@ export class BoxReader {
 
   /** The box's bytes, in `into` when given (zero-filled, exactly the box's size). */
   async read(box: Box, opts: IoOptions, into?: Uint8Array): Promise<Uint8Array> {
-    const { chunkShape } = this.#node.meta;
-    const rank = box.shape.length;
     const bytes = box.shape.reduce((a, b) => a * b, 1) * this.#bpe;
     if (into && into.byteLength !== bytes) throw new RangeError(`a box of ${bytes} bytes read into ${into.byteLength}`);
     const out = into ?? new Uint8Array(bytes);
     if (out.byteLength === 0) return out;
+    const { chunkShape } = this.#node.meta;
+    await Promise.all(
+      this.#coordsOf(box).map(async (c) => {
+        const chunk = await this.#chunk(c, opts);
+        const chunkBox = { start: c.map((v, i) => v * chunkShape[i]), shape: chunk.shape };
+        copyOverlap(chunk.bytes, chunkBox, out, box, this.#bpe);
+      }),
+    );
+    return out;
+  }
+
+  /**
+   * Starts reading the chunks `box` needs that are neither cached nor being read, and holds them until a read
+   * takes them: a source with latency (BossDB, a remote server) answers while the chunks before are encoded.
+   * False once the read-ahead holds `aheadBytes`; the chunks that did not fit are not started.
+   */
+  prefetch(box: Box, opts: IoOptions): boolean {
+    if (box.shape.some((n) => n <= 0)) return true;
+    for (const c of this.#coordsOf(box)) {
+      const key = c.join(',');
+      if (this.#chunks.has(key) || this.#ahead.has(key)) continue;
+      if (this.#aheadHeld + this.#chunkBytes > this.#aheadBytes) return false;
+      const read = this.#node.readChunk(c, { signal: this.#aheadSignal(opts.signal) });
+      this.#ahead.set(key, read);
+      this.#aheadHeld += this.#chunkBytes;
+      // One that fails is dropped: the read that needs the chunk tries it again and reports its own error.
+      read.catch(() => this.#take(key, read));
+    }
+    return true;
+  }
+
+  /** Bytes of chunks read ahead that no read has taken yet. */
+  get aheadHeld(): number {
+    return this.#aheadHeld;
+  }
+
+  /** Stops the reads ahead still running and lets go of what they hold. */
+  close(): void {
+    this.#aheadControl?.unlink();
+    this.#aheadControl?.controller.abort(new DOMException('the read-ahead was closed', 'AbortError'));
+    this.#aheadControl = undefined;
+    this.#ahead.clear();
+    this.#aheadHeld = 0;
+  }
+
+  #coordsOf(box: Box): number[][] {
+    const { chunkShape } = this.#node.meta;
+    const rank = box.shape.length;
+    if (rank === 0) return [[]];
     const first = box.start.map((s, i) => Math.floor(s / chunkShape[i]));
     const last = box.start.map((s, i) => Math.floor((s + box.shape[i] - 1) / chunkShape[i]));
     const coords: number[][] = [];
@@ -120,24 +181,44 @@ export class BoxReader {
         if (++idx[d] <= last[d]) break;
         idx[d] = first[d];
       }
-      if (d < 0) break;
+      if (d < 0) return coords;
     }
-    if (rank === 0) coords.splice(1);
-    await Promise.all(
-      coords.map(async (c) => {
-        const chunk = await this.#chunk(c, opts);
-        const chunkBox = { start: c.map((v, i) => v * chunkShape[i]), shape: chunk.shape };
-        copyOverlap(chunk.bytes, chunkBox, out, box, this.#bpe);
-      }),
-    );
-    return out;
+  }
+
+  /**
+   * The signal of the reads ahead: they outlive the call that started them, so they are not tied to its signal
+   * alone, and a level's worth of them waiting on one source would trip Node's listener-leak warning on a
+   * shared signal. One listener links this controller to the caller's.
+   */
+  #aheadSignal(caller: AbortSignal | undefined): AbortSignal {
+    if (!this.#aheadControl) {
+      const controller = new AbortController();
+      setMaxListeners(0, controller.signal);
+      const onAbort = () => controller.abort(caller?.reason);
+      caller?.addEventListener('abort', onAbort, { once: true });
+      if (caller?.aborted) onAbort();
+      this.#aheadControl = { controller, unlink: () => caller?.removeEventListener('abort', onAbort) };
+    }
+    return this.#aheadControl.controller.signal;
+  }
+
+  #take(key: string, read: Promise<Chunk>): boolean {
+    if (this.#ahead.get(key) !== read) return false;
+    this.#ahead.delete(key);
+    this.#aheadHeld -= this.#chunkBytes;
+    return true;
   }
 
   #chunk(coords: number[], opts: IoOptions): Promise<Chunk> {
     const key = coords.join(',');
     const hit = this.#chunks.get(key);
     if (hit) return hit;
-    const read = this.#node.readChunk(coords, opts);
+    const early = this.#ahead.get(key);
+    let read: Promise<Chunk>;
+    if (early && this.#take(key, early)) {
+      // Taken from the read-ahead: a failed one is tried once more, under this read's own signal.
+      read = early.catch(() => this.#node.readChunk(coords, opts));
+    } else read = this.#node.readChunk(coords, opts);
     this.#chunks.set(key, read);
     read.catch(() => this.#chunks.delete(key));
     return read;

@@ -25,6 +25,7 @@ import type { DownsampleMethod, RunMode, WriteOptions } from './options.js';
 import { claimOutput } from './output.js';
 import { LevelPieces, pieceBytes, piecesFit, piecesOf } from './pieces.js';
 import { type LevelPlan, partOf, planLevels, shardBox, shardCoords } from './plan.js';
+import { ReadAhead } from './read-ahead.js';
 import { joinOut, shardIntact, writeChunkFiles, writeShard } from './shards.js';
 import { type ChunkPool, createChunkPool } from './worker-pool.js';
 
@@ -90,6 +91,33 @@ interface Unit {
 }
 
 const voxelsOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** The chunks of a unit's shard in the order they are written; undefined past the array's edge. */
+function unitChunks(level: LevelPlan, unitCoords: readonly number[]): (number[] | undefined)[] {
+  const perShard = level.shard.map((s, d) => s / level.chunk[d]);
+  const chunkGrid = level.shape.map((s, d) => Math.ceil(s / level.chunk[d]));
+  const coords: (number[] | undefined)[] = [];
+  const total = voxelsOf(perShard);
+  for (let n = 0; n < total; n++) {
+    let rest = n;
+    const c = new Array<number>(perShard.length);
+    for (let d = perShard.length - 1; d >= 0; d--) {
+      c[d] = unitCoords[d] * perShard[d] + (rest % perShard[d]);
+      rest = Math.floor(rest / perShard[d]);
+    }
+    coords.push(c.every((v, d) => v < chunkGrid[d]) ? c : undefined);
+  }
+  return coords;
+}
+
+/** Where level 0's chunk `c` lies in the input (`origin`: the region's corner, or zeros). */
+function inputBox(level: LevelPlan, c: readonly number[], origin: readonly number[]): Box {
+  const start = c.map((v, d) => v * level.chunk[d]);
+  return {
+    start: start.map((s, d) => s + origin[d]),
+    shape: start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s)),
+  };
+}
 
 /** JSON written atomically: temporary file inside OUTPUT, then rename. */
 async function writeJson(path: string, doc: Attrs, journal: Journal): Promise<void> {
@@ -243,8 +271,10 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
   // --memory 360 peaked at 296–330 MiB; with 32, at 288–301 MiB, as fast.
   const reserve = 64 * 2 ** 20 + threads * 32 * 2 ** 20;
   const usable = Math.max(32 * 2 ** 20, options.memoryBytes - reserve);
-  const budget = new MemoryBudget(usable * 0.35);
+  // The chunks in flight (a few per unit) rarely use a third of their share; the read-ahead takes part of it.
+  const budget = new MemoryBudget(usable * 0.25);
   const inputCacheBytes = usable * 0.15;
+  const inputAheadBytes = usable * 0.1;
   const pieces = new LevelPieces(usable * 0.3);
   const blocks = new BufferPool(usable * 0.05);
   const noteBytes = collectEvery(8 * 2 ** 20);
@@ -276,13 +306,23 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
         }
       }
       report();
-      // Level 0 reads the input; a lower level reads the level before back only for chunks without pieces.
+      // Level 0 reads the input, ahead of need; a lower level reads the level before back only for chunks
+      // without pieces.
+      const inputReaders = new Map<number, BoxReader>();
+      const inputReader = (i: number): BoxReader => {
+        let r = inputReaders.get(i);
+        if (!r) {
+          r = new BoxReader(images[i].source.level0, inputCacheBytes, inputAheadBytes);
+          inputReaders.set(i, r);
+        }
+        return r;
+      };
       const readers = new Map<number, Promise<BoxReader>>();
       const readerFor = (i: number): Promise<BoxReader> => {
         let r = readers.get(i);
         if (!r) {
           r = (async () => {
-            if (k === 0) return new BoxReader(images[i].source.level0, inputCacheBytes);
+            if (k === 0) return inputReader(i);
             const key = [images[i].source.outPath, String(k - 1)].filter((s) => s !== '').join('/');
             const node = await written.open(key, { signal });
             if (node?.kind !== 'array') throw new WriterError('Output', `level ${k - 1} of ${key} cannot be read back`);
@@ -296,6 +336,20 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
       const remaining = new Map<number, number>();
       for (const u of todo) remaining.set(u.image, (remaining.get(u.image) ?? 0) + 1);
       let next = 0;
+      const ahead =
+        k === 0
+          ? new ReadAhead<Unit>(
+              {
+                boxesOf: (u) =>
+                  unitChunks(images[u.image].levels[0], u.coords)
+                    .filter((c) => c !== undefined)
+                    .map((c) => inputBox(images[u.image].levels[0], c, images[u.image].source.start)),
+                readerOf: (u) => inputReader(u.image),
+                upcoming: () => todo.slice(next, next + threads),
+              },
+              threads,
+            )
+          : undefined;
       // The first unit that fails stops the others (see `produce`), and the level waits until every one has
       // settled: a failed conversion answers only once no shard of another unit is still being written (one that
       // went on after a disk-full answer held a file open in OUTPUT).
@@ -304,7 +358,13 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
         while (next < todo.length && !failed) {
           interrupted(signal);
           const u = todo[next++];
-          const files = await writeUnit(u, images[u.image]);
+          ahead?.begin(u);
+          let files: number;
+          try {
+            files = await writeUnit(u, images[u.image]);
+          } finally {
+            ahead?.end(u);
+          }
           await journal.markDone(u.id, files);
           progress.unitsDone++;
           progress.voxelsDone += u.voxels;
@@ -313,7 +373,11 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           const left = (remaining.get(u.image) ?? 1) - 1;
           remaining.set(u.image, left);
           // Its input chunks are no longer needed: let the cache go.
-          if (left === 0) readers.delete(u.image);
+          if (left === 0) {
+            readers.delete(u.image);
+            inputReaders.get(u.image)?.close();
+            inputReaders.delete(u.image);
+          }
         }
       };
       const window = Math.max(2, 2 * threads);
@@ -323,19 +387,7 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
         const after = image.levels[k + 1];
         const fromPieces = before !== undefined && piecesFit(before, level);
         const makesPieces = after !== undefined && piecesFit(level, after);
-        const perShard = level.shard.map((s, d) => s / level.chunk[d]);
-        const chunkGrid = level.shape.map((s, d) => Math.ceil(s / level.chunk[d]));
-        const coords: (number[] | undefined)[] = [];
-        const total = voxelsOf(perShard);
-        for (let n = 0; n < total; n++) {
-          let rest = n;
-          const c = new Array<number>(perShard.length);
-          for (let d = perShard.length - 1; d >= 0; d--) {
-            c[d] = u.coords[d] * perShard[d] + (rest % perShard[d]);
-            rest = Math.floor(rest / perShard[d]);
-          }
-          coords.push(c.every((v, d) => v < chunkGrid[d]) ? c : undefined);
-        }
+        const coords = unitChunks(level, u.coords);
         const chunkBytes = voxelsOf(level.chunk) * image.bpe;
         const pieceKey = (lvl: number, c: readonly number[]) => `${u.image}/${lvl}/${c.join(',')}`;
         /** The chunk's voxels from the pieces of the level before, or undefined when one is missing. */
@@ -353,7 +405,10 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           });
           return out;
         };
+        // Chunks are produced in order (see `inOrder`): the n-th call is the unit's n-th input box.
+        let asked = 0;
         const produce = async (c: number[]): Promise<ChunkResult> => {
+          const index = asked++;
           const start = c.map((v, d) => v * level.chunk[d]);
           const shape = start.map((s, d) => Math.min(level.chunk[d], level.shape[d] - s));
           const nextBytes = makesPieces ? pieceBytes(level, after, c, image.bpe) : 0;
@@ -380,7 +435,11 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
                 : shape;
               if (before) factors = level.factor;
               const into = blocks.take(voxelsOf(srcShape) * image.bpe);
+              if (!before) ahead?.reading(u, index);
               src = await reader.read({ start: srcStart, shape: srcShape }, { signal }, into.buffer);
+              // Only once a box has come does the read-ahead go on: a unit's first box then comes first, rather
+              // than at the pace of every read started with it (one decode worker takes frames in order).
+              if (!before) ahead?.pump({ signal });
               // The box if new, and (reading a level back) the chunks decoded to make it.
               noteBytes((before ? src.byteLength : 0) + (into.fresh ? src.byteLength : 0));
             }
@@ -432,6 +491,7 @@ async function convertWith(req: ConvertRequest, pool: ChunkPool): Promise<Conver
           }),
         ),
       );
+      for (const r of inputReaders.values()) r.close();
       if (failed) throw failed.error;
       // Pieces of this level that no chunk took (their chunks were written before a --resume, or by another part).
       for (let i = 0; i < images.length; i++) pieces.dropLevel(`${i}/${k}/`);
