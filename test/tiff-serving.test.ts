@@ -5,7 +5,7 @@
  * gzip on /zarr/v3 (Zarr v2 zlib folders too), and chunks transcoded on
  * /zarr/v3 kept and replayed only while their file is unchanged.
  */
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, truncateSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, inflateSync } from 'node:zlib';
@@ -164,6 +164,49 @@ sys.stdout.buffer.write(a.tobytes())`;
         expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer)), `round ${round}, tile ${ty},${tx}`).toBe(true);
       }
     }
+  });
+
+  it('answers HEAD, ranges and revalidation of a member sent in pieces (a tile read once) as of a whole one', async () => {
+    // Each tile's first read is a read once: its member goes out as header, the stored deflate data and trailer.
+    const file = join(tmp, 'pieces.tif');
+    await writeTiff(file, 3);
+    // A copy with the same size and mtime has the same versions, and so the same ETags, but is read afresh.
+    const copy = join(tmp, 'pieces-copy.tif');
+    copyFileSync(file, copy);
+    for (const f of [file, copy]) utimesSync(f, 1_700_000_000, 1_700_000_000);
+    const mount = await bridge.mountFolder(file);
+    const url = (ty: number, tx: number) => `${bridge.url}/zarr/v3/${mount.path}/0/c/${ty}/${tx}`;
+    const head = await fetch(url(0, 0), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.arrayBuffer()).toHaveProperty('byteLength', 0);
+    const first = await fetch(url(0, 1), { headers: { Range: 'bytes=0-99' } });
+    expect(first.status).toBe(206);
+    const firstPart = Buffer.from(await first.arrayBuffer());
+    const suffix = await fetch(url(1, 0), { headers: { Range: 'bytes=-20' } });
+    expect(suffix.status).toBe(206);
+    const suffixPart = Buffer.from(await suffix.arrayBuffer());
+    // The whole members, now read again (and kept): the pieces' answers are their parts.
+    const whole00 = await get(`/zarr/v3/${mount.path}/0/c/0/0`);
+    const whole01 = await get(`/zarr/v3/${mount.path}/0/c/0/1`);
+    const whole10 = await get(`/zarr/v3/${mount.path}/0/c/1/0`);
+    expect(Number(head.headers.get('content-length'))).toBe(whole00.body.byteLength);
+    expect(head.headers.get('etag')).toBe(whole00.etag);
+    expect(first.headers.get('content-range')).toBe(`bytes 0-99/${whole01.body.byteLength}`);
+    expect(firstPart.equals(whole01.body.subarray(0, 100))).toBe(true);
+    expect(suffixPart.equals(whole10.body.subarray(whole10.body.byteLength - 20))).toBe(true);
+    // The trailer's CRC-32 and length are checked by gunzip; the values are tifffile's.
+    expect(gunzipSync(whole01.body).equals(await tileValues(file, 0, 1))).toBe(true);
+    // A member in pieces revalidates like any other (a browser's cache after a restart of the bridge).
+    const again = await bridge.mountFolder(copy);
+    const revalidated = await fetch(`${bridge.url}/zarr/v3/${again.path}/0/c/0/1`, {
+      headers: { 'If-None-Match': whole01.etag ?? '' },
+    });
+    expect(revalidated.status).toBe(304);
+    const changed = await fetch(`${bridge.url}/zarr/v3/${again.path}/0/c/1/0`, {
+      headers: { 'If-None-Match': whole01.etag ?? '' },
+    });
+    expect(changed.status).toBe(200);
+    expect(Buffer.from(await changed.arrayBuffer()).equals(whole10.body)).toBe(true);
   });
 
   it('re-wraps a Zarr v2 folder written with zlib by zarr-python, and decodes a chunk that is not one plain stream', async () => {

@@ -102,7 +102,8 @@ export async function sendObject(
   headers: HeaderList = [],
 ): Promise<void> {
   const etag = `"${object.version}"`;
-  if (object.held) {
+  const { held, heldPieces } = object;
+  if (held || heldPieces) {
     if (object.release) {
       // A reusable buffer goes back once the kernel has the bytes ('finish'), or once they never will be
       // ('close' without 'finish': the client went, and the socket is closed); at once if it has already gone.
@@ -114,7 +115,8 @@ export async function sendObject(
       res.once('finish', object.release);
       res.once('close', object.release);
     }
-    sendHeld(req, res, object.held, etag, cacheControl, headers);
+    if (held) sendHeld(req, res, held, etag, cacheControl, headers);
+    else sendPieces(req, res, heldPieces!, etag, cacheControl, headers);
     return;
   }
   // Read before any header goes out: a file that changed under us is then a clean JSON error, not a cut response.
@@ -163,6 +165,32 @@ export function sendHeld(
   const range = prepare(req, res, bytes.byteLength, etag, cacheControl, headers);
   if (range === 'answered') return;
   res.end(range ? bytes.subarray(range.offset, range.offset + (range.length ?? bytes.byteLength)) : bytes);
+}
+
+/**
+ * Bytes in memory as pieces (`StoredObject.heldPieces`): one gathered write (writev) of the headers and every
+ * piece, so they are never joined. A range, which Zarr clients seldom ask of a whole chunk, joins only its part.
+ */
+function sendPieces(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pieces: readonly Uint8Array[],
+  etag: string,
+  cacheControl: string,
+  headers: HeaderList,
+): void {
+  const size = pieces.reduce((n, p) => n + p.byteLength, 0);
+  const range = prepare(req, res, size, etag, cacheControl, headers);
+  if (range === 'answered') return;
+  if (range) {
+    res.end(Buffer.concat(pieces).subarray(range.offset, range.offset + (range.length ?? size)));
+    return;
+  }
+  // Corked, the writes leave together with the headers when `end`'s own uncork runs (on the next tick).
+  res.cork();
+  for (let i = 0; i < pieces.length - 1; i++) res.write(pieces[i]);
+  res.end(pieces[pieces.length - 1]);
+  res.uncork();
 }
 
 /**

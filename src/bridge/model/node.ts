@@ -65,12 +65,17 @@ export interface StoredObject {
   /** The whole object, when the source holds it in memory (then it can be sent without I/O). */
   readonly held?: Uint8Array;
   /**
+   * The whole object in memory as pieces, in order, when joining them would cost a copy of every byte (a
+   * gzip header and trailer around deflate data as stored): sent in one gathered write. Not with `held`.
+   */
+  readonly heldPieces?: readonly Uint8Array[];
+  /**
    * Whether `held` may still be sent as is, without asking the source again
    * (a hot-cache entry not yet due for revalidation). Checked on every reuse.
    */
   current?(): boolean;
   /**
-   * `held` lives in a reusable buffer: called when the caller is done with
+   * `held` (or a piece) lives in a reusable buffer: called when the caller is done with
    * the bytes (once a response has handed them to the kernel, or its client
    * has gone); calls after the first do nothing.
    */
