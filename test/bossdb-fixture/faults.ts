@@ -6,6 +6,8 @@
 export interface FixtureSettings {
   /** Milliseconds added before answering each affected request. */
   latencyMs: number;
+  /** When set, cutouts are answered only once it settles: a test holds them to see what is asked meanwhile. */
+  gate?: Promise<unknown>;
   /** Every Nth affected request (1-based count) gets a 5xx; 0 = off. */
   failEveryNth: number;
   /** Probability (0..1) of a 5xx, from a seeded PRNG (see `seed`). */

@@ -137,6 +137,7 @@ export async function startBossdbFixture(options: FixtureOptions = {}): Promise<
     if (fault) counters.faultsInjected++;
     if (fault === 'drop') return 'drop';
     if (settings.latencyMs > 0 && (isCutout || settings.scope === 'all')) await sleep(settings.latencyMs);
+    if (isCutout && settings.gate) await settings.gate.catch(() => undefined);
     if (fault === 'fail') return { reply: injectedFailure(settings.failStatus), isCutout };
 
     const who = authenticate(req.headers.authorization, settings);

@@ -10,6 +10,11 @@ export type FillValue = number | bigint | boolean;
 
 export interface IoOptions {
   readonly signal?: AbortSignal;
+  /**
+   * A bulk read (a conversion or an export), not one a viewer waits on: a source that queues its reads
+   * (BossDB's cutouts in flight) serves the others first, so browsing stays quick while an export runs.
+   */
+  readonly bulk?: boolean;
 }
 
 /** One decoded chunk: C order, little-endian element bytes, full chunk shape. Never modified once read. */

@@ -143,7 +143,7 @@ export class BoxReader {
       const key = c.join(',');
       if (this.#chunks.has(key) || this.#ahead.has(key)) continue;
       if (this.#aheadHeld + this.#chunkBytes > this.#aheadBytes) return false;
-      const read = this.#node.readChunk(c, { signal: this.#aheadSignal(opts.signal) });
+      const read = this.#node.readChunk(c, { signal: this.#aheadSignal(opts.signal), bulk: true });
       this.#ahead.set(key, read);
       this.#aheadHeld += this.#chunkBytes;
       // One that fails is dropped: the read that needs the chunk tries it again and reports its own error.
@@ -209,7 +209,9 @@ export class BoxReader {
     return true;
   }
 
-  #chunk(coords: number[], opts: IoOptions): Promise<Chunk> {
+  #chunk(coords: number[], caller: IoOptions): Promise<Chunk> {
+    // A conversion's reads are bulk: where a source queues reads (BossDB), a viewer's go first.
+    const opts = { signal: caller.signal, bulk: true };
     const key = coords.join(',');
     const hit = this.#chunks.get(key);
     if (hit) return hit;

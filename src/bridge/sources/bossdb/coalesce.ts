@@ -2,7 +2,8 @@
  * Decorator: concurrent loads of the same key share one underlying load.
  * Each caller keeps its own AbortSignal: a caller that aborts leaves with
  * 'Aborted' while the shared load continues for the others; the shared load
- * is aborted only when every caller has gone.
+ * is aborted only when every caller has gone. The shared load is bulk
+ * (`IoOptions.bulk`) only while every caller waiting on it is.
  */
 import type { IoOptions } from '../../model/node.js';
 import { abortedError, type Keyed, type Load } from './load.js';
@@ -11,6 +12,8 @@ interface Shared<V> {
   promise: Promise<V>;
   controller: AbortController;
   waiters: number;
+  /** Waiters that are not bulk reads. */
+  urgent: number;
 }
 
 export interface CoalesceEvents {
@@ -31,7 +34,14 @@ export function withCoalescing<K extends Keyed, V>(load: Load<K, V>, events: Coa
     if (shared) events.onJoin?.();
     else {
       const controller = new AbortController();
-      const created: Shared<V> = { promise: load(key, { signal: controller.signal }), controller, waiters: 0 };
+      const created = { controller, waiters: 0, urgent: 0 } as Shared<V>;
+      // Read when the load is queued for a slot (limit.ts): a viewer that joins a queued export read moves it ahead.
+      created.promise = load(key, {
+        signal: controller.signal,
+        get bulk() {
+          return created.urgent === 0;
+        },
+      });
       inFlight.set(key.id, created);
       // Leave the map as soon as the load settles, so a failure is never served again.
       created.promise.then(
@@ -41,13 +51,16 @@ export function withCoalescing<K extends Keyed, V>(load: Load<K, V>, events: Coa
       shared = created;
     }
     const s = shared;
+    const urgent = !opts.bulk;
     s.waiters++;
+    if (urgent) s.urgent++;
     return new Promise<V>((resolve, reject) => {
       let done = false;
       const onAbort = (): void => {
         if (done) return;
         done = true;
         s.waiters--;
+        if (urgent) s.urgent--;
         if (s.waiters === 0) {
           forget(key.id, s);
           s.controller.abort();

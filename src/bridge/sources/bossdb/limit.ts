@@ -1,6 +1,9 @@
 /**
- * Decorator: at most `concurrency` loads run at once; the rest wait in FIFO
- * order. A caller that aborts while waiting leaves the queue at once.
+ * Decorator: at most `concurrency` loads run at once; the rest wait, the
+ * others before bulk ones (`IoOptions.bulk`: an export's reads never hold a
+ * viewer's behind them), each kind in FIFO order. Whether a load is bulk is
+ * read when a slot frees, so one a viewer has since joined (coalesce.ts)
+ * moves ahead. A caller that aborts while waiting leaves the queue at once.
  */
 import type { IoOptions } from '../../model/node.js';
 import { abortedError, type Keyed, type Load } from './load.js';
@@ -8,6 +11,8 @@ import { abortedError, type Keyed, type Load } from './load.js';
 export interface LimitEvents {
   onStart?(): void;
   onEnd?(): void;
+  /** Loads waiting for a slot, whenever that number changes. */
+  onWaiting?(waiting: number): void;
 }
 
 export function withConcurrencyLimit<K extends Keyed, V>(
@@ -17,14 +22,18 @@ export function withConcurrencyLimit<K extends Keyed, V>(
 ): Load<K, V> {
   if (!(concurrency >= 1)) throw new RangeError(`concurrency must be ≥ 1, got ${concurrency}`);
   let running = 0;
-  const queue: (() => void)[] = [];
+  const queue: { grant: () => void; opts: IoOptions }[] = [];
 
   const release = (): void => {
     running--;
-    queue.shift()?.();
+    if (queue.length === 0) return;
+    const first = queue.findIndex((w) => !w.opts.bulk);
+    queue.splice(first >= 0 ? first : 0, 1)[0]!.grant();
+    events.onWaiting?.(queue.length);
   };
 
-  const acquire = (id: string, signal: AbortSignal | undefined): Promise<void> => {
+  const acquire = (id: string, opts: IoOptions): Promise<void> => {
+    const { signal } = opts;
     if (signal?.aborted) return Promise.reject(abortedError(`load ${id}`, signal.reason));
     if (running < concurrency) {
       running++;
@@ -36,18 +45,21 @@ export function withConcurrencyLimit<K extends Keyed, V>(
         running++;
         resolve();
       };
+      const waiter = { grant, opts };
       const onAbort = (): void => {
-        const i = queue.indexOf(grant);
+        const i = queue.indexOf(waiter);
         if (i >= 0) queue.splice(i, 1);
+        events.onWaiting?.(queue.length);
         reject(abortedError(`load ${id}`, signal?.reason));
       };
-      queue.push(grant);
+      queue.push(waiter);
+      events.onWaiting?.(queue.length);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   };
 
   return async (key: K, opts: IoOptions): Promise<V> => {
-    await acquire(key.id, opts.signal);
+    await acquire(key.id, opts);
     events.onStart?.();
     try {
       return await load(key, opts);

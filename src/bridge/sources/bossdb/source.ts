@@ -5,7 +5,7 @@
  *   cache (byte-bounded LRU of decoded blocks)
  *   → coalesce (one fetch per block, however many readers wait on it)
  *   → retry (5xx, timeouts, resets, truncation; backoff, bounded)
- *   → limit (at most `concurrency` cutouts in flight; a backoff holds no slot)
+ *   → limit (at most `concurrency` cutouts in flight, a viewer's before an export's; a backoff holds no slot)
  *   → cutout
  */
 import type { GroupNode } from '../../model/node.js';
@@ -89,6 +89,8 @@ export interface BossdbSourceStats {
   /** Cutouts in flight now, and the most at once. */
   inFlight: number;
   peakInFlight: number;
+  /** Cutouts waiting for one of the `concurrency` slots now. */
+  waiting: number;
 }
 
 export interface BossdbSource {
@@ -127,6 +129,7 @@ export function createBossdbSource(options: BossdbSourceOptions): BossdbSource {
     coalesced: 0,
     inFlight: 0,
     peakInFlight: 0,
+    waiting: 0,
   };
   const capacity = options.cacheBytes ?? 256 * 1024 * 1024;
   const cache = new LruCache<string, BoxData>(capacity, (b) => b.bytes.byteLength);
@@ -153,6 +156,9 @@ export function createBossdbSource(options: BossdbSourceOptions): BossdbSource {
     },
     onEnd: () => {
       counts.inFlight--;
+    },
+    onWaiting: (waiting) => {
+      counts.waiting = waiting;
     },
   });
   const loadBlock = withCache(
