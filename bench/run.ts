@@ -5,6 +5,7 @@
  */
 
 import { loadavg } from 'node:os';
+import { viewerDuringExport } from './bossdb-export.js';
 import { bossdbBench } from './bossdb-session.js';
 import { CONVERT_SETTINGS, CONVERTERS, convertBench, SLOW_CUTOUT_MS } from './convert.js';
 import { shardedImage } from './dataset.js';
@@ -54,6 +55,14 @@ if (want('bossdb')) {
   console.log(
     `aligned 1024²×16: ${aligned.upstreamCutouts} cutouts (goal ≤ 8, minimum 4), amplification ${aligned.amplification.toFixed(2)} (goal ≤ 1.3); naive: ${alignedNaive.upstreamCutouts} with 256² blocks, ${alignedNaive128.upstreamCutouts} with 128² blocks\n`,
   );
+  const during = await viewerDuringExport(100);
+  const ms = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((x) => x.toFixed(0)).join(', ')})`;
+  console.log(
+    `### A viewer's chunk while an export reads ${during.cuboids} cuboids (100 ms per cutout, 4 in flight)\n`,
+  );
+  console.log(`its cutout first (the bridge's order): ${ms(during.firstMs)}`);
+  console.log(`in line with the export's: ${ms(during.inLineMs)}`);
+  console.log(`first ÷ in line: ${(median(during.firstMs) / median(during.inLineMs)).toFixed(2)}\n`);
 }
 
 if (want('stall')) {
