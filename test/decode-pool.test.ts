@@ -120,11 +120,34 @@ describe('decode pool', () => {
     const frame = await encodeBossdbBlosc(raw, 8);
     const ctl = new AbortController();
     const first = p.decode('blosc', frame.slice());
-    const waiting = p.decode('blosc', frame.slice(), ctl.signal);
+    const waiting = p.decode('blosc', frame.slice(), { signal: ctl.signal });
     ctl.abort();
     await expect(waiting).rejects.toThrow(/abort/i);
     expect(Buffer.from(await first).equals(Buffer.from(raw))).toBe(true);
-    await expect(p.decode('blosc', frame.slice(), ctl.signal)).rejects.toThrow(/abort/i);
+    await expect(p.decode('blosc', frame.slice(), { signal: ctl.signal })).rejects.toThrow(/abort/i);
+  });
+
+  it('decodes waiting frames a viewer waits for before bulk ones (an export’s), each kind in order', async () => {
+    const p = pool(1);
+    const raws = [0, 1, 2, 3].map((i) =>
+      cutoutBytes('zb_public/huge/em', 0, [0, 1], [0, 512], [i * 512, i * 512 + 512], [0, 16]),
+    );
+    const frames = await Promise.all(raws.map((r) => encodeBossdbBlosc(r, 8)));
+    const done: string[] = [];
+    const decode = (name: string, i: number, bulk: boolean) =>
+      p.decode('blosc', frames[i]!.slice(), { bulk }).then((bytes) => {
+        done.push(name);
+        return Buffer.from(bytes).equals(Buffer.from(raws[i]!));
+      });
+    // The first is taken at once; of the three that wait, the viewer's goes first.
+    const results = await Promise.all([
+      decode('export 1', 0, true),
+      decode('export 2', 1, true),
+      decode('export 3', 2, true),
+      decode('viewer', 3, false),
+    ]);
+    expect(done).toEqual(['export 1', 'viewer', 'export 2', 'export 3']);
+    expect(results).toEqual([true, true, true, true]);
   });
 });
 

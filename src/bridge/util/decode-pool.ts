@@ -12,6 +12,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import type { IoOptions } from '../model/node.js';
 import { type WorkerEntry, workerEntry } from './worker-entry.js';
 
 export type FrameCodec = 'blosc';
@@ -28,7 +29,8 @@ interface Job {
   request: DecodeRequest;
   resolve: (bytes: Uint8Array) => void;
   reject: (e: Error) => void;
-  signal?: AbortSignal;
+  /** Read when a worker frees: a bulk frame (an export's) waits while others do. */
+  io: IoOptions;
   onAbort?: () => void;
 }
 
@@ -52,13 +54,15 @@ export class DecodePool {
 
   /**
    * The frame's bytes. A frame that is a whole ArrayBuffer of its own is handed over to the worker, not copied:
-   * the caller must not read it afterwards (it reads as empty).
+   * the caller must not read it afterwards (it reads as empty). Frames wait in order, bulk ones
+   * (`IoOptions.bulk`) after the others.
    */
-  decode(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+  decode(codec: FrameCodec, frame: Uint8Array, io: IoOptions = {}): Promise<Uint8Array> {
+    const { signal } = io;
     if (this.#closed) return Promise.reject(new Error('the decode pool is closed'));
     if (signal?.aborted) return Promise.reject(abortError(signal));
     return new Promise((resolve, reject) => {
-      const job: Job = { request: { id: this.#next++, codec, frame }, resolve, reject, signal };
+      const job: Job = { request: { id: this.#next++, codec, frame }, resolve, reject, io };
       if (signal) {
         // Only a frame still waiting is dropped; one being decoded finishes (the worker cannot be interrupted).
         job.onAbort = () => {
@@ -96,7 +100,8 @@ export class DecodePool {
     while (this.#queue.length > 0) {
       const worker = this.#idle.pop() ?? (this.#workers < this.#size ? this.#spawn() : undefined);
       if (!worker) return;
-      const job = this.#queue.shift()!;
+      const urgent = this.#queue.findIndex((j) => !j.io.bulk);
+      const job = this.#queue.splice(urgent >= 0 ? urgent : 0, 1)[0]!;
       this.#running.set(worker, job);
       worker.ref();
       // A 2.5 MB cuboid copied into the worker cost the event loop about 8 ms (a BossDB conversion's profile: 190 ms
@@ -144,7 +149,7 @@ export class DecodePool {
   }
 
   #settle(job: Job, outcome: Uint8Array | Error): void {
-    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    if (job.onAbort) job.io.signal?.removeEventListener('abort', job.onAbort);
     if (outcome instanceof Error) job.reject(outcome);
     else job.resolve(outcome);
   }
@@ -176,9 +181,9 @@ function sharedPool(): DecodePool | null {
 export const decodeWorkers = (): number => shared?.workers ?? 0;
 
 /** Decodes `frame` on the process's decode workers (inline when there are none); see `DecodePool.decode`. */
-export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
+export async function decodeOffThread(codec: FrameCodec, frame: Uint8Array, io: IoOptions = {}): Promise<Uint8Array> {
   const pool = sharedPool();
-  if (pool) return pool.decode(codec, frame, signal);
+  if (pool) return pool.decode(codec, frame, io);
   const { default: Blosc } = await import('numcodecs/blosc');
   return await Blosc.fromConfig({ id: 'blosc' }).decode(frame);
 }

@@ -9,6 +9,7 @@
  * first: its total size must equal the body received, and its uncompressed
  * size must equal the voxels asked for.
  */
+import type { IoOptions } from '../../model/node.js';
 import { decodeOffThread } from '../../util/decode-pool.js';
 
 export const BLOSC_HEADER_BYTES = 16;
@@ -50,6 +51,6 @@ export function bloscFrameProblem(frame: Uint8Array, expectedBytes: number): str
 }
 
 /** The uncompressed bytes of a frame already checked by `bloscFrameProblem` (on a decode worker). */
-export function decodeBlosc(frame: Uint8Array, signal?: AbortSignal): Promise<Uint8Array> {
-  return decodeOffThread('blosc', frame, signal);
+export function decodeBlosc(frame: Uint8Array, io: IoOptions = {}): Promise<Uint8Array> {
+  return decodeOffThread('blosc', frame, io);
 }

@@ -168,7 +168,7 @@ export class BossdbClient {
     if (encoding === 'blosc') {
       const problem = bloscFrameProblem(body, expected);
       if (problem) throw broken(problem, 'truncated');
-      const bytes = await decodeBlosc(body, opts.signal);
+      const bytes = await decodeBlosc(body, opts);
       if (bytes.length !== expected) throw broken(`decoded ${bytes.length} bytes, expected ${expected}`, 'truncated');
       return { shape, bytes };
     }

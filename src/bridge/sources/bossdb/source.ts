@@ -137,7 +137,14 @@ export function createBossdbSource(options: BossdbSourceOptions): BossdbSource {
   const upstream: BlockLoad = async (key: BlockKey, opts) => {
     counts.upstreamCutouts++;
     try {
-      const cut = await client.cutout(key.req, { signal: opts.signal, encoding });
+      // `bulk` read when the frame waits for a decode worker: a viewer may have joined this load since.
+      const cut = await client.cutout(key.req, {
+        signal: opts.signal,
+        encoding,
+        get bulk() {
+          return opts.bulk;
+        },
+      });
       counts.upstreamVoxels += boxVoxels(key.box);
       counts.upstreamBytes += cut.bytes.byteLength;
       return { box: key.box, bytes: cut.bytes };
