@@ -6,6 +6,7 @@
  * moves ahead. A caller that aborts while waiting leaves the queue at once.
  */
 import type { IoOptions } from '../../model/node.js';
+import { takeNext } from '../../util/bulk-last.js';
 import { abortedError, type Keyed, type Load } from './load.js';
 
 export interface LimitEvents {
@@ -26,9 +27,9 @@ export function withConcurrencyLimit<K extends Keyed, V>(
 
   const release = (): void => {
     running--;
-    if (queue.length === 0) return;
-    const first = queue.findIndex((w) => !w.opts.bulk);
-    queue.splice(first >= 0 ? first : 0, 1)[0]!.grant();
+    const next = takeNext(queue, (w) => w.opts);
+    if (!next) return;
+    next.grant();
     events.onWaiting?.(queue.length);
   };
 
